@@ -1,0 +1,114 @@
+package dev.isvcpolicy.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Resolves the deployment mode and each component's autoscaler (RULES.md §2). Pure. */
+public final class ContextResolver {
+
+    private ContextResolver() {
+    }
+
+    public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+            Optional<DeploymentMode> clusterDefault, PolicySettings settings) {
+        String name = isvcName(object);
+        Review partial = new Review(operation, object, oldObject, name, namespace, settings.fallbackMode(),
+                ModeSource.FALLBACK, List.of(), settings);
+
+        DeploymentMode mode;
+        ModeSource source;
+        Optional<DeploymentMode> fromStatus = partial.statusMode();
+        Optional<DeploymentMode> fromAnnotation = partial.annotation(Annotations.DEPLOYMENT_MODE)
+                .flatMap(a -> DeploymentMode.parse(a.value()));
+        if (fromStatus.isPresent()) {
+            mode = fromStatus.get();
+            source = ModeSource.STATUS;
+        } else if (fromAnnotation.isPresent()) {
+            mode = fromAnnotation.get();
+            source = ModeSource.ANNOTATION;
+        } else if (clusterDefault.isPresent()) {
+            mode = clusterDefault.get();
+            source = ModeSource.CLUSTER_DEFAULT;
+        } else {
+            mode = settings.fallbackMode();
+            source = ModeSource.FALLBACK;
+        }
+
+        Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings);
+        List<Component> components = new ArrayList<>();
+        JsonNode spec = Json.object(object, "spec").orElse(null);
+        for (ComponentKind kind : List.of(ComponentKind.PREDICTOR, ComponentKind.TRANSFORMER, ComponentKind.EXPLAINER)) {
+            Optional<ObjectNode> node = Json.object(spec, kind.field());
+            if (node.isPresent()) {
+                String objectName = kind == ComponentKind.PREDICTOR
+                        ? predictorName(name, node.get())
+                        : name + "-" + kind.field();
+                components.add(component(withMode, kind, 0, FieldPath.of("spec", kind.field()), node.get(), objectName));
+            }
+        }
+        ArrayNode canaries = Json.array(spec, "canary").orElse(null);
+        if (canaries != null) {
+            for (int i = 0; i < canaries.size(); i++) {
+                Optional<ObjectNode> predictor = Json.object(canaries.get(i), "predictor");
+                if (predictor.isPresent()) {
+                    String canaryName = Json.text(predictor.get(), "name").filter(n -> !n.isBlank()).orElse("canary" + i);
+                    components.add(component(withMode, ComponentKind.CANARY, i,
+                            FieldPath.of("spec", "canary").index(i).child("predictor"), predictor.get(),
+                            name + "-" + canaryName + "-predictor"));
+                }
+            }
+        }
+        return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings);
+    }
+
+    /** {@code <isvc>-predictor}, or {@code <isvc>-<spec.predictor.name>-predictor} when the predictor is named. */
+    static String predictorName(String isvc, JsonNode predictor) {
+        return Json.text(predictor, "name").filter(n -> !n.isBlank())
+                .map(n -> isvc + "-" + n + "-predictor")
+                .orElse(isvc + "-predictor");
+    }
+
+    private static String isvcName(ObjectNode object) {
+        JsonNode metadata = Json.object(object, "metadata").orElse(null);
+        return Json.text(metadata, "name").filter(n -> !n.isBlank())
+                .or(() -> Json.text(metadata, "generateName"))
+                .orElse("");
+    }
+
+    private static Component component(Review review, ComponentKind kind, int index, FieldPath path, ObjectNode spec,
+            String objectName) {
+        Component bare = new Component(kind, index, path, spec, objectName, Autoscaler.CUSTOM, null);
+        return switch (review.mode()) {
+            case MODELMESH -> new Component(kind, index, path, spec, objectName, Autoscaler.NOT_SCALED, null);
+            case KNATIVE -> {
+                Optional<Review.Annotation> cls = review.effective(bare, Annotations.KNATIVE_CLASS);
+                Autoscaler autoscaler = cls.map(a -> switch (a.value()) {
+                    case Annotations.KPA_CLASS -> Autoscaler.KPA;
+                    case Annotations.HPA_CLASS -> Autoscaler.KNATIVE_HPA;
+                    default -> Autoscaler.CUSTOM;
+                }).orElse(Autoscaler.KPA);
+                yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
+            }
+            case STANDARD -> {
+                Optional<Review.Annotation> cls = review.effective(bare, Annotations.AUTOSCALER_CLASS);
+                Autoscaler autoscaler = cls.map(a -> standardClass(a.value())).orElse(Autoscaler.HPA);
+                yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
+            }
+        };
+    }
+
+    /** The Standard-mode values of {@code serving.kserve.io/autoscalerClass}. */
+    public static Autoscaler standardClass(String value) {
+        return switch (value) {
+            case "hpa" -> Autoscaler.HPA;
+            case "keda" -> Autoscaler.KEDA;
+            case "external" -> Autoscaler.EXTERNAL;
+            case "none" -> Autoscaler.NONE;
+            default -> Autoscaler.CUSTOM;
+        };
+    }
+}

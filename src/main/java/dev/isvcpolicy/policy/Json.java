@@ -1,0 +1,111 @@
+package dev.isvcpolicy.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/** Null-safe, type-safe reads of an object that may hold anything: rules never throw on bad input. */
+public final class Json {
+
+    private Json() {
+    }
+
+    /** An integer field as the user wrote it: absent, a whole number, or something else. */
+    public record IntField(boolean present, Long value, JsonNode raw) {
+        public static final IntField ABSENT = new IntField(false, null, null);
+
+        public boolean valid() {
+            return value != null;
+        }
+
+        public boolean invalid() {
+            return present && value == null;
+        }
+
+        public long get() {
+            return value;
+        }
+
+        public boolean is(long expected) {
+            return value != null && value == expected;
+        }
+    }
+
+    /** The child node, or empty when absent or JSON null. */
+    public static Optional<JsonNode> field(JsonNode parent, String name) {
+        if (parent == null || !parent.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode node = parent.get(name);
+        return node == null || node.isNull() ? Optional.empty() : Optional.of(node);
+    }
+
+    public static boolean has(JsonNode parent, String name) {
+        return field(parent, name).isPresent();
+    }
+
+    public static Optional<ObjectNode> object(JsonNode parent, String name) {
+        return field(parent, name).filter(JsonNode::isObject).map(ObjectNode.class::cast);
+    }
+
+    public static Optional<ArrayNode> array(JsonNode parent, String name) {
+        return field(parent, name).filter(JsonNode::isArray).map(ArrayNode.class::cast);
+    }
+
+    /** A string field; numbers and booleans are not strings. */
+    public static Optional<String> text(JsonNode parent, String name) {
+        return field(parent, name).filter(JsonNode::isTextual).map(JsonNode::asText);
+    }
+
+    /** A whole number that fits int32 (as the CRD's int32 fields); {@code 2.0} counts, {@code "2"} does not. */
+    public static IntField int32(JsonNode parent, String name) {
+        Optional<JsonNode> node = field(parent, name);
+        if (node.isEmpty()) {
+            return IntField.ABSENT;
+        }
+        JsonNode n = node.get();
+        if (n.isNumber() && n.canConvertToExactIntegral() && n.canConvertToInt()) {
+            return new IntField(true, (long) n.intValue(), n);
+        }
+        return new IntField(true, null, n);
+    }
+
+    /** A number in any JSON spelling: a number, or a string holding a plain decimal. */
+    public static Optional<BigDecimal> decimal(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isNumber()) {
+            return Optional.of(node.decimalValue());
+        }
+        if (node.isTextual()) {
+            return parseDecimal(node.asText());
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<BigDecimal> parseDecimal(String text) {
+        if (text == null || text.isBlank() || text.length() > 64) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new BigDecimal(text.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** How a value reads in a message: {@code "two"}, {@code 5}, {@code {...}}. */
+    public static String show(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "null";
+        }
+        if (node.isContainerNode()) {
+            return node.isArray() ? "a list" : "an object";
+        }
+        String text = node.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.isvcpolicy.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.patch.Patch;
+import dev.isvcpolicy.patch.PatchOp;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs the registry over one InferenceService: resolve the context, run the rules, collect edits and
+ * findings, apply the configured actions. No I/O: cluster state comes in with the input.
+ */
+public final class PolicyEngine {
+
+    /** One InferenceService to judge, with what the cluster says (its default mode, if known). */
+    public record Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+            Optional<DeploymentMode> clusterDefault) {
+    }
+
+    /** What {@code /mutate} answers: the patch, the notices, and the object as patched. */
+    public record MutationResult(List<PatchOp> ops, List<Notice> notices, ObjectNode mutated, Review context) {
+
+        public Set<String> ruleIds() {
+            Set<String> ids = new LinkedHashSet<>();
+            ops.forEach(op -> ids.add(op.ruleId()));
+            notices.forEach(n -> ids.add(n.ruleId()));
+            return ids;
+        }
+    }
+
+    /** What {@code /validate} answers: every finding, with its configured action. */
+    public record ValidationResult(List<Finding> findings, Review context) {
+
+        public boolean allowed() {
+            return findings.stream().noneMatch(f -> f.action() == Action.DENY);
+        }
+
+        public List<Finding> denials() {
+            return findings.stream().filter(f -> f.action() == Action.DENY).toList();
+        }
+
+        public List<Finding> warnings() {
+            return findings.stream().filter(f -> f.action() == Action.WARN).toList();
+        }
+    }
+
+    private final PolicySettings settings;
+
+    public PolicyEngine(PolicySettings settings) {
+        this.settings = settings;
+    }
+
+    public PolicySettings settings() {
+        return settings;
+    }
+
+    public MutationResult mutate(Input in) {
+        ObjectNode working = in.object().deepCopy();
+        Edits edits = new Edits(new Patch(working));
+        Review review = resolve(in, working);
+        for (Mutation rule : RuleRegistry.MUTATIONS) {
+            if (!settings.enabled(rule.id())) {
+                continue;
+            }
+            int before = edits.size();
+            edits.startRule(rule.id());
+            rule.mutate(review, edits);
+            if (edits.size() != before) {
+                review = resolve(in, working);
+            }
+        }
+        return new MutationResult(edits.patch().ops(), edits.notices(), working, review);
+    }
+
+    public ValidationResult validate(Input in) {
+        Review review = resolve(in, in.object());
+        Findings findings = new Findings();
+        for (Validation rule : RuleRegistry.VALIDATIONS) {
+            if (!settings.enabled(rule.id())) {
+                continue;
+            }
+            findings.startRule(rule.id());
+            rule.validate(review, findings);
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Finding f : findings.all()) {
+            out.add(f.withAction(effectiveAction(f)));
+        }
+        return new ValidationResult(List.copyOf(out), review);
+    }
+
+    private Action effectiveAction(Finding f) {
+        Action action = settings.actionFor(f.ruleId()).filter(a -> a != Action.OFF).orElse(f.action());
+        return settings.auditOnly() && action == Action.DENY ? Action.WARN : action;
+    }
+
+    private Review resolve(Input in, ObjectNode object) {
+        return ContextResolver.resolve(in.operation(), object, in.oldObject(), in.namespace(), in.clusterDefault(), settings);
+    }
+}

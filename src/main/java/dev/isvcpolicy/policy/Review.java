@@ -1,0 +1,57 @@
+package dev.isvcpolicy.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every rule gets: the object (the working copy, during mutation), the old object, and the
+ * context resolved from them (deployment mode, components and their autoscalers) and configuration.
+ *
+ * @param name the InferenceService's name, from which component object names derive
+ */
+public record Review(Operation operation, ObjectNode object, JsonNode oldObject, String name, String namespace,
+        DeploymentMode mode, ModeSource modeSource, List<Component> components, PolicySettings settings) {
+
+    /** An annotation value and where it was found. */
+    public record Annotation(String value, FieldPath path, boolean onComponent) {
+    }
+
+    public static final FieldPath METADATA_ANNOTATIONS = FieldPath.of("metadata", "annotations");
+
+    /** The components that mutations may touch: not canaries (they run fixed replicas), scaled by KServe. */
+    public List<Component> mutableComponents() {
+        return components.stream().filter(c -> !c.isCanary() && c.autoscaler() != Autoscaler.NOT_SCALED).toList();
+    }
+
+    /** An InferenceService-level annotation (string values only). */
+    public Optional<Annotation> annotation(String key) {
+        JsonNode annotations = Json.object(object, "metadata").flatMap(m -> Json.object(m, "annotations")).orElse(null);
+        return Json.text(annotations, key).map(v -> new Annotation(v, METADATA_ANNOTATIONS.key(key), false));
+    }
+
+    /** A component-level annotation ({@code spec.<component>.annotations}). */
+    public Optional<Annotation> componentAnnotation(Component c, String key) {
+        return Json.text(Json.object(c.spec(), "annotations").orElse(null), key)
+                .map(v -> new Annotation(v, c.field("annotations").key(key), true));
+    }
+
+    /** The component's annotation, else the InferenceService's: what KServe applies to the workload. */
+    public Optional<Annotation> effective(Component c, String key) {
+        Optional<Annotation> own = componentAnnotation(c, key);
+        return own.isPresent() ? own : annotation(key);
+    }
+
+    public boolean isCreateOrFirstUpdate() {
+        return operation == Operation.CREATE || statusMode().isEmpty();
+    }
+
+    /** {@code oldObject.status.deploymentMode}, parsed. */
+    public Optional<DeploymentMode> statusMode() {
+        if (operation != Operation.UPDATE) {
+            return Optional.empty();
+        }
+        return Json.text(Json.object(oldObject, "status").orElse(null), "deploymentMode").flatMap(DeploymentMode::parse);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.isvcpolicy.policy;
+
+/** A policy rule: its id is the one in RULES.md, part of the product's interface. */
+public interface Rule {
+
+    /** The rule id, e.g. {@code scale-to-zero}. */
+    String id();
+
+    /** One line on what the rule forbids, requires or writes. */
+    String doc();
+}

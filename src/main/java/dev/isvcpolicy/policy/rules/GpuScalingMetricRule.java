@@ -1,0 +1,63 @@
+package dev.isvcpolicy.policy.rules;
+
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.ComponentValidation;
+import dev.isvcpolicy.policy.Findings;
+import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.Review;
+import java.util.Locale;
+import java.util.Set;
+
+/** Scaling signals that do not follow GPU work: cpu/memory on a GPU component, GPU cache metrics on a CPU one. */
+public final class GpuScalingMetricRule implements ComponentValidation {
+
+    public static final String ID = "gpu-scaling-metric";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String doc() {
+        return "warn: a GPU component scaled on cpu/memory, or a KV-cache query on a component without a GPU";
+    }
+
+    @Override
+    public boolean appliesTo(Component c, Review review) {
+        return true;
+    }
+
+    @Override
+    public void check(Component c, Review review, Findings f) {
+        Set<String> names = Gpus.resourceNames(review);
+        boolean gpu = Gpus.hasGpu(c, names);
+        if (gpu) {
+            String metric = Scaling.effectiveMetric(c, review).orElse("");
+            if (Json.has(c.spec(), "scaleMetric") && (metric.equals("cpu") || metric.equals("memory"))) {
+                f.warn(c.field("scaleMetric"), "a GPU component scaled on " + metric + " barely moves: GPU work is not CPU-bound; "
+                        + "scale on concurrency, or a queue metric such as vllm:num_requests_waiting");
+            } else if (!Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling") && (metric.equals("cpu") || metric.equals("memory"))) {
+                f.warn(c.path(), "a GPU component scaled on " + metric + " (the autoscaler's default) barely moves: GPU work is not CPU-bound; "
+                        + "scale on concurrency, or a queue metric");
+            }
+            for (Scaling.Metric m : Scaling.metrics(c)) {
+                if (m.isResource()) {
+                    String resource = m.node().path("resource").path("name").asText();
+                    f.warn(m.path(), "a GPU component scaled on " + resource + " barely moves: GPU work is not CPU-bound; "
+                            + "scale on a request or queue metric (External prometheus, or PodMetric)");
+                }
+            }
+        } else {
+            for (Scaling.Metric m : Scaling.metrics(c)) {
+                for (Scaling.Text q : m.queries()) {
+                    String lower = q.value().toLowerCase(Locale.ROOT);
+                    if (lower.contains("gpu_cache_usage") || lower.contains("kv_cache_usage")) {
+                        f.warn(q.path(), "queries GPU KV-cache usage, but the " + c.label()
+                                + " has no GPU: the metric does not exist on CPU, so KEDA will never scale on it");
+                    }
+                }
+            }
+        }
+    }
+}

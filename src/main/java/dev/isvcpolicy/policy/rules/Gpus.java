@@ -1,0 +1,119 @@
+package dev.isvcpolicy.policy.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.Review;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Containers of a component and the GPUs they ask for. */
+final class Gpus {
+
+    private Gpus() {
+    }
+
+    /** The legacy framework blocks of a predictor, each a container spec. */
+    static final List<String> FRAMEWORKS = List.of("sklearn", "tensorflow", "pytorch", "xgboost", "onnx", "triton",
+            "huggingface", "pmml", "lightgbm", "paddle");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** A container spec and where it sits; worker containers run in other pods than the replica's head. */
+    record Container(ObjectNode node, FieldPath path, boolean worker) {
+    }
+
+    static List<Container> containers(Component c) {
+        List<Container> out = new ArrayList<>();
+        Json.object(c.spec(), "model").ifPresent(m -> out.add(new Container(m, c.field("model"), false)));
+        for (String fw : FRAMEWORKS) {
+            Json.object(c.spec(), fw).ifPresent(m -> out.add(new Container(m, c.field(fw), false)));
+        }
+        addList(Json.array(c.spec(), "containers").orElse(null), c.field("containers"), false, out);
+        Json.object(c.spec(), "workerSpec").ifPresent(w ->
+                addList(Json.array(w, "containers").orElse(null), c.field("workerSpec").child("containers"), true, out));
+        return out;
+    }
+
+    private static void addList(ArrayNode list, FieldPath at, boolean worker, List<Container> out) {
+        if (list == null) {
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).isObject()) {
+                out.add(new Container((ObjectNode) list.get(i), at.index(i), worker));
+            }
+        }
+    }
+
+    /** Configured GPU names plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it parses. */
+    static Set<String> resourceNames(Review review) {
+        Set<String> names = new LinkedHashSet<>(review.settings().gpuResources());
+        annotationNames(review).ifPresent(names::addAll);
+        return names;
+    }
+
+    /** The annotation's names; empty when it is absent or not a JSON list of strings. */
+    static Optional<List<String>> annotationNames(Review review) {
+        Optional<Review.Annotation> a = review.annotation(Annotations.GPU_RESOURCE_TYPES);
+        if (a.isEmpty()) {
+            return Optional.of(List.of());
+        }
+        try {
+            JsonNode list = MAPPER.readTree(a.get().value());
+            List<String> names = new ArrayList<>();
+            if (list == null || !list.isArray()) {
+                return Optional.empty();
+            }
+            for (JsonNode n : list) {
+                if (!n.isTextual() || n.asText().isBlank()) {
+                    return Optional.empty();
+                }
+                names.add(n.asText());
+            }
+            return Optional.of(names);
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** GPUs one replica of the component uses (head containers; limits, else requests), counting only valid amounts. */
+    static long perReplica(Component c, Set<String> names) {
+        long total = 0;
+        for (Container k : containers(c)) {
+            if (k.worker()) {
+                continue;
+            }
+            JsonNode resources = k.node().path("resources");
+            for (String name : names) {
+                Optional<Long> amount = Quantities.positiveWhole(resources.path("limits").get(name));
+                if (amount.isEmpty()) {
+                    amount = Quantities.positiveWhole(resources.path("requests").get(name));
+                }
+                total += amount.orElse(0L);
+            }
+        }
+        return total;
+    }
+
+    /** Whether any container of the component (workers included) names a GPU resource. */
+    static boolean hasGpu(Component c, Set<String> names) {
+        for (Container k : containers(c)) {
+            JsonNode resources = k.node().path("resources");
+            for (String name : names) {
+                if (resources.path("limits").has(name) || resources.path("requests").has(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.isvcpolicy.policy.rules;
+
+import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Edits;
+import dev.isvcpolicy.policy.Mutation;
+import dev.isvcpolicy.policy.Review;
+
+/** Asking for KEDA on a cluster whose default is Knative: pin the new InferenceService to Standard mode. */
+public final class KedaRequiresStandardRule implements Mutation {
+
+    public static final String ID = "keda-requires-standard";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String doc() {
+        return "autoscalerClass keda with no deploymentMode annotation on a Knative-default cluster: write deploymentMode Standard";
+    }
+
+    @Override
+    public void mutate(Review review, Edits edits) {
+        if (!review.isCreateOrFirstUpdate() || review.mode() != DeploymentMode.KNATIVE
+                || review.annotation(Annotations.DEPLOYMENT_MODE).isPresent()
+                || review.object().path("metadata").path("annotations").has(Annotations.DEPLOYMENT_MODE)) {
+            return;
+        }
+        boolean kedaRequested = review.annotation(Annotations.AUTOSCALER_CLASS).filter(a -> "keda".equals(a.value())).isPresent()
+                || review.mutableComponents().stream().anyMatch(c -> isKeda(review, c));
+        if (kedaRequested && edits.set(Review.METADATA_ANNOTATIONS.key(Annotations.DEPLOYMENT_MODE), DeploymentMode.STANDARD.value())) {
+            edits.notice(Review.METADATA_ANNOTATIONS.key(Annotations.DEPLOYMENT_MODE),
+                    "set to Standard: autoscalerClass keda needs Standard mode and this cluster defaults to Knative");
+        }
+    }
+
+    private static boolean isKeda(Review review, Component c) {
+        return review.componentAnnotation(c, Annotations.AUTOSCALER_CLASS).filter(a -> "keda".equals(a.value())).isPresent();
+    }
+}

@@ -1,0 +1,170 @@
+package dev.isvcpolicy.policy.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Edits;
+import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Findings;
+import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.Mutation;
+import dev.isvcpolicy.policy.Review;
+import dev.isvcpolicy.policy.Validation;
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Knative mode: writes the class/metric/target annotations KServe derives from the component's fields,
+ * and refuses annotation values Knative would only reject later, in a Revision's status.
+ */
+public final class KnativeAnnotationsRule implements Mutation, Validation {
+
+    public static final String ID = "knative-annotations";
+
+    private static final BigDecimal HOUR = BigDecimal.valueOf(3600);
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String doc() {
+        return "Knative mode: write autoscaling.knative.dev class/metric/target from the component; refuse values Knative rejects";
+    }
+
+    @Override
+    public void mutate(Review review, Edits edits) {
+        if (review.mode() != DeploymentMode.KNATIVE) {
+            return;
+        }
+        for (Component c : review.mutableComponents()) {
+            if (!c.autoscaler().isKnative()) {
+                continue;
+            }
+            String cls = c.autoscaler() == Autoscaler.KPA ? Annotations.KPA_CLASS : Annotations.HPA_CLASS;
+            writeIfAbsent(review, c, edits, Annotations.KNATIVE_CLASS, cls);
+            Scaling.scaleMetric(c).filter(m -> c.autoscaler().scaleMetrics().contains(m))
+                    .ifPresent(m -> writeIfAbsent(review, c, edits, Annotations.KNATIVE_METRIC, m));
+            Json.IntField target = Json.int32(c.spec(), "scaleTarget");
+            if (target.valid() && target.get() >= 1) {
+                writeIfAbsent(review, c, edits, Annotations.KNATIVE_TARGET, Long.toString(target.get()));
+            }
+        }
+    }
+
+    private static void writeIfAbsent(Review review, Component c, Edits edits, String key, String value) {
+        if (review.effective(c, key).isEmpty() && !c.spec().path("annotations").has(key)) {
+            edits.set(c.field("annotations").key(key), value);
+        }
+    }
+
+    @Override
+    public void validate(Review review, Findings findings) {
+        if (review.mode() != DeploymentMode.KNATIVE) {
+            return;
+        }
+        for (Component c : review.components()) {
+            if (!c.autoscaler().isKnative()) {
+                continue;
+            }
+            for (Map.Entry<String, Review.Annotation> e : knativeAnnotations(review, c).entrySet()) {
+                check(c, e.getKey().substring(Annotations.KNATIVE_PREFIX.length()), e.getValue(), findings);
+            }
+        }
+    }
+
+    /** The Knative annotations in force for a component: the InferenceService's, overridden by the component's. */
+    static Map<String, Review.Annotation> knativeAnnotations(Review review, Component c) {
+        Map<String, Review.Annotation> out = new LinkedHashMap<>();
+        collect(Json.object(review.object(), "metadata").flatMap(m -> Json.object(m, "annotations")).orElse(null),
+                Review.METADATA_ANNOTATIONS, out);
+        collect(Json.object(c.spec(), "annotations").orElse(null), c.field("annotations"), out);
+        return out;
+    }
+
+    private static void collect(JsonNode annotations, FieldPath at, Map<String, Review.Annotation> out) {
+        if (annotations == null) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = annotations.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (f.getKey().startsWith(Annotations.KNATIVE_PREFIX) && f.getValue().isTextual()) {
+                out.put(f.getKey(), new Review.Annotation(f.getValue().asText(), at.key(f.getKey()), false));
+            }
+        }
+    }
+
+    private static void check(Component c, String key, Review.Annotation a, Findings f) {
+        String v = a.value();
+        FieldPath p = a.path();
+        switch (key) {
+            case "metric" -> {
+                if (c.autoscaler() == Autoscaler.KPA && !"concurrency".equals(v) && !"rps".equals(v)) {
+                    f.deny(p, "\"" + v + "\" is not a KPA metric: use concurrency or rps (or the hpa.autoscaling.knative.dev class for cpu/memory)");
+                } else if (v.isBlank()) {
+                    f.deny(p, "must not be empty: name the metric the HPA scales on, e.g. cpu");
+                }
+            }
+            case "target" -> decimalAtLeast(v, new BigDecimal("0.01"), p, f, "a positive number of at least 0.01, e.g. \"10\"");
+            case "target-utilization-percentage" -> decimalBetween(v, BigDecimal.ONE, BigDecimal.valueOf(100), p, f);
+            case "panic-window-percentage" -> decimalBetween(v, BigDecimal.ONE, BigDecimal.valueOf(100), p, f);
+            case "panic-threshold-percentage" -> decimalBetween(v, BigDecimal.valueOf(110), BigDecimal.valueOf(1000), p, f);
+            case "target-burst-capacity" -> {
+                Optional<BigDecimal> d = Json.parseDecimal(v);
+                if (d.isEmpty() || (d.get().signum() < 0 && d.get().compareTo(BigDecimal.valueOf(-1)) != 0)) {
+                    f.deny(p, "\"" + v + "\" is not a burst capacity: use 0 or more, or -1 for unlimited");
+                }
+            }
+            case "initial-scale" -> wholeAtLeast(v, 0, p, f);
+            case "activation-scale" -> wholeAtLeast(v, 2, p, f);
+            case "window" -> duration(v, BigDecimal.valueOf(6), HOUR, p, f, "6s to 1h, e.g. \"60s\"");
+            case "scale-down-delay" -> duration(v, BigDecimal.ZERO, HOUR, p, f, "0s to 1h, e.g. \"15m\"");
+            case "min-scale", "max-scale", "minScale", "maxScale" -> f.warn(p,
+                    "KServe drops this annotation and derives it from " + (key.toLowerCase().startsWith("min") ? "minReplicas" : "maxReplicas")
+                            + ": set " + c.path().child(key.toLowerCase().startsWith("min") ? "minReplicas" : "maxReplicas") + " instead");
+            default -> {
+            }
+        }
+    }
+
+    private static void decimalAtLeast(String v, BigDecimal min, FieldPath p, Findings f, String expected) {
+        Optional<BigDecimal> d = Json.parseDecimal(v);
+        if (d.isEmpty() || d.get().compareTo(min) < 0) {
+            f.deny(p, "\"" + v + "\" is out of Knative's range: use " + expected);
+        }
+    }
+
+    private static void decimalBetween(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f) {
+        Optional<BigDecimal> d = Json.parseDecimal(v);
+        if (d.isEmpty() || d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
+            f.deny(p, "\"" + v + "\" is out of Knative's range: use a number from " + min.toPlainString() + " to " + max.toPlainString());
+        }
+    }
+
+    private static void wholeAtLeast(String v, long min, FieldPath p, Findings f) {
+        Optional<BigDecimal> d = Json.parseDecimal(v);
+        boolean whole = d.isPresent() && d.get().stripTrailingZeros().scale() <= 0 && !v.contains(".")
+                && d.get().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
+        if (!whole || d.get().compareTo(BigDecimal.valueOf(min)) < 0) {
+            f.deny(p, "\"" + v + "\" is out of Knative's range: use a whole number of at least " + min);
+        }
+    }
+
+    private static void duration(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f, String expected) {
+        Optional<BigDecimal> seconds = GoDuration.seconds(v);
+        if (seconds.isEmpty()) {
+            f.deny(p, "\"" + v + "\" is not a duration: write a number with a unit, " + expected);
+        } else if (seconds.get().stripTrailingZeros().scale() > 0) {
+            f.deny(p, "\"" + v + "\" has a fraction of a second: Knative takes whole seconds, " + expected);
+        } else if (seconds.get().compareTo(min) < 0 || seconds.get().compareTo(max) > 0) {
+            f.deny(p, "\"" + v + "\" is out of Knative's range: use " + expected);
+        }
+    }
+}

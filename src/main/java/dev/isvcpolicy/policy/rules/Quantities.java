@@ -1,0 +1,68 @@
+package dev.isvcpolicy.policy.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Kubernetes resource quantities ({@code 2}, {@code 500m}, {@code 4Gi}, {@code 1e3}) as numbers. */
+final class Quantities {
+
+    private Quantities() {
+    }
+
+    private static final Pattern QUANTITY =
+            Pattern.compile("^([+-]?[0-9]+(?:\\.[0-9]*)?|[+-]?\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]{1,3})?$");
+
+    /** The value of a quantity (a JSON number or a quantity string), or empty when it is not one. */
+    static Optional<BigDecimal> parse(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isNumber()) {
+            return Optional.of(node.decimalValue());
+        }
+        return node.isTextual() ? parse(node.asText()) : Optional.empty();
+    }
+
+    static Optional<BigDecimal> parse(String text) {
+        if (text == null || text.length() > 64) {
+            return Optional.empty();
+        }
+        Matcher m = QUANTITY.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        BigDecimal number = new BigDecimal(m.group(1));
+        String suffix = m.group(2);
+        if (suffix == null) {
+            return Optional.of(number);
+        }
+        BigDecimal factor = switch (suffix) {
+            case "Ki" -> BigDecimal.valueOf(1L << 10);
+            case "Mi" -> BigDecimal.valueOf(1L << 20);
+            case "Gi" -> BigDecimal.valueOf(1L << 30);
+            case "Ti" -> BigDecimal.valueOf(1L << 40);
+            case "Pi" -> BigDecimal.valueOf(1L << 50);
+            case "Ei" -> BigDecimal.valueOf(1L << 60);
+            case "n" -> new BigDecimal("1e-9");
+            case "u" -> new BigDecimal("1e-6");
+            case "m" -> new BigDecimal("1e-3");
+            case "k" -> new BigDecimal("1e3");
+            case "M" -> new BigDecimal("1e6");
+            case "G" -> new BigDecimal("1e9");
+            case "T" -> new BigDecimal("1e12");
+            case "P" -> new BigDecimal("1e15");
+            case "E" -> new BigDecimal("1e18");
+            default -> BigDecimal.ONE.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
+        };
+        return Optional.of(number.multiply(factor));
+    }
+
+    /** A positive whole count, as GPUs must be: {@code 1}, {@code "2"}; not {@code 0}, {@code 0.5}, {@code 500m}. */
+    static Optional<Long> positiveWhole(JsonNode node) {
+        return parse(node).filter(v -> v.signum() > 0 && v.stripTrailingZeros().scale() <= 0
+                && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.isvcpolicy.policy.rules;
+
+import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.ComponentValidation;
+import dev.isvcpolicy.policy.Findings;
+import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.Review;
+import java.util.OptionalInt;
+
+/** Replica counts that are negative, crossed, above the configured ceiling, or silently unbounded. */
+public final class ReplicaBoundsRule implements ComponentValidation {
+
+    public static final String ID = "replica-bounds";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String doc() {
+        return "minReplicas/maxReplicas must be whole, non-negative, min <= max, and within the configured ceiling";
+    }
+
+    @Override
+    public boolean appliesTo(Component c, Review review) {
+        return c.autoscaler() != Autoscaler.NOT_SCALED;
+    }
+
+    @Override
+    public void check(Component c, Review review, Findings f) {
+        Json.IntField min = Json.int32(c.spec(), "minReplicas");
+        Json.IntField max = Json.int32(c.spec(), "maxReplicas");
+        if (min.invalid()) {
+            f.deny(c.field("minReplicas"), "must be a whole number (got " + Json.show(min.raw()) + ")");
+        } else if (min.valid() && min.get() < 0) {
+            f.deny(c.field("minReplicas"), "must be 0 or more (got " + min.get() + ")");
+        }
+        if (max.invalid()) {
+            f.deny(c.field("maxReplicas"), "must be a whole number (got " + Json.show(max.raw()) + ")");
+        } else if (max.valid() && max.get() < 0) {
+            f.deny(c.field("maxReplicas"), "must be 0 or more (got " + max.get() + ")");
+        }
+        if (min.valid() && max.valid() && max.get() > 0 && min.get() > max.get()) {
+            f.deny(c.field("minReplicas"), "is " + min.get() + ", above " + c.field("maxReplicas") + " (" + max.get()
+                    + "): lower minReplicas or raise maxReplicas");
+        }
+        OptionalInt ceiling = review.settings().maxReplicasCeiling();
+        if (ceiling.isPresent()) {
+            int cap = ceiling.getAsInt();
+            if (max.valid() && max.get() > cap) {
+                f.deny(c.field("maxReplicas"), "is " + max.get() + ", above this cluster's ceiling of " + cap
+                        + " (webhook.replicas.max-ceiling): lower it to " + cap + " or less");
+            } else if (c.autoscaler().isKnative() && !max.invalid() && (!max.valid() || max.get() == 0)) {
+                f.deny(c.field("maxReplicas"), (max.valid() ? "is 0" : "is not set") + ", which Knative reads as unbounded, while this cluster's ceiling is "
+                        + cap + " (webhook.replicas.max-ceiling): set maxReplicas to " + cap + " or less");
+            }
+            if (min.valid() && min.get() > cap) {
+                f.deny(c.field("minReplicas"), "is " + min.get() + ", above this cluster's ceiling of " + cap + " (webhook.replicas.max-ceiling)");
+            }
+        }
+        if ((c.autoscaler() == Autoscaler.HPA || c.autoscaler() == Autoscaler.KEDA) && max.is(0)) {
+            f.warn(c.field("maxReplicas"), "0 in Standard mode makes maxReplicas equal minReplicas: the component will not scale; set maxReplicas above minReplicas");
+        }
+    }
+}

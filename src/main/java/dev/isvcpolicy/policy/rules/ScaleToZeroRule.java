@@ -1,0 +1,45 @@
+package dev.isvcpolicy.policy.rules;
+
+import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.ComponentValidation;
+import dev.isvcpolicy.policy.Findings;
+import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.Review;
+import java.util.List;
+
+/** {@code minReplicas: 0} where the autoscaler cannot reach zero (KServe would silently keep one replica). */
+public final class ScaleToZeroRule implements ComponentValidation {
+
+    public static final String ID = "scale-to-zero";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String doc() {
+        return "minReplicas 0 is refused with an HPA, and with KEDA on cpu/memory metrics only";
+    }
+
+    @Override
+    public boolean appliesTo(Component c, Review review) {
+        return Json.int32(c.spec(), "minReplicas").is(0);
+    }
+
+    @Override
+    public void check(Component c, Review review, Findings f) {
+        Autoscaler a = c.autoscaler();
+        if (a == Autoscaler.HPA || a == Autoscaler.KNATIVE_HPA) {
+            f.deny(c.field("minReplicas"), "an HPA cannot scale to zero (KServe would silently run 1 replica): set minReplicas to 1 or more, "
+                    + "or scale to zero with Knative's KPA or with KEDA on a request metric");
+        } else if (a == Autoscaler.KEDA) {
+            List<Scaling.Metric> metrics = Scaling.metrics(c);
+            if (!metrics.isEmpty() && metrics.stream().allMatch(Scaling.Metric::isResource)) {
+                f.deny(c.field("minReplicas"), "KEDA cannot scale to zero on cpu/memory alone (there is no usage to measure at zero): "
+                        + "set minReplicas to 1 or more, or add an External or PodMetric metric to " + Scaling.metricsPath(c));
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.isvcpolicy.policy.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.Review;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads of a component's scaling fields that several rules share. */
+final class Scaling {
+
+    private Scaling() {
+    }
+
+    /** The four {@code scaleMetric} values of the CRD. */
+    static final Set<String> SCALE_METRICS = Set.of("cpu", "memory", "concurrency", "rps");
+
+    /** One entry of {@code autoScaling.metrics}. */
+    record Metric(int index, FieldPath path, ObjectNode node, String type) {
+
+        boolean isResource() {
+            return "Resource".equals(type);
+        }
+
+        boolean isOtel() {
+            return "PodMetric".equals(type);
+        }
+
+        /** The query and metric names of an External or PodMetric metric, with their paths. */
+        List<Text> queries() {
+            List<Text> out = new ArrayList<>();
+            String block = "External".equals(type) ? "external" : isOtel() ? "podmetric" : null;
+            if (block == null) {
+                return out;
+            }
+            ObjectNode metric = Json.object(node, block).flatMap(b -> Json.object(b, "metric")).orElse(null);
+            FieldPath metricPath = path.child(block).child("metric");
+            Json.text(metric, "query").ifPresent(q -> out.add(new Text(q, metricPath.child("query"))));
+            ArrayNode names = Json.array(metric, "metricNames").orElse(null);
+            if (names != null) {
+                for (int i = 0; i < names.size(); i++) {
+                    if (names.get(i).isTextual()) {
+                        out.add(new Text(names.get(i).asText(), metricPath.child("metricNames").index(i)));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A string value and where it sits. */
+    record Text(String value, FieldPath path) {
+    }
+
+    static FieldPath metricsPath(Component c) {
+        return c.field("autoScaling").child("metrics");
+    }
+
+    /** {@code autoScaling.metrics} is present as a list (possibly empty). */
+    static boolean hasMetricsList(Component c) {
+        return Json.object(c.spec(), "autoScaling").flatMap(a -> Json.array(a, "metrics")).isPresent();
+    }
+
+    static List<Metric> metrics(Component c) {
+        List<Metric> out = new ArrayList<>();
+        ArrayNode metrics = Json.object(c.spec(), "autoScaling").flatMap(a -> Json.array(a, "metrics")).orElse(null);
+        if (metrics == null) {
+            return out;
+        }
+        for (int i = 0; i < metrics.size(); i++) {
+            JsonNode m = metrics.get(i);
+            if (m.isObject()) {
+                out.add(new Metric(i, metricsPath(c).index(i), (ObjectNode) m, Json.text(m, "type").orElse("")));
+            }
+        }
+        return out;
+    }
+
+    static boolean usesOtel(Component c) {
+        return metrics(c).stream().anyMatch(Metric::isOtel);
+    }
+
+    /** {@code scaleMetric} as written, when it is a string. */
+    static Optional<String> scaleMetric(Component c) {
+        return Json.text(c.spec(), "scaleMetric");
+    }
+
+    /** {@code qps} read as {@code rps}, the spelling KServe uses. */
+    static String fold(String metric) {
+        return "qps".equals(metric) ? "rps" : metric;
+    }
+
+    /**
+     * The metric the component will really be scaled on: {@code scaleMetric}, else (Knative) the
+     * metric annotation, else the autoscaler's own default.
+     */
+    static Optional<String> effectiveMetric(Component c, Review r) {
+        Optional<String> own = scaleMetric(c).map(Scaling::fold);
+        if (own.isPresent()) {
+            return own;
+        }
+        if (r.mode() == DeploymentMode.KNATIVE) {
+            Optional<String> annotated = r.effective(c, Annotations.KNATIVE_METRIC).map(Review.Annotation::value);
+            if (annotated.isPresent()) {
+                return annotated;
+            }
+        }
+        return switch (c.autoscaler()) {
+            case KPA -> Optional.of("concurrency");
+            case KNATIVE_HPA, HPA -> Optional.of("cpu");
+            default -> Optional.empty();
+        };
+    }
+
+    /** Why a scaleTarget is out of range for a metric, or empty when it is fine. */
+    static Optional<String> targetRangeProblem(String metric, long target) {
+        if ("cpu".equals(metric)) {
+            return target < 1 || target > 100
+                    ? Optional.of("a cpu target is a utilization percentage: use 1 to 100")
+                    : Optional.empty();
+        }
+        if (target < 1) {
+            String unit = switch (metric) {
+                case "memory" -> "a memory target is in MiB";
+                case "concurrency" -> "a concurrency target is in-flight requests per replica";
+                case "rps" -> "an rps target is requests per second per replica";
+                default -> "a target";
+            };
+            return Optional.of(unit + ": use 1 or more");
+        }
+        return Optional.empty();
+    }
+
+    static boolean isStandardScaled(Component c) {
+        return c.autoscaler() == Autoscaler.HPA || c.autoscaler() == Autoscaler.KEDA;
+    }
+}
