@@ -1,0 +1,175 @@
+package dev.isvcpolicy.policy.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.isvcpolicy.patch.PatchOp;
+import dev.isvcpolicy.policy.Action;
+import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Operation;
+import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.PolicySettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Table-driven rule tests. Each rule has {@code src/test/resources/rules/<id>/cases.yaml}: a list of cases
+ * named in prose, each with an InferenceService and what this rule must do to it. A case may hold:
+ * <ul>
+ * <li>{@code object} (required), {@code oldObject}, {@code operation} (CREATE), {@code namespace} (default),
+ * {@code clusterDefault} (Knative/Standard/ModelMesh; absent means no ConfigMap: the fallback applies);</li>
+ * <li>{@code settings}: overrides of {@link PolicySettings} (see {@link #settings});</li>
+ * <li>{@code expect}: the exact findings of this rule from {@code /validate} on the object as given, each
+ * {@code {action, path}} and optionally {@code contains} (a piece of the message); {@code []} for none;</li>
+ * <li>{@code patch}: the exact operations of this rule from {@code /mutate}, each {@code {op, path, value}};
+ * {@code []} for none. Every patch case also checks that mutating the result again adds nothing.</li>
+ * </ul>
+ * Only this rule's findings and operations are compared: other rules have their own tables.
+ */
+public final class RuleCases {
+
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private RuleCases() {
+    }
+
+    /** One case; its name is what the test report shows. */
+    public record Case(String ruleId, String name, JsonNode node) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    public static Stream<Case> load(String ruleId) {
+        String resource = "/rules/" + ruleId + "/cases.yaml";
+        try (InputStream in = RuleCases.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "missing " + resource);
+            JsonNode cases = YAML.readTree(in);
+            assertTrue(cases.isArray() && cases.size() > 0, resource + " must be a non-empty list");
+            return StreamSupport.stream(cases.spliterator(), false)
+                    .map(c -> new Case(ruleId, c.path("name").asText("(unnamed)"), c));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource, e);
+        }
+    }
+
+    public static void verify(Case c) {
+        JsonNode node = c.node();
+        assertTrue(node.has("expect") || node.has("patch"), c.name() + ": a case needs expect or patch");
+        PolicyEngine engine = new PolicyEngine(settings(node.path("settings")));
+        PolicyEngine.Input input = input(node, (ObjectNode) node.get("object"));
+        if (node.has("patch")) {
+            PolicyEngine.MutationResult result = engine.mutate(input);
+            List<String> actual = result.ops().stream().filter(op -> op.ruleId().equals(c.ruleId()))
+                    .map(RuleCases::describe).toList();
+            List<String> expected = new ArrayList<>();
+            node.get("patch").forEach(op -> expected.add(op.path("op").asText() + " " + op.path("path").asText()
+                    + (op.has("value") ? " " + op.get("value") : "")));
+            assertEquals(expected, actual, c.name() + ": patch of " + c.ruleId());
+            PolicyEngine.MutationResult again = engine.mutate(input(node, result.mutated()));
+            assertEquals(List.of(), again.ops().stream().map(RuleCases::describe).toList(),
+                    c.name() + ": mutating the mutated object must add nothing");
+        }
+        if (node.has("expect")) {
+            PolicyEngine.ValidationResult result = engine.validate(input);
+            List<Finding> mine = result.findings().stream().filter(f -> f.ruleId().equals(c.ruleId())).toList();
+            List<String> actual = mine.stream().map(f -> f.action().label() + " " + f.path()).sorted().toList();
+            List<String> expected = new ArrayList<>();
+            node.get("expect").forEach(e -> expected.add(e.path("action").asText() + " " + e.path("path").asText()));
+            assertEquals(expected.stream().sorted().toList(), actual, c.name() + ": findings of " + c.ruleId()
+                    + " (messages: " + mine.stream().map(Finding::message).collect(Collectors.joining(" | ")) + ")");
+            node.get("expect").forEach(e -> {
+                if (e.has("contains")) {
+                    String path = e.path("path").asText();
+                    String piece = e.path("contains").asText();
+                    assertTrue(mine.stream().anyMatch(f -> f.path().equals(path) && f.message().contains(piece)),
+                            c.name() + ": a message at " + path + " should contain \"" + piece + "\"");
+                }
+            });
+        }
+    }
+
+    static String describe(PatchOp op) {
+        return op.op() + " " + op.path() + (op.value() != null ? " " + op.value() : "");
+    }
+
+    static PolicyEngine.Input input(JsonNode node, ObjectNode object) {
+        Operation operation = Operation.valueOf(node.path("operation").asText("CREATE").toUpperCase(Locale.ROOT));
+        JsonNode old = node.get("oldObject");
+        Optional<DeploymentMode> clusterDefault = node.has("clusterDefault")
+                ? DeploymentMode.parse(node.get("clusterDefault").asText()) : Optional.empty();
+        return new PolicyEngine.Input(operation, object.deepCopy(), old, node.path("namespace").asText("default"), clusterDefault);
+    }
+
+    /**
+     * Settings from a case: {@code auditOnly}, {@code ruleActions: {id: deny|warn|off}}, {@code defaultMinReplicas},
+     * {@code defaultMetrics: {kpa|knative-hpa|hpa: metric or null}}, {@code maxReplicasCeiling},
+     * {@code containerConcurrencyMax}, {@code extraGpuResources: [..]}, {@code gpuMaxPerReplica},
+     * {@code gpuMaxPerService}, {@code kedaUtilization}, {@code prometheus: {serverAddress, concurrencyQuery, rpsQuery}},
+     * {@code fallbackMode}.
+     */
+    public static PolicySettings settings(JsonNode s) {
+        PolicySettings.Builder b = PolicySettings.builder();
+        if (s == null || s.isMissingNode() || s.isNull()) {
+            return b.build();
+        }
+        b.auditOnly(s.path("auditOnly").asBoolean(false));
+        s.path("ruleActions").fields().forEachRemaining(e -> b.ruleAction(e.getKey(),
+                Action.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT))));
+        if (s.has("defaultMinReplicas")) {
+            b.defaultMinReplicas(s.get("defaultMinReplicas").asInt());
+        }
+        s.path("defaultMetrics").fields().forEachRemaining(e -> {
+            Autoscaler a = Stream.of(Autoscaler.values()).filter(x -> x.label().equals(e.getKey())).findFirst().orElseThrow();
+            b.defaultMetric(a, e.getValue().isNull() ? null : e.getValue().asText());
+        });
+        if (s.has("maxReplicasCeiling")) {
+            b.maxReplicasCeiling(OptionalInt.of(s.get("maxReplicasCeiling").asInt()));
+        }
+        if (s.has("containerConcurrencyMax")) {
+            b.containerConcurrencyMax(s.get("containerConcurrencyMax").asInt());
+        }
+        if (s.has("extraGpuResources")) {
+            List<String> names = new ArrayList<>();
+            s.get("extraGpuResources").forEach(n -> names.add(n.asText()));
+            b.extraGpuResources(names);
+        }
+        if (s.has("gpuMaxPerReplica")) {
+            b.gpuMaxPerReplica(OptionalInt.of(s.get("gpuMaxPerReplica").asInt()));
+        }
+        if (s.has("gpuMaxPerService")) {
+            b.gpuMaxPerService(OptionalInt.of(s.get("gpuMaxPerService").asInt()));
+        }
+        if (s.has("kedaUtilization")) {
+            b.kedaUtilization(s.get("kedaUtilization").asInt());
+        }
+        if (s.has("prometheus")) {
+            JsonNode p = s.get("prometheus");
+            b.prometheus(text(p, "serverAddress"), text(p, "concurrencyQuery"), text(p, "rpsQuery"));
+        }
+        if (s.has("fallbackMode")) {
+            b.fallbackMode(DeploymentMode.parse(s.get("fallbackMode").asText()).orElseThrow());
+        }
+        return b.build();
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? Optional.of(node.get(field).asText()) : Optional.empty();
+    }
+}
