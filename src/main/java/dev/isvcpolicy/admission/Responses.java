@@ -1,0 +1,103 @@
+package dev.isvcpolicy.admission;
+
+import dev.isvcpolicy.patch.Patch;
+import dev.isvcpolicy.patch.PatchOp;
+import dev.isvcpolicy.policy.Finding;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Builds AdmissionReview answers in the API server's own shapes. */
+public final class Responses {
+
+    /** The API server truncates longer warnings; we keep each within it. */
+    public static final int MAX_WARNING_LENGTH = 256;
+    /** More warnings than this are summed up in one last line. */
+    public static final int MAX_WARNINGS = 20;
+
+    private Responses() {
+    }
+
+    public static AdmissionReview review(AdmissionResponse response) {
+        return new AdmissionReviewBuilder().withApiVersion(ReviewCodec.API_VERSION).withKind("AdmissionReview")
+                .withResponse(response).build();
+    }
+
+    public static AdmissionResponse allow(String uid, List<String> warnings, Map<String, String> audit) {
+        AdmissionResponse r = new AdmissionResponse();
+        r.setUid(uid);
+        r.setAllowed(true);
+        setWarnings(r, warnings);
+        r.setAuditAnnotations(audit.isEmpty() ? null : audit);
+        return r;
+    }
+
+    public static AdmissionResponse patch(String uid, List<PatchOp> ops, List<String> warnings, Map<String, String> audit) {
+        AdmissionResponse r = allow(uid, warnings, audit);
+        if (!ops.isEmpty()) {
+            byte[] json = Patch.toJson(ops).toString().getBytes(StandardCharsets.UTF_8);
+            r.setPatch(Base64.getEncoder().encodeToString(json));
+            r.setPatchType("JSONPatch");
+        }
+        return r;
+    }
+
+    /** A refusal in the API server's shape for invalid objects: 422 Invalid, one cause per denying finding. */
+    public static AdmissionResponse invalid(String uid, String kind, String name, List<Finding> denials, List<String> warnings,
+            Map<String, String> audit) {
+        List<StatusCause> causes = new ArrayList<>();
+        for (Finding f : denials) {
+            causes.add(new StatusCauseBuilder().withReason("FieldValueInvalid").withField(f.path()).withMessage(f.message() + " [" + f.ruleId() + "]").build());
+        }
+        String message = kind + " \"" + name + "\" is invalid: " + denials.stream().map(Finding::line).collect(Collectors.joining("; "));
+        Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message)
+                .withDetails(new StatusDetailsBuilder().withName(name).withGroup("serving.kserve.io").withKind(kind)
+                        .withCauses(causes).build())
+                .build();
+        AdmissionResponse r = allow(uid, warnings, audit);
+        r.setAllowed(false);
+        r.setStatus(status);
+        return r;
+    }
+
+    /** A refusal that is not about the object's fields: bad request (400) or an internal error (500). */
+    public static AdmissionResponse refuse(String uid, int code, String reason, String message) {
+        AdmissionResponse r = new AdmissionResponse();
+        r.setUid(uid);
+        r.setAllowed(false);
+        r.setStatus(new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build());
+        return r;
+    }
+
+    /** A plain {@code Status} body for an HTTP 400, when no AdmissionReview could be read. */
+    public static Status badRequest(String message) {
+        return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(400)
+                .withReason("BadRequest").withMessage(message).build();
+    }
+
+    private static void setWarnings(AdmissionResponse r, List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return;
+        }
+        List<String> out = new ArrayList<>();
+        for (String w : warnings) {
+            if (out.size() == MAX_WARNINGS - 1 && warnings.size() > MAX_WARNINGS) {
+                out.add("... and " + (warnings.size() - out.size()) + " more warnings");
+                break;
+            }
+            out.add(w.length() > MAX_WARNING_LENGTH ? w.substring(0, MAX_WARNING_LENGTH - 3) + "..." : w);
+        }
+        r.setWarnings(out);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.isvcpolicy.cluster;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.isvcpolicy.config.WebhookConfig;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.PolicySettings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The cluster's default deployment mode, from KServe's {@code inferenceservice-config} ConfigMap, kept
+ * current by an informer started at boot. Requests read a field; they never call the API server.
+ * Without a cluster, with lookups off, or without the ConfigMap, {@link #defaultMode()} is empty and
+ * the engine uses the configured fallback; the log says so once.
+ */
+@ApplicationScoped
+public class ClusterDefaults {
+
+    private static final Logger LOG = Logger.getLogger(ClusterDefaults.class);
+    private static final JsonMapper LENIENT = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA).build();
+
+    /** What the informer knows, replaced whole on every event. */
+    public record State(boolean synced, Optional<DeploymentMode> mode, String detail) {
+    }
+
+    @Inject
+    WebhookConfig config;
+
+    @Inject
+    PolicySettings settings;
+
+    @Inject
+    Instance<KubernetesClient> client;
+
+    private volatile State state = new State(false, Optional.empty(), "not started");
+    private volatile SharedIndexInformer<ConfigMap> informer;
+    private final AtomicBoolean saidUnreachable = new AtomicBoolean();
+    private volatile String lastSaid = "";
+
+    void start(@Observes StartupEvent event) {
+        String fallback = settings.fallbackMode().value();
+        if (!config.cluster().lookups()) {
+            state = new State(false, Optional.empty(), "lookups off");
+            LOG.infof("cluster lookups are off (webhook.cluster.lookups=false): the default deployment mode is the fallback, %s", fallback);
+            return;
+        }
+        String ns = config.cluster().configMapNamespace();
+        String name = config.cluster().configMapName();
+        try {
+            SharedIndexInformer<ConfigMap> inf = client.get().configMaps().inNamespace(ns).withName(name).runnableInformer(0);
+            inf.addEventHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(ConfigMap cm) {
+                    update(cm);
+                }
+
+                @Override
+                public void onUpdate(ConfigMap old, ConfigMap cm) {
+                    update(cm);
+                }
+
+                @Override
+                public void onDelete(ConfigMap cm, boolean unknownFinalState) {
+                    update(null);
+                }
+            });
+            inf.exceptionHandler((started, t) -> {
+                unreachable(t);
+                return true;
+            });
+            informer = inf;
+            inf.start().whenComplete((ok, t) -> {
+                if (t != null) {
+                    unreachable(t);
+                } else {
+                    saidUnreachable.set(false);
+                    if (inf.getStore().list().isEmpty()) {
+                        update(null);
+                    }
+                    LOG.infof("watching ConfigMap %s/%s for the default deployment mode", ns, name);
+                }
+            });
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        SharedIndexInformer<ConfigMap> inf = informer;
+        if (inf != null) {
+            inf.stop();
+        }
+    }
+
+    /** The cluster's default mode, when the ConfigMap is known and says one. */
+    public Optional<DeploymentMode> defaultMode() {
+        return state.mode();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    private void unreachable(Throwable t) {
+        state = new State(false, Optional.empty(), "API server unreachable");
+        if (saidUnreachable.compareAndSet(false, true)) {
+            LOG.warnf("cannot watch ConfigMap %s/%s (%s): using the fallback deployment mode %s until it can",
+                    config.cluster().configMapNamespace(), config.cluster().configMapName(), shortReason(t),
+                    settings.fallbackMode().value());
+        }
+    }
+
+    void update(ConfigMap cm) {
+        State next = parse(cm);
+        state = next;
+        if (!next.detail().equals(lastSaid)) {
+            lastSaid = next.detail();
+            if (next.mode().isPresent()) {
+                LOG.infof("cluster default deployment mode: %s (%s)", next.mode().get().value(), next.detail());
+            } else {
+                LOG.warnf("%s: using the fallback deployment mode %s", next.detail(), settings.fallbackMode().value());
+            }
+        }
+    }
+
+    /** The mode a ConfigMap says, from its {@code deploy} key ({@code {"defaultDeploymentMode": "Serverless"}}). */
+    static State parse(ConfigMap cm) {
+        if (cm == null) {
+            return new State(true, Optional.empty(), "ConfigMap inferenceservice-config not found");
+        }
+        String deploy = cm.getData() == null ? null : cm.getData().get("deploy");
+        if (deploy == null) {
+            return new State(true, Optional.empty(), "ConfigMap has no deploy key");
+        }
+        try {
+            JsonNode node = LENIENT.readTree(deploy);
+            Optional<String> raw = Json.text(node, "defaultDeploymentMode");
+            if (raw.isEmpty()) {
+                return new State(true, Optional.empty(), "deploy has no defaultDeploymentMode");
+            }
+            Optional<DeploymentMode> mode = DeploymentMode.parse(raw.get());
+            return mode.map(m -> new State(true, Optional.of(m), "defaultDeploymentMode " + raw.get()))
+                    .orElseGet(() -> new State(true, Optional.empty(), "unknown defaultDeploymentMode " + raw.get()));
+        } catch (Exception e) {
+            return new State(true, Optional.empty(), "deploy is not JSON");
+        }
+    }
+
+    private static String shortReason(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return msg.length() > 160 ? msg.substring(0, 157) + "..." : msg;
+    }
+}
