@@ -3,6 +3,7 @@ package dev.isvcpolicy.policy.rules;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
+import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
@@ -52,7 +53,7 @@ public final class ReplicaBoundsRule implements ComponentValidation {
             if (max.valid() && max.get() > cap) {
                 f.deny(c.field("maxReplicas"), "is " + max.get() + ", above this cluster's ceiling of " + cap
                         + " (webhook.replicas.max-ceiling): lower it to " + cap + " or less");
-            } else if (c.autoscaler().isKnative() && !max.invalid() && (!max.valid() || max.get() == 0)) {
+            } else if (review.mode() == DeploymentMode.KNATIVE && !max.invalid() && (!max.valid() || max.get() == 0)) {
                 f.deny(c.field("maxReplicas"), (max.valid() ? "is 0" : "is not set") + ", which Knative reads as unbounded, while this cluster's ceiling is "
                         + cap + " (webhook.replicas.max-ceiling): set maxReplicas to " + cap + " or less");
             }

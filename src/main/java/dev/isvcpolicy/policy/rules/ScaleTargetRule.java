@@ -36,7 +36,13 @@ public final class ScaleTargetRule implements ComponentValidation {
             f.deny(c.field("scaleTarget"), "must be a whole number (got " + Json.show(target.raw()) + ")");
             return;
         }
-        String metric = Scaling.effectiveMetric(c, review).orElse("cpu");
+        // keda's scaleTarget alone becomes a cpu target (keda-metrics); a custom class's metric is its own
+        Optional<String> known = Scaling.effectiveMetric(c, review)
+                .or(() -> c.autoscaler() == Autoscaler.KEDA ? Optional.of("cpu") : Optional.empty());
+        if (known.isEmpty()) {
+            return;
+        }
+        String metric = known.get();
         Optional<String> problem = Scaling.targetRangeProblem(metric, target.get());
         problem.ifPresent(p -> f.deny(c.field("scaleTarget"), "is " + target.get() + " with metric " + metric + ": " + p));
     }
