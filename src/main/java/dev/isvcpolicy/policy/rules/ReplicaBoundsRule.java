@@ -34,12 +34,12 @@ public final class ReplicaBoundsRule implements ComponentValidation {
         Json.IntField min = Json.int32(c.spec(), "minReplicas");
         Json.IntField max = Json.int32(c.spec(), "maxReplicas");
         if (min.invalid()) {
-            f.deny(c.field("minReplicas"), "must be a whole number (got " + Json.show(min.raw()) + ")");
+            f.deny(c.field("minReplicas"), "must be a whole number no larger than 2147483647 (got " + Json.show(min.raw()) + ")");
         } else if (min.valid() && min.get() < 0) {
             f.deny(c.field("minReplicas"), "must be 0 or more (got " + min.get() + ")");
         }
         if (max.invalid()) {
-            f.deny(c.field("maxReplicas"), "must be a whole number (got " + Json.show(max.raw()) + ")");
+            f.deny(c.field("maxReplicas"), "must be a whole number no larger than 2147483647 (got " + Json.show(max.raw()) + ")");
         } else if (max.valid() && max.get() < 0) {
             f.deny(c.field("maxReplicas"), "must be 0 or more (got " + max.get() + ")");
         }

@@ -33,7 +33,7 @@ public final class ScaleTargetRule implements ComponentValidation {
     public void check(Component c, Review review, Findings f) {
         Json.IntField target = Json.int32(c.spec(), "scaleTarget");
         if (target.invalid()) {
-            f.deny(c.field("scaleTarget"), "must be a whole number (got " + Json.show(target.raw()) + ")");
+            f.deny(c.field("scaleTarget"), "must be a whole number no larger than 2147483647 (got " + Json.show(target.raw()) + ")");
             return;
         }
         // keda's scaleTarget alone becomes a cpu target (keda-metrics); a custom class's metric is its own
