@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.Findings;
@@ -25,7 +26,7 @@ public final class GpuScalingMetricRule implements ComponentValidation {
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return true;
+        return c.autoscaler() != Autoscaler.NOT_SCALED && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;
     }
 
     @Override
@@ -37,7 +38,7 @@ public final class GpuScalingMetricRule implements ComponentValidation {
             if (Json.has(c.spec(), "scaleMetric") && (metric.equals("cpu") || metric.equals("memory"))) {
                 f.warn(c.field("scaleMetric"), "a GPU component scaled on " + metric + " barely moves: GPU work is not CPU-bound; "
                         + "scale on concurrency, or a queue metric such as vllm:num_requests_waiting");
-            } else if (!Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling") && (metric.equals("cpu") || metric.equals("memory"))) {
+            } else if (!c.isCanary() && !Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling") && (metric.equals("cpu") || metric.equals("memory"))) {
                 f.warn(c.path(), "a GPU component scaled on " + metric + " (the autoscaler's default) barely moves: GPU work is not CPU-bound; "
                         + "scale on concurrency, or a queue metric");
             }

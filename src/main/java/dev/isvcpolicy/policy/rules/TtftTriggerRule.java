@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.Findings;
@@ -13,6 +14,10 @@ public final class TtftTriggerRule implements ComponentValidation {
 
     private static final Pattern TTFT = Pattern.compile("(?i)(time_to_first_token|\\bttft\\b|_ttft|ttft_)");
 
+    /** A PromQL label matcher other than {@code __name__}, e.g. {@code model="ttft-demo"}: its value names no metric. */
+    private static final Pattern LABEL_MATCHER =
+            Pattern.compile("\\b(?!__name__\\b)[a-zA-Z_][a-zA-Z0-9_]*\\s*(?:=~|!~|!=|=)\\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`)");
+
     @Override
     public String id() {
         return ID;
@@ -25,14 +30,14 @@ public final class TtftTriggerRule implements ComponentValidation {
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return true;
+        return c.autoscaler() != Autoscaler.NOT_SCALED && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;
     }
 
     @Override
     public void check(Component c, Review review, Findings f) {
         for (Scaling.Metric m : Scaling.metrics(c)) {
             for (Scaling.Text q : m.queries()) {
-                if (TTFT.matcher(q.value()).find()) {
+                if (TTFT.matcher(LABEL_MATCHER.matcher(q.value()).replaceAll("")).find()) {
                     f.warn(q.path(), "scales on time-to-first-token, which drops sharply as soon as a replica is added, so replicas come and go: "
                             + "scale on queue depth or running requests (e.g. vllm:num_requests_waiting)");
                 }
