@@ -21,9 +21,9 @@ final class Gpus {
     private Gpus() {
     }
 
-    /** The legacy framework blocks of a predictor, each a container spec. */
+    /** The legacy framework blocks of a predictor (and the explainer's {@code art}), each a container spec. */
     static final List<String> FRAMEWORKS = List.of("sklearn", "tensorflow", "pytorch", "xgboost", "onnx", "triton",
-            "huggingface", "pmml", "lightgbm", "paddle");
+            "huggingface", "pmml", "lightgbm", "paddle", "art");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -85,35 +85,42 @@ final class Gpus {
         }
     }
 
-    /** GPUs one replica of the component uses (head containers; limits, else requests), counting only valid amounts. */
+    /**
+     * GPUs one replica of the component uses, counting only valid amounts (limits, else requests): the head
+     * pod's containers, plus each worker pod of a multi-node replica ({@code workerSpec}: pipelineParallelSize
+     * pods in all, default 2, so pipelineParallelSize - 1 workers).
+     */
     static long perReplica(Component c, Set<String> names) {
-        long total = 0;
+        long head = 0;
+        long worker = 0;
         for (Container k : containers(c)) {
+            long gpus = gpus(k, names);
             if (k.worker()) {
-                continue;
+                worker += gpus;
+            } else {
+                head += gpus;
             }
-            JsonNode resources = k.node().path("resources");
-            for (String name : names) {
-                Optional<Long> amount = Quantities.positiveWhole(resources.path("limits").get(name));
-                if (amount.isEmpty()) {
-                    amount = Quantities.positiveWhole(resources.path("requests").get(name));
-                }
-                total += amount.orElse(0L);
+        }
+        Json.IntField pipeline = Json.int32(Json.object(c.spec(), "workerSpec").orElse(null), "pipelineParallelSize");
+        long workers = pipeline.valid() && pipeline.get() >= 1 ? pipeline.get() - 1 : 1;
+        return head + worker * workers;
+    }
+
+    private static long gpus(Container k, Set<String> names) {
+        JsonNode resources = k.node().path("resources");
+        long total = 0;
+        for (String name : names) {
+            Optional<Long> amount = Quantities.positiveWhole(resources.path("limits").get(name));
+            if (amount.isEmpty()) {
+                amount = Quantities.positiveWhole(resources.path("requests").get(name));
             }
+            total += amount.orElse(0L);
         }
         return total;
     }
 
-    /** Whether any container of the component (workers included) names a GPU resource. */
+    /** Whether any container of the component (workers included) asks for at least one GPU. */
     static boolean hasGpu(Component c, Set<String> names) {
-        for (Container k : containers(c)) {
-            JsonNode resources = k.node().path("resources");
-            for (String name : names) {
-                if (resources.path("limits").has(name) || resources.path("requests").has(name)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return containers(c).stream().anyMatch(k -> gpus(k, names) > 0);
     }
 }
