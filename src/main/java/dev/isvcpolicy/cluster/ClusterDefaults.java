@@ -51,6 +51,7 @@ public class ClusterDefaults {
     private volatile SharedIndexInformer<ConfigMap> informer;
     private final AtomicBoolean saidUnreachable = new AtomicBoolean();
     private volatile String lastSaid = "";
+    private volatile boolean stopping;
 
     void start(@Observes StartupEvent event) {
         String fallback = settings.fallbackMode().value();
@@ -84,6 +85,7 @@ public class ClusterDefaults {
                 return true;
             });
             informer = inf;
+            LOG.infof("watching ConfigMap %s/%s for the default deployment mode; until it syncs, the fallback %s applies", ns, name, fallback);
             inf.start().whenComplete((ok, t) -> {
                 if (t != null) {
                     unreachable(t);
@@ -92,7 +94,6 @@ public class ClusterDefaults {
                     if (inf.getStore().list().isEmpty()) {
                         update(null);
                     }
-                    LOG.infof("watching ConfigMap %s/%s for the default deployment mode", ns, name);
                 }
             });
         } catch (RuntimeException e) {
@@ -101,6 +102,7 @@ public class ClusterDefaults {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         SharedIndexInformer<ConfigMap> inf = informer;
         if (inf != null) {
             inf.stop();
@@ -118,7 +120,7 @@ public class ClusterDefaults {
 
     private void unreachable(Throwable t) {
         state = new State(false, Optional.empty(), "API server unreachable");
-        if (saidUnreachable.compareAndSet(false, true)) {
+        if (!stopping && saidUnreachable.compareAndSet(false, true)) {
             LOG.warnf("cannot watch ConfigMap %s/%s (%s): using the fallback deployment mode %s until it can",
                     config.cluster().configMapNamespace(), config.cluster().configMapName(), shortReason(t),
                     settings.fallbackMode().value());

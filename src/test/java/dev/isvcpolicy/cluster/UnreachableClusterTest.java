@@ -1,0 +1,54 @@
+package dev.isvcpolicy.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.isvcpolicy.admission.Reviews;
+import dev.isvcpolicy.admission.TlsTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** No API server at all: the webhook starts, serves, and judges with the fallback mode. */
+@QuarkusTest
+@TestProfile(UnreachableClusterTest.NoApiServer.class)
+@QuarkusTestResource(TlsTestResource.class)
+class UnreachableClusterTest {
+
+    public static class NoApiServer implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("webhook.cluster.lookups", "true",
+                    "quarkus.kubernetes-client.api-server-url", "https://127.0.0.1:1",
+                    "webhook.cluster.fallback-mode", "Standard");
+        }
+    }
+
+    @Inject
+    ClusterDefaults defaults;
+
+    @TestHTTPResource(value = "/validate", tls = true)
+    URL validate;
+
+    @Test
+    void servesWithTheFallbackMode() throws Exception {
+        long start = System.nanoTime();
+        JsonNode r = Reviews.response(Reviews.post(validate.toString(), Reviews.isvcReview("CREATE", "default",
+                Reviews.JSON.readTree("{\"metadata\": {\"name\": \"m\"}, \"spec\": {\"predictor\": {\"minReplicas\": 0}}}"), null)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(Optional.empty(), defaults.defaultMode());
+        assertFalse(defaults.state().synced());
+        assertFalse(r.path("allowed").asBoolean(), "fallback Standard: hpa cannot scale to zero, " + r);
+        assertTrue(r.path("auditAnnotations").path("denied-by").asText().contains("scale-to-zero"));
+        assertTrue(millis < 5_000, "answered in " + millis + " ms without waiting for the API server");
+    }
+}
