@@ -62,7 +62,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
     public void mutate(Component c, Review review, Edits edits) {
         boolean hasMetric = Json.has(c.spec(), "scaleMetric");
         boolean hasTarget = Json.has(c.spec(), "scaleTarget");
-        if ((!hasMetric && !hasTarget) || Json.object(c.spec(), "autoScaling").map(a -> a.has("metrics")).orElse(false)) {
+        if ((!hasMetric && !hasTarget) || Json.object(c.spec(), "autoScaling").map(a -> Json.has(a, "metrics")).orElse(false)) {
             return;
         }
         Optional<String> metric = hasMetric ? Scaling.scaleMetric(c).map(Scaling::fold) : Optional.of("cpu");

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Knative mode: writes the class/metric/target annotations KServe derives from the component's fields,
@@ -27,6 +28,8 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     public static final String ID = "knative-annotations";
 
     private static final BigDecimal HOUR = BigDecimal.valueOf(3600);
+    /** What Go's strconv.Atoi takes: digits with an optional sign, no exponent, no fraction. */
+    private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
 
     @Override
     public String id() {
@@ -83,12 +86,12 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     static Map<String, Review.Annotation> knativeAnnotations(Review review, Component c) {
         Map<String, Review.Annotation> out = new LinkedHashMap<>();
         collect(Json.object(review.object(), "metadata").flatMap(m -> Json.object(m, "annotations")).orElse(null),
-                Review.METADATA_ANNOTATIONS, out);
-        collect(Json.object(c.spec(), "annotations").orElse(null), c.field("annotations"), out);
+                Review.METADATA_ANNOTATIONS, false, out);
+        collect(Json.object(c.spec(), "annotations").orElse(null), c.field("annotations"), true, out);
         return out;
     }
 
-    private static void collect(JsonNode annotations, FieldPath at, Map<String, Review.Annotation> out) {
+    private static void collect(JsonNode annotations, FieldPath at, boolean onComponent, Map<String, Review.Annotation> out) {
         if (annotations == null) {
             return;
         }
@@ -96,7 +99,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
             if (f.getKey().startsWith(Annotations.KNATIVE_PREFIX) && f.getValue().isTextual()) {
-                out.put(f.getKey(), new Review.Annotation(f.getValue().asText(), at.key(f.getKey()), false));
+                out.put(f.getKey(), new Review.Annotation(f.getValue().asText(), at.key(f.getKey()), onComponent));
             }
         }
     }
@@ -126,9 +129,11 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             case "activation-scale" -> wholeAtLeast(v, 2, p, f);
             case "window" -> duration(v, BigDecimal.valueOf(6), HOUR, p, f, "6s to 1h, e.g. \"60s\"");
             case "scale-down-delay" -> duration(v, BigDecimal.ZERO, HOUR, p, f, "0s to 1h, e.g. \"15m\"");
-            case "min-scale", "max-scale", "minScale", "maxScale" -> f.warn(p,
-                    "KServe drops this annotation and derives it from " + (key.toLowerCase().startsWith("min") ? "minReplicas" : "maxReplicas")
-                            + ": set " + c.path().child(key.toLowerCase().startsWith("min") ? "minReplicas" : "maxReplicas") + " instead");
+            case "min-scale", "max-scale", "minScale", "maxScale" -> {
+                String field = key.toLowerCase().startsWith("min") ? "minReplicas" : "maxReplicas";
+                f.warn(p, "KServe drops this annotation and derives it from " + field + ": set "
+                        + (a.onComponent() ? c.path().child(field).toString() : field + " on each component") + " instead");
+            }
             default -> {
             }
         }
@@ -150,7 +155,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
 
     private static void wholeAtLeast(String v, long min, FieldPath p, Findings f) {
         Optional<BigDecimal> d = Json.parseDecimal(v);
-        boolean whole = d.isPresent() && d.get().stripTrailingZeros().scale() <= 0 && !v.contains(".")
+        boolean whole = d.isPresent() && WHOLE.matcher(v).matches()
                 && d.get().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
         if (!whole || d.get().compareTo(BigDecimal.valueOf(min)) < 0) {
             f.deny(p, "\"" + v + "\" is out of Knative's range: use a whole number of at least " + min);

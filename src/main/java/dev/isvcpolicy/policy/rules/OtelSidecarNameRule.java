@@ -1,6 +1,7 @@
 package dev.isvcpolicy.policy.rules;
 
 import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.Edits;
@@ -50,7 +51,7 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return Scaling.usesOtel(c);
+        return c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c);
     }
 
     @Override
