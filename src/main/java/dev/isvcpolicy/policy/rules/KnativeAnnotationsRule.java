@@ -10,6 +10,7 @@ import dev.isvcpolicy.policy.FieldPath;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Mutation;
+import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.Validation;
 import java.math.BigDecimal;
@@ -52,13 +53,51 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             }
             String cls = c.autoscaler() == Autoscaler.KPA ? Annotations.KPA_CLASS : Annotations.HPA_CLASS;
             writeIfAbsent(review, c, edits, Annotations.KNATIVE_CLASS, cls);
-            Scaling.scaleMetric(c).filter(m -> c.autoscaler().scaleMetrics().contains(m))
-                    .ifPresent(m -> writeIfAbsent(review, c, edits, Annotations.KNATIVE_METRIC, m));
-            Json.IntField target = Json.int32(c.spec(), "scaleTarget");
-            if (target.valid() && target.get() >= 1) {
-                writeIfAbsent(review, c, edits, Annotations.KNATIVE_TARGET, Long.toString(target.get()));
-            }
+            write(review, c, edits, Annotations.KNATIVE_METRIC, metricValue(c.spec(), c.autoscaler()));
+            write(review, c, edits, Annotations.KNATIVE_TARGET, targetValue(c.spec()));
         }
+    }
+
+    /** The metric annotation a component's fields ask for: its scaleMetric, when the autoscaler can use it. */
+    private static Optional<String> metricValue(JsonNode spec, Autoscaler autoscaler) {
+        return Json.text(spec, "scaleMetric").filter(m -> autoscaler.scaleMetrics().contains(m));
+    }
+
+    /** The target annotation a component's fields ask for: its scaleTarget, when it is a usable number. */
+    private static Optional<String> targetValue(JsonNode spec) {
+        Json.IntField target = Json.int32(spec, "scaleTarget");
+        return target.valid() && target.get() >= 1 ? Optional.of(Long.toString(target.get())) : Optional.empty();
+    }
+
+    /**
+     * Writes a derived annotation. On UPDATE, a component annotation that equalled its field in the old
+     * object was derived from it (by this webhook or by hand) and follows the field, so that changing
+     * scaleTarget with {@code kubectl apply} does not leave a stale annotation that then conflicts.
+     */
+    private static void write(Review review, Component c, Edits edits, String key, Optional<String> desired) {
+        Optional<String> own = review.componentAnnotation(c, key).map(Review.Annotation::value);
+        if (own.isPresent() && mirroredInOldObject(review, c, key, own.get())) {
+            FieldPath path = c.field("annotations").key(key);
+            if (desired.isEmpty()) {
+                edits.remove(path);
+            } else if (!desired.get().equals(own.get())) {
+                edits.set(path, desired.get());
+            }
+            return;
+        }
+        desired.ifPresent(value -> writeIfAbsent(review, c, edits, key, value));
+    }
+
+    private static boolean mirroredInOldObject(Review review, Component c, String key, String value) {
+        if (review.operation() != Operation.UPDATE || review.oldObject() == null) {
+            return false;
+        }
+        JsonNode old = review.oldObject().at(c.path().pointer());
+        if (!old.isObject() || !value.equals(Json.text(Json.object(old, "annotations").orElse(null), key).orElse(null))) {
+            return false;
+        }
+        Optional<String> derived = Annotations.KNATIVE_METRIC.equals(key) ? metricValue(old, c.autoscaler()) : targetValue(old);
+        return derived.filter(value::equals).isPresent();
     }
 
     private static void writeIfAbsent(Review review, Component c, Edits edits, String key, String value) {
