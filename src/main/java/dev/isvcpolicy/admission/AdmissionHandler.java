@@ -2,6 +2,9 @@ package dev.isvcpolicy.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.audit.AdmissionMetrics;
+import dev.isvcpolicy.audit.AuditLog;
+import dev.isvcpolicy.audit.AuditRecord;
 import dev.isvcpolicy.cluster.ClusterDefaults;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Notice;
@@ -12,16 +15,16 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Decides one AdmissionReview: decode, pick what is judged, run the engine, answer. Every answer that
- * could read a uid echoes it, an internal error included; nothing here is policy.
+ * Decides one AdmissionReview: decode, pick what is judged, run the engine, answer, and leave the
+ * audit trail (one audit line and the metrics). Every answer that could read a uid echoes it, an
+ * internal error included; nothing here is policy.
  */
 @ApplicationScoped
 public class AdmissionHandler {
@@ -37,85 +40,135 @@ public class AdmissionHandler {
     @Inject
     ClusterDefaults cluster;
 
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    AdmissionMetrics metrics;
+
     /** The answer: an HTTP status and a JSON body (an AdmissionReview, or a Status for a 400). */
     public record Answer(int httpStatus, Object body) {
     }
 
     public Answer handle(Endpoint endpoint, byte[] body) {
+        long start = System.nanoTime();
+        AuditRecord record = new AuditRecord();
+        record.endpoint = endpoint.label();
+        Answer answer = answer(endpoint, body, record);
+        record.durationMs = (System.nanoTime() - start) / 1_000_000.0;
+        audit.write(record);
+        metrics.record(record);
+        return answer;
+    }
+
+    private Answer answer(Endpoint endpoint, byte[] body, AuditRecord record) {
         ReviewCodec.Decoded decoded;
         try {
             decoded = ReviewCodec.decode(body);
         } catch (BadReview e) {
+            record.uid = e.uid();
+            record.decision = "bad-request";
+            record.reason = e.getMessage();
             if (e.uid() == null) {
                 return new Answer(400, Responses.badRequest(e.getMessage()));
             }
             return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())));
         }
+        describe(decoded, record);
         AdmissionResponse response;
         try {
-            response = decide(endpoint, decoded);
+            response = decide(endpoint, decoded, record);
         } catch (RuntimeException e) {
             LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), decoded.uid());
+            record.decision = "error";
+            record.reason = e.getClass().getSimpleName();
             response = Responses.refuse(decoded.uid(), 500, "InternalError",
                     "the autoscaling webhook failed on this request (uid " + decoded.uid() + "); nothing was judged, see the webhook's log");
         }
         return new Answer(200, Responses.review(response));
     }
 
-    AdmissionResponse decide(Endpoint endpoint, ReviewCodec.Decoded decoded) {
+    private static void describe(ReviewCodec.Decoded decoded, AuditRecord record) {
+        AdmissionRequest req = decoded.request();
+        record.uid = req.getUid();
+        record.operation = req.getOperation();
+        record.dryRun = req.getDryRun();
+        GroupVersionKind kind = req.getKind();
+        record.kind = kind == null ? null : (kind.getGroup() == null || kind.getGroup().isEmpty() ? "" : kind.getGroup() + "/")
+                + kind.getVersion() + "/" + kind.getKind();
+        record.namespace = req.getNamespace();
+        record.name = req.getName();
+        if (req.getUserInfo() != null) {
+            record.user = req.getUserInfo().getUsername();
+            record.groups = req.getUserInfo().getGroups() == null ? List.of() : List.copyOf(req.getUserInfo().getGroups());
+        }
+    }
+
+    AdmissionResponse decide(Endpoint endpoint, ReviewCodec.Decoded decoded, AuditRecord record) {
         AdmissionRequest req = decoded.request();
         String uid = decoded.uid();
         Operation operation = operation(req.getOperation());
         if (operation == null || !isInferenceService(req.getKind())) {
-            return Responses.allow(uid, List.of(), Map.of());
+            record.decision = "skipped";
+            return Responses.allow(uid, List.of(), Map.of("decision", "skipped"));
         }
         if (req.getNamespace() != null && engine.settings().exemptNamespaces().contains(req.getNamespace())) {
+            record.decision = "exempt";
             return Responses.allow(uid, List.of(), Map.of("decision", "exempt"));
         }
         JsonNode object = decoded.object();
+        String refusal = null;
         if (object == null || !object.isObject()) {
-            return Responses.refuse(uid, 400, "BadRequest", "request.object must be the InferenceService as a JSON object");
+            refusal = "request.object must be the InferenceService as a JSON object";
+        } else if (!ISVC_KIND.equals(object.path("kind").asText(ISVC_KIND))) {
+            refusal = "request.object is a " + object.path("kind").asText() + ", not an InferenceService";
         }
-        String objectKind = object.path("kind").asText(ISVC_KIND);
-        if (!ISVC_KIND.equals(objectKind)) {
-            return Responses.refuse(uid, 400, "BadRequest", "request.object is a " + objectKind + ", not an InferenceService");
+        if (refusal != null) {
+            record.decision = "bad-request";
+            record.reason = refusal;
+            return Responses.refuse(uid, 400, "BadRequest", refusal);
         }
         JsonNode old = decoded.oldObject() != null && decoded.oldObject().isObject() ? decoded.oldObject() : null;
         PolicyEngine.Input input = new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
                 cluster.defaultMode());
-        return endpoint == Endpoint.MUTATE ? mutate(uid, input) : validate(uid, req, input);
+        return endpoint == Endpoint.MUTATE ? mutate(uid, input, record) : validate(uid, req, input, record);
     }
 
-    private AdmissionResponse mutate(String uid, PolicyEngine.Input input) {
+    private AdmissionResponse mutate(String uid, PolicyEngine.Input input, AuditRecord record) {
         PolicyEngine.MutationResult result = engine.mutate(input);
-        List<String> warnings = result.notices().stream().map(Notice::line).toList();
-        Map<String, String> audit = new LinkedHashMap<>();
-        audit.put("decision", result.ops().isEmpty() ? "allowed" : "patched");
+        record.context = result.context();
+        record.patch = result.ops();
+        record.warnings = result.notices().stream().map(Notice::line).toList();
+        record.decision = result.ops().isEmpty() ? "allowed" : "patched";
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("decision", record.decision);
         if (!result.ruleIds().isEmpty()) {
-            audit.put("mutated-by", String.join(",", result.ruleIds()));
+            annotations.put("mutated-by", String.join(",", result.ruleIds()));
         }
-        return Responses.patch(uid, result.ops(), warnings, audit);
+        return Responses.patch(uid, result.ops(), record.warnings, annotations);
     }
 
-    private AdmissionResponse validate(String uid, AdmissionRequest req, PolicyEngine.Input input) {
+    private AdmissionResponse validate(String uid, AdmissionRequest req, PolicyEngine.Input input, AuditRecord record) {
         PolicyEngine.ValidationResult result = engine.validate(input);
-        List<String> warnings = result.warnings().stream().map(Finding::line).toList();
-        Map<String, String> audit = new LinkedHashMap<>();
-        audit.put("decision", result.allowed() ? "allowed" : "denied");
-        putIds(audit, "denied-by", result.denials());
-        putIds(audit, "warned-by", result.warnings());
+        record.context = result.context();
+        record.findings = result.findings();
+        record.warnings = result.warnings().stream().map(Finding::line).toList();
+        record.decision = result.allowed() ? "allowed" : "denied";
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("decision", record.decision);
+        putIds(annotations, "denied-by", record.ruleIds("deny"));
+        putIds(annotations, "warned-by", record.ruleIds("warn"));
+        putIds(annotations, "audit-only-denied-by", record.ruleIds("audit-only-deny"));
         if (result.allowed()) {
-            return Responses.allow(uid, warnings, audit);
+            return Responses.allow(uid, record.warnings, annotations);
         }
         String name = result.context().name().isEmpty() ? String.valueOf(req.getName()) : result.context().name();
-        return Responses.invalid(uid, ISVC_KIND, name, result.denials(), warnings, audit);
+        return Responses.invalid(uid, ISVC_KIND, name, result.denials(), record.warnings, annotations);
     }
 
-    private static void putIds(Map<String, String> audit, String key, List<Finding> findings) {
-        Set<String> ids = new LinkedHashSet<>();
-        findings.forEach(f -> ids.add(f.ruleId()));
+    private static void putIds(Map<String, String> annotations, String key, List<String> ids) {
         if (!ids.isEmpty()) {
-            audit.put(key, String.join(",", ids));
+            annotations.put(key, String.join(",", new ArrayList<>(ids)));
         }
     }
 

@@ -25,6 +25,8 @@ public final class Responses {
     public static final int MAX_WARNING_LENGTH = 256;
     /** More warnings than this are summed up in one last line. */
     public static final int MAX_WARNINGS = 20;
+    /** The API server ignores warnings beyond 4 KiB in all. */
+    public static final int MAX_WARNINGS_TOTAL = 4096;
 
     private Responses() {
     }
@@ -87,17 +89,38 @@ public final class Responses {
     }
 
     private static void setWarnings(AdmissionResponse r, List<String> warnings) {
-        if (warnings.isEmpty()) {
-            return;
+        if (!warnings.isEmpty()) {
+            r.setWarnings(fitWarnings(warnings));
         }
+    }
+
+    /**
+     * Warnings as the API server keeps them: each at most {@value #MAX_WARNING_LENGTH} characters (a cut line
+     * keeps its {@code [rule-id]}), all together within {@value #MAX_WARNINGS_TOTAL}; the rest summed up.
+     */
+    static List<String> fitWarnings(List<String> warnings) {
         List<String> out = new ArrayList<>();
-        for (String w : warnings) {
-            if (out.size() == MAX_WARNINGS - 1 && warnings.size() > MAX_WARNINGS) {
-                out.add("... and " + (warnings.size() - out.size()) + " more warnings");
+        int total = 0;
+        for (int i = 0; i < warnings.size(); i++) {
+            String w = shorten(warnings.get(i));
+            String more = "... and " + (warnings.size() - i) + " more warnings: see the webhook's audit log";
+            boolean last = i == warnings.size() - 1;
+            if (total + w.length() > MAX_WARNINGS_TOTAL - (last ? 0 : more.length()) || (!last && out.size() == MAX_WARNINGS - 1)) {
+                out.add(more);
                 break;
             }
-            out.add(w.length() > MAX_WARNING_LENGTH ? w.substring(0, MAX_WARNING_LENGTH - 3) + "..." : w);
+            out.add(w);
+            total += w.length();
         }
-        r.setWarnings(out);
+        return out;
+    }
+
+    private static String shorten(String w) {
+        if (w.length() <= MAX_WARNING_LENGTH) {
+            return w;
+        }
+        int rule = w.lastIndexOf(" [");
+        String suffix = rule > 0 && w.endsWith("]") && w.length() - rule < 60 ? w.substring(rule) : "";
+        return w.substring(0, MAX_WARNING_LENGTH - suffix.length() - 3) + "..." + suffix;
     }
 }

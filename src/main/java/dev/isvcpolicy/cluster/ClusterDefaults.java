@@ -52,6 +52,8 @@ public class ClusterDefaults {
     private final AtomicBoolean saidUnreachable = new AtomicBoolean();
     private volatile String lastSaid = "";
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastErrorEpochSeconds;
 
     void start(@Observes StartupEvent event) {
         String fallback = settings.fallbackMode().value();
@@ -118,7 +120,21 @@ public class ClusterDefaults {
         return state;
     }
 
+    /** Failed list/watch attempts since start. */
+    public long errors() {
+        return errors.get();
+    }
+
+    /** When the last list/watch attempt failed, in epoch seconds (0: never). */
+    public long lastErrorEpochSeconds() {
+        return lastErrorEpochSeconds;
+    }
+
     private void unreachable(Throwable t) {
+        if (!stopping) {
+            errors.incrementAndGet();
+            lastErrorEpochSeconds = System.currentTimeMillis() / 1000;
+        }
         state = new State(false, Optional.empty(), "API server unreachable");
         if (!stopping && saidUnreachable.compareAndSet(false, true)) {
             LOG.warnf("cannot watch ConfigMap %s/%s (%s): using the fallback deployment mode %s until it can",

@@ -111,6 +111,12 @@ public class SettingsProducer {
             }
         });
         b.prometheus(c.keda().prometheusServerAddress(), c.keda().concurrencyQuery(), c.keda().rpsQuery());
+        if (c.audit().fileMaxBytes() < 4096) {
+            problems.add("webhook.audit.file-max-bytes=" + c.audit().fileMaxBytes() + ": use 4096 or more");
+        }
+        if (c.audit().fileBackups() < 0) {
+            problems.add("webhook.audit.file-backups=" + c.audit().fileBackups() + ": use 0 or more");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid webhook configuration:\n  " + String.join("\n  ", problems));
         }

@@ -34,6 +34,9 @@ public interface WebhookConfig {
     /** The serving certificate. */
     Tls tls();
 
+    /** The policy audit log. */
+    Audit audit();
+
     /** Cluster lookups. */
     Cluster cluster();
 
@@ -48,6 +51,19 @@ public interface WebhookConfig {
 
     /** The KEDA conversion of scaleMetric/scaleTarget. */
     Keda keda();
+
+    interface Audit {
+        /** Also write audit lines to this file, rotated by size, e.g. {@code /var/log/webhook/audit.log}; unset: stdout only. */
+        Optional<String> file();
+
+        /** Size at which the audit file is rotated, in bytes, e.g. {@code 10485760}. */
+        @WithDefault("10485760")
+        long fileMaxBytes();
+
+        /** Rotated audit files kept, e.g. {@code 5}. */
+        @WithDefault("5")
+        int fileBackups();
+    }
 
     interface Tls {
         /** PEM certificate chain of the admission port, e.g. {@code /etc/webhook/tls/tls.crt}. */

@@ -88,14 +88,11 @@ public final class PolicyEngine {
         }
         List<Finding> out = new ArrayList<>();
         for (Finding f : findings.all()) {
-            out.add(f.withAction(effectiveAction(f)));
+            Action configured = settings.actionFor(f.ruleId()).filter(a -> a != Action.OFF).orElse(f.action());
+            boolean lowered = settings.auditOnly() && configured == Action.DENY;
+            out.add(f.withAction(lowered ? Action.WARN : configured, lowered));
         }
         return new ValidationResult(List.copyOf(out), review);
-    }
-
-    private Action effectiveAction(Finding f) {
-        Action action = settings.actionFor(f.ruleId()).filter(a -> a != Action.OFF).orElse(f.action());
-        return settings.auditOnly() && action == Action.DENY ? Action.WARN : action;
     }
 
     private Review resolve(Input in, ObjectNode object) {

@@ -8,4 +8,9 @@ public interface Rule {
 
     /** One line on what the rule forbids, requires or writes. */
     String doc();
+
+    /** The level of a validating rule's main findings in RULES.md (a rule may also warn on lesser cases). */
+    default Action defaultAction() {
+        return Action.DENY;
+    }
 }

@@ -22,6 +22,7 @@ import dev.isvcpolicy.policy.rules.TtftTriggerRule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the webhook does, in the order it does it. Reading this class tells what the webhook
@@ -63,6 +64,24 @@ public final class RuleRegistry {
             new GpuResourcesRule(),
             new GpuScalingMetricRule(),
             new TtftTriggerRule());
+
+    /**
+     * What each rule does as configured: {@code off}, a configured {@code deny}/{@code warn}, else its
+     * RULES.md level ({@code deny}/{@code warn}), or {@code on} for a mutation-only rule.
+     */
+    public static Map<String, String> enforcement(PolicySettings settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String id : catalog().keySet()) {
+            Optional<Validation> validation = VALIDATIONS.stream().filter(r -> r.id().equals(id)).findFirst();
+            String level = settings.actionFor(id).map(Action::label)
+                    .orElse(validation.map(v -> v.defaultAction().label()).orElse("on"));
+            if (settings.auditOnly() && "deny".equals(level)) {
+                level = "audit-only-deny";
+            }
+            out.put(id, level);
+        }
+        return out;
+    }
 
     /** Every rule id with its one-line doc, mutations first, each id once. */
     public static Map<String, String> catalog() {

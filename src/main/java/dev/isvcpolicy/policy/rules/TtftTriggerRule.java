@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
@@ -21,6 +22,11 @@ public final class TtftTriggerRule implements ComponentValidation {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public Action defaultAction() {
+        return Action.WARN;
     }
 
     @Override

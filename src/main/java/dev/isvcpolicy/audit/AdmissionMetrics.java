@@ -1,0 +1,77 @@
+package dev.isvcpolicy.audit;
+
+import dev.isvcpolicy.cluster.ClusterDefaults;
+import dev.isvcpolicy.patch.PatchOp;
+import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.PolicySettings;
+import dev.isvcpolicy.policy.RuleRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The webhook's Prometheus metrics (management port, {@code /q/metrics}): reviews, findings, patch
+ * operations, latency, the policy in force, cluster lookups, and audit write failures.
+ */
+@ApplicationScoped
+public class AdmissionMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    PolicySettings settings;
+
+    @Inject
+    ClusterDefaults cluster;
+
+    @Inject
+    AuditLog audit;
+
+    void register(@Observes StartupEvent event) {
+        for (Map.Entry<String, String> e : RuleRegistry.enforcement(settings).entrySet()) {
+            Gauge.builder("isvc.webhook.policy.rule", () -> 1).description("The policy in force: 1 per rule, labelled with its action")
+                    .tags("rule", e.getKey(), "action", e.getValue()).register(registry);
+        }
+        Gauge.builder("isvc.webhook.policy.audit.only", () -> settings.auditOnly() ? 1 : 0)
+                .description("1 when audit-only mode turns every deny into a warning").register(registry);
+        Gauge.builder("isvc.webhook.cluster.synced", () -> cluster.state().synced() ? 1 : 0)
+                .description("1 when the cache is synced with the API server").tags("cache", "inferenceservice-config").register(registry);
+        FunctionCounter.builder("isvc.webhook.cluster.errors", cluster, c -> c.errors())
+                .description("Failed list/watch attempts of the cache").tags("cache", "inferenceservice-config").register(registry);
+        Gauge.builder("isvc.webhook.cluster.last.error.timestamp.seconds", cluster, c -> c.lastErrorEpochSeconds())
+                .description("When the cache last failed (0: never)").tags("cache", "inferenceservice-config").register(registry);
+        FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
+                .description("Audit lines that could not be written").register(registry);
+    }
+
+    /** Counts one decision. */
+    public void record(AuditRecord r) {
+        String endpoint = r.endpoint == null ? "unknown" : r.endpoint;
+        Counter.builder("isvc.webhook.reviews").description("Admission reviews by endpoint, operation and decision")
+                .tags("endpoint", endpoint, "operation", r.operation == null ? "unknown" : r.operation, "decision", r.decision)
+                .register(registry).increment();
+        for (Finding f : r.findings) {
+            Counter.builder("isvc.webhook.findings").description("Findings by rule and outcome (deny, warn, audit-only-deny)")
+                    .tags("rule", f.ruleId(), "action", f.outcome()).register(registry).increment();
+        }
+        for (PatchOp op : r.patch) {
+            Counter.builder("isvc.webhook.patch.operations").description("JSON Patch operations by mutation rule")
+                    .tags("rule", op.ruleId()).register(registry).increment();
+        }
+        Timer.builder("isvc.webhook.review.duration").description("Time to decide one review, body decoding included")
+                .tags("endpoint", endpoint)
+                .serviceLevelObjectives(Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+                        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(registry).record(Duration.ofNanos((long) (r.durationMs * 1_000_000)));
+    }
+}
