@@ -36,6 +36,9 @@ public class AdmissionMetrics {
     @Inject
     AuditLog audit;
 
+    @Inject
+    dev.isvcpolicy.config.WebhookConfig config;
+
     void register(@Observes StartupEvent event) {
         for (Map.Entry<String, String> e : RuleRegistry.enforcement(settings).entrySet()) {
             Gauge.builder("isvc.webhook.policy.rule", () -> 1).description("The policy in force: 1 per rule, labelled with its action")
@@ -43,6 +46,8 @@ public class AdmissionMetrics {
         }
         Gauge.builder("isvc.webhook.policy.audit.only", () -> settings.auditOnly() ? 1 : 0)
                 .description("1 when audit-only mode turns every deny into a warning").register(registry);
+        Gauge.builder("isvc.webhook.cluster.lookups.enabled", () -> config.cluster().lookups() ? 1 : 0)
+                .description("1 when the webhook watches the cluster (webhook.cluster.lookups)").register(registry);
         Gauge.builder("isvc.webhook.cluster.synced", () -> cluster.state().synced() ? 1 : 0)
                 .description("1 when the cache is synced with the API server").tags("cache", "inferenceservice-config").register(registry);
         FunctionCounter.builder("isvc.webhook.cluster.errors", cluster, c -> c.errors())

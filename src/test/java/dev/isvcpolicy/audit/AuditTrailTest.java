@@ -217,6 +217,7 @@ class AuditTrailTest {
         assertEquals(1.0, sample(m, "isvc_webhook_policy_rule", "rule=\"default-min-replicas\"", "action=\"on\""));
         assertTrue(m.contains("isvc_webhook_policy_audit_only 0.0"), "audit-only gauge");
         assertTrue(m.contains("isvc_webhook_cluster_synced{cache=\"inferenceservice-config\"} 0.0"), "lookups are off in tests");
+        assertTrue(m.contains("isvc_webhook_cluster_lookups_enabled 0.0"), "and the gauge says so");
         assertTrue(m.contains("isvc_webhook_audit_write_failures_total 0.0"));
     }
 }
