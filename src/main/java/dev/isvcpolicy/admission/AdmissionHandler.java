@@ -50,14 +50,30 @@ public class AdmissionHandler {
     public record Answer(int httpStatus, Object body) {
     }
 
+    /** Never throws: whatever goes wrong, the answer is a 4xx or an AdmissionReview, and the decision is audited. */
     public Answer handle(Endpoint endpoint, byte[] body) {
         long start = System.nanoTime();
         AuditRecord record = new AuditRecord();
         record.endpoint = endpoint.label();
-        Answer answer = answer(endpoint, body, record);
+        Answer answer;
+        try {
+            answer = answer(endpoint, body, record);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), record.uid);
+            record.decision = "error";
+            record.reason = e.getClass().getSimpleName();
+            answer = record.uid == null
+                    ? new Answer(400, Responses.badRequest("the request could not be read as an AdmissionReview"))
+                    : new Answer(200, Responses.review(Responses.refuse(record.uid, 500, "InternalError",
+                            "the autoscaling webhook failed on this request (uid " + record.uid + "); nothing was judged, see the webhook's log")));
+        }
         record.durationMs = (System.nanoTime() - start) / 1_000_000.0;
-        audit.write(record);
-        metrics.record(record);
+        try {
+            audit.write(record);
+            metrics.record(record);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not record the decision on request uid %s: %s", record.uid, e.toString());
+        }
         return answer;
     }
 
@@ -74,9 +90,9 @@ public class AdmissionHandler {
             }
             return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())));
         }
-        describe(decoded, record);
         AdmissionResponse response;
         try {
+            describe(decoded, record);
             response = decide(endpoint, decoded, record);
         } catch (RuntimeException e) {
             LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), decoded.uid());
@@ -100,7 +116,8 @@ public class AdmissionHandler {
         record.name = req.getName();
         if (req.getUserInfo() != null) {
             record.user = req.getUserInfo().getUsername();
-            record.groups = req.getUserInfo().getGroups() == null ? List.of() : List.copyOf(req.getUserInfo().getGroups());
+            record.groups = req.getUserInfo().getGroups() == null ? List.of()
+                    : req.getUserInfo().getGroups().stream().filter(java.util.Objects::nonNull).toList();
         }
     }
 
