@@ -34,6 +34,10 @@ public final class ReviewCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /** Maps the already-parsed envelope; trailing tokens were checked on the raw body. */
+    private static final com.fasterxml.jackson.databind.ObjectReader ENVELOPE = MAPPER.readerFor(AdmissionRequest.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private ReviewCodec() {
     }
 
@@ -77,8 +81,8 @@ public final class ReviewCodec {
         JsonNode oldObject = envelope.remove("oldObject");
         AdmissionRequest request;
         try {
-            request = MAPPER.treeToValue(envelope, AdmissionRequest.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            request = ENVELOPE.readValue(envelope);
+        } catch (IOException | IllegalArgumentException e) {
             throw new BadReview(uid, "AdmissionReview request is malformed: " + shortMessage(e));
         }
         return new Decoded(request, nullToMissing(object), nullToMissing(oldObject));

@@ -37,6 +37,9 @@ public interface WebhookConfig {
     /** The policy audit log. */
     Audit audit();
 
+    /** Benchmark support. */
+    Bench bench();
+
     /** Cluster lookups. */
     Cluster cluster();
 
@@ -51,6 +54,12 @@ public interface WebhookConfig {
 
     /** The KEDA conversion of scaleMetric/scaleTarget. */
     Keda keda();
+
+    interface Bench {
+        /** Serve {@code POST /noop} (reads the body, answers a fixed review): the floor for bench/run.sh, e.g. {@code true}. */
+        @WithDefault("false")
+        boolean noopEndpoint();
+    }
 
     interface Audit {
         /** Also write audit lines to this file, rotated by size, e.g. {@code /var/log/webhook/audit.log}; unset: stdout only. */

@@ -60,6 +60,8 @@ public final class Reviews {
             req.set("oldObject", oldObject);
         }
         req.put("dryRun", false);
+        req.putObject("options").put("apiVersion", "meta.k8s.io/v1").put("kind", "CREATE".equals(operation) ? "CreateOptions" : "UpdateOptions")
+                .put("fieldManager", "kubectl-client-side-apply").put("fieldValidation", "Strict");
         return review;
     }
 

@@ -38,7 +38,8 @@ class AuditTrailTest {
     }
 
     static String metrics() {
-        return RestAssured.given().relaxedHTTPSValidation().get("https://localhost:9001/q/metrics").asString();
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        return RestAssured.given().relaxedHTTPSValidation().get("https://localhost:" + port + "/q/metrics").asString();
     }
 
     /** The value of one Prometheus sample, 0 when absent. */

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# JMH benchmark of the engine alone (decode, rules, patch, encode) per typical review, with the
+# decode+encode baseline in the same run.   bench/jmh.sh [extra JMH args, e.g. -f 2 -i 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+java -cp "$cp" dev.isvcpolicy.bench.EngineBenchmark
+java -cp "$cp" org.openjdk.jmh.Main 'dev.isvcpolicy.bench.EngineBenchmark' -f 1 -wi 3 -w 2s -i 5 -r 2s -rf text -rff target/jmh.txt "$@"

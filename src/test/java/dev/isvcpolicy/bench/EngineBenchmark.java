@@ -1,0 +1,85 @@
+package dev.isvcpolicy.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.admission.ReviewCodec;
+import dev.isvcpolicy.admission.Responses;
+import dev.isvcpolicy.patch.Patch;
+import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Notice;
+import dev.isvcpolicy.policy.Operation;
+import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.PolicySettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The engine alone, per typical review: decode the AdmissionReview, run the rules, build the patch
+ * or the refusal, encode the answer. {@code decodeEncodeOnly} is the baseline in the same run: the
+ * JSON work a review costs without any policy. Run with bench/jmh.sh.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class EngineBenchmark {
+
+    private byte[] mutateBody;
+    private byte[] validateBody;
+    private PolicyEngine engine;
+
+    @Setup
+    public void setup() throws Exception {
+        mutateBody = Files.readAllBytes(Path.of("bench/mutate-review.json"));
+        validateBody = Files.readAllBytes(Path.of("bench/validate-review.json"));
+        engine = new PolicyEngine(PolicySettings.defaults());
+    }
+
+    private PolicyEngine.Input input(ReviewCodec.Decoded d) {
+        return new PolicyEngine.Input(Operation.valueOf(d.request().getOperation()), (ObjectNode) d.object(), d.oldObject(),
+                d.request().getNamespace(), Optional.empty());
+    }
+
+    @Benchmark
+    public byte[] decodeEncodeOnly() throws Exception {
+        ReviewCodec.Decoded d = ReviewCodec.decode(mutateBody);
+        return ReviewCodec.encode(Responses.review(Responses.allow(d.uid(), java.util.List.of(), Map.of())));
+    }
+
+    @Benchmark
+    public byte[] mutate() throws Exception {
+        ReviewCodec.Decoded d = ReviewCodec.decode(mutateBody);
+        PolicyEngine.MutationResult r = engine.mutate(input(d));
+        return ReviewCodec.encode(Responses.review(Responses.patch(d.uid(), r.ops(),
+                r.notices().stream().map(Notice::line).toList(), Map.of("decision", "patched"))));
+    }
+
+    @Benchmark
+    public byte[] validate() throws Exception {
+        ReviewCodec.Decoded d = ReviewCodec.decode(validateBody);
+        PolicyEngine.ValidationResult r = engine.validate(input(d));
+        return ReviewCodec.encode(Responses.review(r.allowed()
+                ? Responses.allow(d.uid(), r.warnings().stream().map(Finding::line).toList(), Map.of("decision", "allowed"))
+                : Responses.invalid(d.uid(), "InferenceService", "x", r.denials(), java.util.List.of(), Map.of())));
+    }
+
+    /** Guard: the payloads must be judged as the benchmark assumes (a patch, then an allowed review). */
+    public static void main(String[] args) throws Exception {
+        EngineBenchmark b = new EngineBenchmark();
+        b.setup();
+        String m = new String(b.mutate());
+        String v = new String(b.validate());
+        if (!m.contains("\"patch\"") || !v.contains("\"allowed\":true")) {
+            throw new IllegalStateException("unexpected answers: " + m + " / " + v);
+        }
+        System.out.println("payloads ok: mutate patches, validate allows; patch ops " + Patch.class.getSimpleName());
+    }
+}
