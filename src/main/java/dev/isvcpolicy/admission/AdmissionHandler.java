@@ -3,6 +3,8 @@ package dev.isvcpolicy.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.cluster.ClusterDefaults;
+import dev.isvcpolicy.cluster.WorkloadCaches;
+import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Notice;
 import dev.isvcpolicy.policy.Operation;
@@ -30,12 +32,17 @@ public class AdmissionHandler {
 
     static final String ISVC_GROUP = "serving.kserve.io";
     static final String ISVC_KIND = "InferenceService";
+    static final String KEDA_GROUP = "keda.sh";
+    static final String SCALED_OBJECT_KIND = "ScaledObject";
 
     @Inject
     PolicyEngine engine;
 
     @Inject
     ClusterDefaults cluster;
+
+    @Inject
+    WorkloadCaches caches;
 
     /** The answer: an HTTP status and a JSON body (an AdmissionReview, or a Status for a 400). */
     public record Answer(int httpStatus, Object body) {
@@ -66,11 +73,15 @@ public class AdmissionHandler {
         AdmissionRequest req = decoded.request();
         String uid = decoded.uid();
         Operation operation = operation(req.getOperation());
-        if (operation == null || !isInferenceService(req.getKind())) {
+        boolean scaledObject = endpoint == Endpoint.VALIDATE && is(req.getKind(), KEDA_GROUP, SCALED_OBJECT_KIND);
+        if (operation == null || !(scaledObject || is(req.getKind(), ISVC_GROUP, ISVC_KIND))) {
             return Responses.allow(uid, List.of(), Map.of());
         }
         if (req.getNamespace() != null && engine.settings().exemptNamespaces().contains(req.getNamespace())) {
             return Responses.allow(uid, List.of(), Map.of("decision", "exempt"));
+        }
+        if (scaledObject) {
+            return validateScaledObject(uid, operation, req, decoded.object());
         }
         JsonNode object = decoded.object();
         if (object == null || !object.isObject()) {
@@ -81,9 +92,29 @@ public class AdmissionHandler {
             return Responses.refuse(uid, 400, "BadRequest", "request.object is a " + objectKind + ", not an InferenceService");
         }
         JsonNode old = decoded.oldObject() != null && decoded.oldObject().isObject() ? decoded.oldObject() : null;
-        PolicyEngine.Input input = new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
-                cluster.defaultMode());
-        return endpoint == Endpoint.MUTATE ? mutate(uid, input) : validate(uid, req, input);
+        if (endpoint == Endpoint.MUTATE) {
+            return mutate(uid, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(), cluster.defaultMode()));
+        }
+        ClusterView view = req.getNamespace() == null ? ClusterView.OFF : caches.scaledObjectsIn(req.getNamespace());
+        return validate(uid, req, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
+                cluster.defaultMode(), view));
+    }
+
+    private AdmissionResponse validateScaledObject(String uid, Operation operation, AdmissionRequest req, JsonNode object) {
+        if (object == null || !object.isObject()) {
+            return Responses.refuse(uid, 400, "BadRequest", "request.object must be the ScaledObject as a JSON object");
+        }
+        String objectKind = object.path("kind").asText(SCALED_OBJECT_KIND);
+        if (!SCALED_OBJECT_KIND.equals(objectKind)) {
+            return Responses.refuse(uid, 400, "BadRequest", "request.object is a " + objectKind + ", not a ScaledObject");
+        }
+        caches.scaledObjectSeen();
+        String namespace = req.getNamespace() == null ? "" : req.getNamespace();
+        WorkloadCaches.InferenceServices isvcs = caches.inferenceServicesIn(namespace);
+        PolicyEngine.ValidationResult result = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
+                (ObjectNode) object, namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
+        String name = object.path("metadata").path("name").asText(String.valueOf(req.getName()));
+        return answer(uid, result, KEDA_GROUP, SCALED_OBJECT_KIND, name);
     }
 
     private AdmissionResponse mutate(String uid, PolicyEngine.Input input) {
@@ -99,6 +130,11 @@ public class AdmissionHandler {
 
     private AdmissionResponse validate(String uid, AdmissionRequest req, PolicyEngine.Input input) {
         PolicyEngine.ValidationResult result = engine.validate(input);
+        String name = result.context().name().isEmpty() ? String.valueOf(req.getName()) : result.context().name();
+        return answer(uid, result, ISVC_GROUP, ISVC_KIND, name);
+    }
+
+    private static AdmissionResponse answer(String uid, PolicyEngine.ValidationResult result, String group, String kind, String name) {
         List<String> warnings = result.warnings().stream().map(Finding::line).toList();
         Map<String, String> audit = new LinkedHashMap<>();
         audit.put("decision", result.allowed() ? "allowed" : "denied");
@@ -107,8 +143,7 @@ public class AdmissionHandler {
         if (result.allowed()) {
             return Responses.allow(uid, warnings, audit);
         }
-        String name = result.context().name().isEmpty() ? String.valueOf(req.getName()) : result.context().name();
-        return Responses.invalid(uid, ISVC_KIND, name, result.denials(), warnings, audit);
+        return Responses.invalid(uid, group, kind, name, result.denials(), warnings, audit);
     }
 
     private static void putIds(Map<String, String> audit, String key, List<Finding> findings) {
@@ -126,7 +161,7 @@ public class AdmissionHandler {
         return "UPDATE".equals(op) ? Operation.UPDATE : null;
     }
 
-    private static boolean isInferenceService(GroupVersionKind kind) {
-        return kind != null && ISVC_GROUP.equals(kind.getGroup()) && ISVC_KIND.equals(kind.getKind());
+    private static boolean is(GroupVersionKind kind, String group, String name) {
+        return kind != null && group.equals(kind.getGroup()) && name.equals(kind.getKind());
     }
 }
