@@ -8,7 +8,6 @@ import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.ScaledObjects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -188,8 +187,10 @@ public class WorkloadCaches {
             saidCrdUnreadable.set(false);
             if (present) {
                 soInformer = inform(SCALED_OBJECTS, "ScaledObjects");
-                keda = Keda.PRESENT;
-                saidKedaAbsent.set(false);
+                if (soInformer != null) {
+                    keda = Keda.PRESENT;
+                    saidKedaAbsent.set(false);
+                }
             } else {
                 keda = Keda.ABSENT;
                 if (saidKedaAbsent.compareAndSet(false, true)) {
@@ -197,7 +198,8 @@ public class WorkloadCaches {
                             + "(looked for again every %d s)", KEDA_CRD, KEDA_RECHECK_SECONDS);
                 }
             }
-        } catch (KubernetesClientException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // Any exception, not only the client's: one escaping would cancel the periodic look-up for good.
             if (!stopping && saidCrdUnreadable.compareAndSet(false, true)) {
                 LOG.warnf("cannot look up KEDA's CRD %s (%s): InferenceServices get a skipped-check warning until it can be read",
                         KEDA_CRD, shortReason(e));
