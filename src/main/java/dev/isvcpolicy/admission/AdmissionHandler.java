@@ -6,6 +6,8 @@ import dev.isvcpolicy.audit.AdmissionMetrics;
 import dev.isvcpolicy.audit.AuditLog;
 import dev.isvcpolicy.audit.AuditRecord;
 import dev.isvcpolicy.cluster.ClusterDefaults;
+import dev.isvcpolicy.cluster.WorkloadCaches;
+import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Notice;
 import dev.isvcpolicy.policy.Operation;
@@ -33,12 +35,17 @@ public class AdmissionHandler {
 
     static final String ISVC_GROUP = "serving.kserve.io";
     static final String ISVC_KIND = "InferenceService";
+    static final String KEDA_GROUP = "keda.sh";
+    static final String SCALED_OBJECT_KIND = "ScaledObject";
 
     @Inject
     PolicyEngine engine;
 
     @Inject
     ClusterDefaults cluster;
+
+    @Inject
+    WorkloadCaches caches;
 
     @Inject
     AuditLog audit;
@@ -125,13 +132,17 @@ public class AdmissionHandler {
         AdmissionRequest req = decoded.request();
         String uid = decoded.uid();
         Operation operation = operation(req.getOperation());
-        if (operation == null || !isInferenceService(req.getKind())) {
+        boolean scaledObject = endpoint == Endpoint.VALIDATE && is(req.getKind(), KEDA_GROUP, SCALED_OBJECT_KIND);
+        if (operation == null || !(scaledObject || is(req.getKind(), ISVC_GROUP, ISVC_KIND))) {
             record.decision = "skipped";
             return Responses.allow(uid, List.of(), Map.of("decision", "skipped"));
         }
         if (req.getNamespace() != null && engine.settings().exemptNamespaces().contains(req.getNamespace())) {
             record.decision = "exempt";
             return Responses.allow(uid, List.of(), Map.of("decision", "exempt"));
+        }
+        if (scaledObject) {
+            return validateScaledObject(uid, operation, req, decoded.object(), record);
         }
         JsonNode object = decoded.object();
         String refusal = null;
@@ -146,9 +157,34 @@ public class AdmissionHandler {
             return Responses.refuse(uid, 400, "BadRequest", refusal);
         }
         JsonNode old = decoded.oldObject() != null && decoded.oldObject().isObject() ? decoded.oldObject() : null;
-        PolicyEngine.Input input = new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
-                cluster.defaultMode());
-        return endpoint == Endpoint.MUTATE ? mutate(uid, input, record) : validate(uid, req, input, record);
+        if (endpoint == Endpoint.MUTATE) {
+            return mutate(uid, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(), cluster.defaultMode()), record);
+        }
+        ClusterView view = req.getNamespace() == null ? ClusterView.OFF : caches.scaledObjectsIn(req.getNamespace());
+        return validate(uid, req, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
+                cluster.defaultMode(), view), record);
+    }
+
+    private AdmissionResponse validateScaledObject(String uid, Operation operation, AdmissionRequest req, JsonNode object,
+            AuditRecord record) {
+        String refusal = null;
+        if (object == null || !object.isObject()) {
+            refusal = "request.object must be the ScaledObject as a JSON object";
+        } else if (!SCALED_OBJECT_KIND.equals(object.path("kind").asText(SCALED_OBJECT_KIND))) {
+            refusal = "request.object is a " + object.path("kind").asText() + ", not a ScaledObject";
+        }
+        if (refusal != null) {
+            record.decision = "bad-request";
+            record.reason = refusal;
+            return Responses.refuse(uid, 400, "BadRequest", refusal);
+        }
+        caches.scaledObjectSeen();
+        String namespace = req.getNamespace() == null ? "" : req.getNamespace();
+        WorkloadCaches.InferenceServices isvcs = caches.inferenceServicesIn(namespace);
+        PolicyEngine.ValidationResult result = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
+                (ObjectNode) object, namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
+        String name = object.path("metadata").path("name").asText(String.valueOf(req.getName()));
+        return answer(uid, result, KEDA_GROUP, SCALED_OBJECT_KIND, name, record);
     }
 
     private AdmissionResponse mutate(String uid, PolicyEngine.Input input, AuditRecord record) {
@@ -167,6 +203,12 @@ public class AdmissionHandler {
 
     private AdmissionResponse validate(String uid, AdmissionRequest req, PolicyEngine.Input input, AuditRecord record) {
         PolicyEngine.ValidationResult result = engine.validate(input);
+        String name = result.context().name().isEmpty() ? String.valueOf(req.getName()) : result.context().name();
+        return answer(uid, result, ISVC_GROUP, ISVC_KIND, name, record);
+    }
+
+    private static AdmissionResponse answer(String uid, PolicyEngine.ValidationResult result, String group, String kind, String name,
+            AuditRecord record) {
         record.context = result.context();
         record.findings = result.findings();
         record.warnings = result.warnings().stream().map(Finding::line).toList();
@@ -179,8 +221,7 @@ public class AdmissionHandler {
         if (result.allowed()) {
             return Responses.allow(uid, record.warnings, annotations);
         }
-        String name = result.context().name().isEmpty() ? String.valueOf(req.getName()) : result.context().name();
-        return Responses.invalid(uid, ISVC_KIND, name, result.denials(), record.warnings, annotations);
+        return Responses.invalid(uid, group, kind, name, result.denials(), record.warnings, annotations);
     }
 
     private static void putIds(Map<String, String> annotations, String key, List<String> ids) {
@@ -196,7 +237,7 @@ public class AdmissionHandler {
         return "UPDATE".equals(op) ? Operation.UPDATE : null;
     }
 
-    private static boolean isInferenceService(GroupVersionKind kind) {
-        return kind != null && ISVC_GROUP.equals(kind.getGroup()) && ISVC_KIND.equals(kind.getKind());
+    private static boolean is(GroupVersionKind kind, String group, String name) {
+        return kind != null && group.equals(kind.getGroup()) && name.equals(kind.getKind());
     }
 }

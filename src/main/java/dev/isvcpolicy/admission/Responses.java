@@ -56,7 +56,7 @@ public final class Responses {
     }
 
     /** A refusal in the API server's shape for invalid objects: 422 Invalid, one cause per denying finding. */
-    public static AdmissionResponse invalid(String uid, String kind, String name, List<Finding> denials, List<String> warnings,
+    public static AdmissionResponse invalid(String uid, String group, String kind, String name, List<Finding> denials, List<String> warnings,
             Map<String, String> audit) {
         List<StatusCause> causes = new ArrayList<>();
         for (Finding f : denials) {
@@ -64,7 +64,7 @@ public final class Responses {
         }
         String message = kind + " \"" + name + "\" is invalid: " + denials.stream().map(Finding::line).collect(Collectors.joining("; "));
         Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message)
-                .withDetails(new StatusDetailsBuilder().withName(name).withGroup("serving.kserve.io").withKind(kind)
+                .withDetails(new StatusDetailsBuilder().withName(name).withGroup(group).withKind(kind)
                         .withCauses(causes).build())
                 .build();
         AdmissionResponse r = allow(uid, warnings, audit);

@@ -1,6 +1,7 @@
 package dev.isvcpolicy.audit;
 
 import dev.isvcpolicy.cluster.ClusterDefaults;
+import dev.isvcpolicy.cluster.WorkloadCaches;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.PolicySettings;
@@ -37,6 +38,9 @@ public class AdmissionMetrics {
     AuditLog audit;
 
     @Inject
+    WorkloadCaches caches;
+
+    @Inject
     dev.isvcpolicy.config.WebhookConfig config;
 
     void register(@Observes StartupEvent event) {
@@ -54,6 +58,16 @@ public class AdmissionMetrics {
                 .description("Failed list/watch attempts of the cache").tags("cache", "inferenceservice-config").register(registry);
         Gauge.builder("isvc.webhook.cluster.last.error.timestamp.seconds", cluster, c -> c.lastErrorEpochSeconds())
                 .description("When the cache last failed (0: never)").tags("cache", "inferenceservice-config").register(registry);
+        for (String cache : WorkloadCaches.CACHES) {
+            Gauge.builder("isvc.webhook.cluster.synced", caches, c -> c.synced(cache) ? 1 : 0)
+                    .description("1 when the cache is synced with the API server").tags("cache", cache).register(registry);
+            FunctionCounter.builder("isvc.webhook.cluster.errors", caches, c -> c.errors(cache))
+                    .description("Failed list/watch attempts of the cache").tags("cache", cache).register(registry);
+            Gauge.builder("isvc.webhook.cluster.last.error.timestamp.seconds", caches, c -> c.lastErrorEpochSeconds(cache))
+                    .description("When the cache last failed (0: never)").tags("cache", cache).register(registry);
+        }
+        Gauge.builder("isvc.webhook.cluster.keda.installed", caches, c -> c.kedaInstalled() ? 1 : 0)
+                .description("1 when KEDA's ScaledObject CRD was found (the ScaledObject cache runs)").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
     }

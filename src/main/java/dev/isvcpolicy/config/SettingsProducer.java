@@ -43,10 +43,12 @@ public class SettingsProducer {
 
     /** Builds (and so checks) the settings at start-up, and says once what is enforced. */
     void onStart(@Observes StartupEvent event, PolicySettings settings) {
-        LOG.infof("policy: %d rules, audit-only %s, overrides %s, exempt namespaces %s, fallback mode %s",
+        LOG.infof("policy: %d rules, audit-only %s, overrides %s, exempt namespaces %s, fallback mode %s, "
+                        + "cluster check unavailable: %s",
                 RuleRegistry.catalog().size(), settings.auditOnly(),
                 settings.ruleActions().isEmpty() ? "none" : new TreeMap<>(settings.ruleActions()),
-                new TreeSet<>(settings.exemptNamespaces()), settings.fallbackMode().value());
+                new TreeSet<>(settings.exemptNamespaces()), settings.fallbackMode().value(),
+                settings.clusterUnavailableAction().label());
     }
 
     /** Every problem in the configuration, all at once, or the settings. */
@@ -73,6 +75,11 @@ public class SettingsProducer {
             problems.add("webhook.cluster.fallback-mode=" + c.cluster().fallbackMode() + ": use Knative or Standard");
         } else {
             b.fallbackMode(fallback.get());
+        }
+        switch (c.cluster().unavailableAction().trim().toLowerCase(Locale.ROOT)) {
+            case "warn" -> b.clusterUnavailableAction(Action.WARN);
+            case "deny" -> b.clusterUnavailableAction(Action.DENY);
+            default -> problems.add("webhook.cluster.unavailable-action=" + c.cluster().unavailableAction() + ": use warn or deny");
         }
         if (c.defaults().minReplicas() < 0) {
             problems.add("webhook.defaults.min-replicas=" + c.defaults().minReplicas() + ": use 0 or more");

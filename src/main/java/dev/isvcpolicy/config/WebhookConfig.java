@@ -85,7 +85,10 @@ public interface WebhookConfig {
     }
 
     interface Cluster {
-        /** Read the cluster's default deployment mode from its ConfigMap (through an informer), e.g. {@code false} for no cluster access at all. */
+        /**
+         * Watch the cluster through informers (KServe's ConfigMap for the default mode, InferenceServices and
+         * ScaledObjects for the cluster-side autoscaler-conflict check), e.g. {@code false} for no cluster access at all.
+         */
         @WithDefault("true")
         boolean lookups();
 
@@ -100,6 +103,13 @@ public interface WebhookConfig {
         /** Deployment mode when the ConfigMap is absent, unreadable or not looked up: {@code Knative} or {@code Standard}. */
         @WithDefault("Knative")
         String fallbackMode();
+
+        /**
+         * What a cluster-side check that cannot run (cache not synced, API server unreachable) does to the request:
+         * {@code warn} (admit, saying the check was skipped) or {@code deny} (fail closed), e.g. {@code deny}.
+         */
+        @WithDefault("warn")
+        String unavailableAction();
     }
 
     interface Defaults {

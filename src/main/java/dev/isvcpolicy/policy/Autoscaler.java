@@ -43,6 +43,15 @@ public enum Autoscaler {
         return this == KPA || this == KNATIVE_HPA;
     }
 
+    /**
+     * Something already sets this component's replicas, so a user's ScaledObject on its Deployment would
+     * fight it: every autoscaler but external, none and not-scaled (a custom Knative class still drives
+     * Knative's PodAutoscaler, which sets the replicas).
+     */
+    public boolean ownsReplicas() {
+        return this != EXTERNAL && this != NONE && this != NOT_SCALED;
+    }
+
     /** An autoscaler whose replica count KServe (or Knative) manages from the component's fields. */
     public boolean managedByKServe() {
         return this == KPA || this == KNATIVE_HPA || this == HPA || this == KEDA;

@@ -15,9 +15,15 @@ public final class ContextResolver {
 
     public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
             Optional<DeploymentMode> clusterDefault, PolicySettings settings) {
+        return resolve(operation, object, oldObject, namespace, clusterDefault, settings, ClusterView.OFF);
+    }
+
+    /** As above, with what the cluster's caches said passed on to the rules. */
+    public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+            Optional<DeploymentMode> clusterDefault, PolicySettings settings, ClusterView cluster) {
         String name = isvcName(object);
         Review partial = new Review(operation, object, oldObject, name, namespace, settings.fallbackMode(),
-                ModeSource.FALLBACK, List.of(), settings);
+                ModeSource.FALLBACK, List.of(), settings, cluster);
 
         DeploymentMode mode;
         ModeSource source;
@@ -38,7 +44,7 @@ public final class ContextResolver {
             source = ModeSource.FALLBACK;
         }
 
-        Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings);
+        Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings, cluster);
         List<Component> components = new ArrayList<>();
         JsonNode spec = Json.object(object, "spec").orElse(null);
         for (ComponentKind kind : List.of(ComponentKind.PREDICTOR, ComponentKind.TRANSFORMER, ComponentKind.EXPLAINER)) {
@@ -62,7 +68,7 @@ public final class ContextResolver {
                 }
             }
         }
-        return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings);
+        return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster);
     }
 
     /** {@code <isvc>-predictor}, or {@code <isvc>-<spec.predictor.name>-predictor} when the predictor is named. */

@@ -16,9 +16,25 @@ import java.util.Set;
  */
 public final class PolicyEngine {
 
-    /** One InferenceService to judge, with what the cluster says (its default mode, if known). */
+    /**
+     * One InferenceService to judge, with what the cluster says: its default mode, if known, and the
+     * namespace's ScaledObjects ({@link ClusterView#OFF} when not looked up).
+     */
     public record Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
-            Optional<DeploymentMode> clusterDefault) {
+            Optional<DeploymentMode> clusterDefault, ClusterView cluster) {
+
+        public Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+                Optional<DeploymentMode> clusterDefault) {
+            this(operation, object, oldObject, namespace, clusterDefault, ClusterView.OFF);
+        }
+    }
+
+    /**
+     * One ScaledObject to judge, with the InferenceServices of its namespace as the cache holds them
+     * (empty unless {@code lookup} is READY) and the cluster's default mode to resolve them with.
+     */
+    public record ScaledObjectInput(Operation operation, ObjectNode object, String namespace, ClusterView.Lookup lookup,
+            String detail, List<ObjectNode> inferenceServices, Optional<DeploymentMode> clusterDefault) {
     }
 
     /** What {@code /mutate} answers: the patch, the notices, and the object as patched. */
@@ -32,7 +48,7 @@ public final class PolicyEngine {
         }
     }
 
-    /** What {@code /validate} answers: every finding, with its configured action. */
+    /** What {@code /validate} answers: every finding, with its configured action; context is null for a ScaledObject. */
     public record ValidationResult(List<Finding> findings, Review context) {
 
         public boolean allowed() {
@@ -86,16 +102,45 @@ public final class PolicyEngine {
             findings.startRule(rule.id());
             rule.validate(review, findings);
         }
+        return new ValidationResult(withActions(findings), review);
+    }
+
+    /**
+     * Judges a ScaledObject against the InferenceServices of its namespace. Each stored InferenceService
+     * is resolved as on UPDATE with itself as the old object, so its {@code status.deploymentMode} wins.
+     */
+    public ValidationResult validateScaledObject(ScaledObjectInput in) {
+        List<Review> isvcs = new ArrayList<>();
+        for (ObjectNode isvc : in.inferenceServices()) {
+            isvcs.add(ContextResolver.resolve(Operation.UPDATE, isvc, isvc, in.namespace(), in.clusterDefault(), settings));
+        }
+        String name = Json.object(in.object(), "metadata").flatMap(m -> Json.text(m, "name")).orElse("");
+        ScaledObjectReview review = new ScaledObjectReview(in.operation(), in.object(), name, in.namespace(),
+                ScaledObjects.targetDeployment(in.object()), ScaledObjects.isvcOwner(in.object()), in.lookup(), in.detail(),
+                List.copyOf(isvcs), settings);
+        Findings findings = new Findings();
+        for (ScaledObjectValidation rule : RuleRegistry.SCALED_OBJECT_VALIDATIONS) {
+            if (!settings.enabled(rule.id())) {
+                continue;
+            }
+            findings.startRule(rule.id());
+            rule.validate(review, findings);
+        }
+        return new ValidationResult(withActions(findings), null);
+    }
+
+    private List<Finding> withActions(Findings findings) {
         List<Finding> out = new ArrayList<>();
         for (Finding f : findings.all()) {
             Action configured = settings.actionFor(f.ruleId()).filter(a -> a != Action.OFF).orElse(f.action());
             boolean lowered = settings.auditOnly() && configured == Action.DENY;
             out.add(f.withAction(lowered ? Action.WARN : configured, lowered));
         }
-        return new ValidationResult(List.copyOf(out), review);
+        return List.copyOf(out);
     }
 
     private Review resolve(Input in, ObjectNode object) {
-        return ContextResolver.resolve(in.operation(), object, in.oldObject(), in.namespace(), in.clusterDefault(), settings);
+        return ContextResolver.resolve(in.operation(), object, in.oldObject(), in.namespace(), in.clusterDefault(), settings,
+                in.cluster());
     }
 }

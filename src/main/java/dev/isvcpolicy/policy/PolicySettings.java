@@ -29,7 +29,8 @@ public record PolicySettings(
         Optional<String> prometheusServerAddress,
         Optional<String> concurrencyQuery,
         Optional<String> rpsQuery,
-        DeploymentMode fallbackMode) {
+        DeploymentMode fallbackMode,
+        Action clusterUnavailableAction) {
 
     /** GPU resource names KServe itself knows. */
     public static final List<String> DEFAULT_GPU_RESOURCES =
@@ -83,6 +84,7 @@ public record PolicySettings(
         b.concurrencyQuery = concurrencyQuery;
         b.rpsQuery = rpsQuery;
         b.fallbackMode = fallbackMode;
+        b.clusterUnavailableAction = clusterUnavailableAction;
         return b;
     }
 
@@ -104,6 +106,7 @@ public record PolicySettings(
         private Optional<String> concurrencyQuery = Optional.empty();
         private Optional<String> rpsQuery = Optional.empty();
         private DeploymentMode fallbackMode = DeploymentMode.KNATIVE;
+        private Action clusterUnavailableAction = Action.WARN;
 
         public Builder ruleAction(String ruleId, Action action) {
             ruleActions.put(ruleId, action);
@@ -177,13 +180,19 @@ public record PolicySettings(
             return this;
         }
 
+        /** {@code WARN} (admit, say the check was skipped) or {@code DENY} (fail closed). */
+        public Builder clusterUnavailableAction(Action value) {
+            clusterUnavailableAction = value;
+            return this;
+        }
+
         public PolicySettings build() {
             List<String> gpus = new ArrayList<>(DEFAULT_GPU_RESOURCES);
             extraGpuResources.stream().filter(r -> !gpus.contains(r)).forEach(gpus::add);
             return new PolicySettings(Map.copyOf(ruleActions), auditOnly, Set.copyOf(exemptNamespaces),
                     defaultMinReplicas, Map.copyOf(defaultMetrics), maxReplicasCeiling, containerConcurrencyMax,
                     List.copyOf(gpus), gpuMaxPerReplica, gpuMaxPerService, kedaUtilization,
-                    prometheusServerAddress, concurrencyQuery, rpsQuery, fallbackMode);
+                    prometheusServerAddress, concurrencyQuery, rpsQuery, fallbackMode, clusterUnavailableAction);
         }
     }
 }

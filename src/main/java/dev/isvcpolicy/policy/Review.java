@@ -9,10 +9,12 @@ import java.util.Optional;
  * What every rule gets: the object (the working copy, during mutation), the old object, and the
  * context resolved from them (deployment mode, components and their autoscalers) and configuration.
  *
- * @param name the InferenceService's name, from which component object names derive
+ * @param name    the InferenceService's name, from which component object names derive
+ * @param cluster what the cluster's caches said (ScaledObjects of the namespace), {@link ClusterView#OFF} when not looked up
  */
 public record Review(Operation operation, ObjectNode object, JsonNode oldObject, String name, String namespace,
-        DeploymentMode mode, ModeSource modeSource, List<Component> components, PolicySettings settings) {
+        DeploymentMode mode, ModeSource modeSource, List<Component> components, PolicySettings settings,
+        ClusterView cluster) {
 
     /** An annotation value and where it was found. */
     public record Annotation(String value, FieldPath path, boolean onComponent) {

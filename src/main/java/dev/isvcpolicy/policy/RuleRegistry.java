@@ -18,6 +18,7 @@ import dev.isvcpolicy.policy.rules.ScaleMetricRule;
 import dev.isvcpolicy.policy.rules.ScaleTargetConflictRule;
 import dev.isvcpolicy.policy.rules.ScaleTargetRule;
 import dev.isvcpolicy.policy.rules.ScaleToZeroRule;
+import dev.isvcpolicy.policy.rules.ScaledObjectConflictRule;
 import dev.isvcpolicy.policy.rules.TtftTriggerRule;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,10 @@ public final class RuleRegistry {
             new GpuScalingMetricRule(),
             new TtftTriggerRule());
 
+    /** {@code /validate} for KEDA ScaledObjects: the cluster side of {@code autoscaler-conflict}. */
+    public static final List<ScaledObjectValidation> SCALED_OBJECT_VALIDATIONS = List.of(
+            new ScaledObjectConflictRule());
+
     /**
      * What each rule does as configured: {@code off}, a configured {@code deny}/{@code warn}, else its
      * RULES.md level ({@code deny}/{@code warn}), or {@code on} for a mutation-only rule.
@@ -88,6 +93,7 @@ public final class RuleRegistry {
         Map<String, String> out = new LinkedHashMap<>();
         MUTATIONS.forEach(r -> out.putIfAbsent(r.id(), r.doc()));
         VALIDATIONS.forEach(r -> out.putIfAbsent(r.id(), r.doc()));
+        SCALED_OBJECT_VALIDATIONS.forEach(r -> out.putIfAbsent(r.id(), r.doc()));
         return out;
     }
 }

@@ -121,11 +121,30 @@ class AdmissionContractTest {
     }
 
     @Test
-    void scaledObjectsAreAllowedUntilTheClusterSideCheckExists() throws Exception {
+    void scaledObjectsAreJudgedOnValidateOnlyAndRefusedWith400WhenMalformed() throws Exception {
         ObjectNode so = Reviews.review("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects", "CREATE", "default",
                 isvc("{apiVersion: keda.sh/v1alpha1, kind: ScaledObject, metadata: {name: so}, spec: {scaleTargetRef: {name: m-predictor}}}"), null);
         JsonNode r = Reviews.response(Reviews.post(validate.toString(), so));
-        assertTrue(r.path("allowed").asBoolean());
+        assertEquals(so.path("request").path("uid").asText(), r.path("uid").asText());
+        assertTrue(r.path("allowed").asBoolean(), "lookups are off in this profile: nothing to judge it against, " + r);
+        assertFalse(r.has("warnings"), "lookups off is said once in the log, not per request: " + r);
+        assertEquals("allowed", r.path("auditAnnotations").path("decision").asText());
+
+        JsonNode mutated = Reviews.response(Reviews.post(mutate.toString(), so));
+        assertTrue(mutated.path("allowed").asBoolean());
+        assertFalse(mutated.has("patch"), "/mutate leaves ScaledObjects untouched: " + mutated);
+        assertEquals("skipped", mutated.path("auditAnnotations").path("decision").asText());
+
+        ObjectNode wrongKind = Reviews.review("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects", "CREATE", "default",
+                isvc("{kind: ScaledJob, metadata: {name: so}}"), null);
+        JsonNode refused = Reviews.response(Reviews.post(validate.toString(), wrongKind));
+        assertFalse(refused.path("allowed").asBoolean());
+        assertEquals(400, refused.path("status").path("code").asInt(), refused.toString());
+        assertEquals(wrongKind.path("request").path("uid").asText(), refused.path("uid").asText());
+
+        ObjectNode noObject = Reviews.review("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects", "UPDATE", "default", null, null);
+        JsonNode missing = Reviews.response(Reviews.post(validate.toString(), noObject));
+        assertEquals(400, missing.path("status").path("code").asInt(), missing.toString());
     }
 
     @Test

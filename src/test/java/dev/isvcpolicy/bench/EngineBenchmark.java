@@ -68,7 +68,7 @@ public class EngineBenchmark {
         PolicyEngine.ValidationResult r = engine.validate(input(d));
         return ReviewCodec.encode(Responses.review(r.allowed()
                 ? Responses.allow(d.uid(), r.warnings().stream().map(Finding::line).toList(), Map.of("decision", "allowed"))
-                : Responses.invalid(d.uid(), "InferenceService", "x", r.denials(), java.util.List.of(), Map.of())));
+                : Responses.invalid(d.uid(), "serving.kserve.io", "InferenceService", "x", r.denials(), java.util.List.of(), Map.of())));
     }
 
     /** Guard: the payloads must be judged as the benchmark assumes (a patch, then an allowed review). */

@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** No API server at all: the webhook starts, serves, and judges with the fallback mode. */
+/**
+ * No API server at all: the webhook starts, serves, and judges with the fallback mode; the cluster-side
+ * autoscaler-conflict check is skipped with a warning (the default, fail-open), never waited for.
+ */
 @QuarkusTest
 @TestProfile(UnreachableClusterTest.NoApiServer.class)
 @QuarkusTestResource(TlsTestResource.class)
@@ -49,6 +52,24 @@ class UnreachableClusterTest {
         assertFalse(defaults.state().synced());
         assertFalse(r.path("allowed").asBoolean(), "fallback Standard: hpa cannot scale to zero, " + r);
         assertTrue(r.path("auditAnnotations").path("denied-by").asText().contains("scale-to-zero"));
+        assertTrue(millis < 5_000, "answered in " + millis + " ms without waiting for the API server");
+        assertTrue(r.path("auditAnnotations").path("warned-by").asText().contains("autoscaler-conflict"), r.toString());
+        assertTrue(r.path("warnings").toString().contains("metadata.namespace: the ScaledObjects of namespace \\\"default\\\" could not be checked"),
+                r.path("warnings").toString());
+    }
+
+    @Test
+    void aScaledObjectIsAdmittedWithAWarningThatItWasNotChecked() throws Exception {
+        long start = System.nanoTime();
+        JsonNode r = Reviews.response(Reviews.post(validate.toString(), Reviews.review("keda.sh", "v1alpha1", "ScaledObject",
+                "scaledobjects", "CREATE", "default",
+                Reviews.JSON.readTree("{\"kind\": \"ScaledObject\", \"metadata\": {\"name\": \"s\"}, \"spec\": {\"scaleTargetRef\": {\"name\": \"m-predictor\"}}}"),
+                null)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(r.path("allowed").asBoolean(), r.toString());
+        assertEquals(1, r.path("warnings").size(), r.toString());
+        String warning = r.path("warnings").get(0).asText();
+        assertTrue(warning.startsWith("spec.scaleTargetRef.name: ") && warning.contains("was skipped"), warning);
         assertTrue(millis < 5_000, "answered in " + millis + " ms without waiting for the API server");
     }
 }

@@ -54,6 +54,7 @@ class WebhookConfigTest {
         out.put("keda.concurrency-query", s.concurrencyQuery().orElse("unset"));
         out.put("keda.rps-query", s.rpsQuery().orElse("unset"));
         out.put("cluster.fallback-mode", s.fallbackMode().value());
+        out.put("cluster.unavailable-action", s.clusterUnavailableAction().label());
         StringBuilder text = new StringBuilder();
         out.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
         return text.toString();
@@ -93,7 +94,8 @@ class WebhookConfigTest {
                 Map.entry("WEBHOOK_KEDA_PROMETHEUS_SERVER_ADDRESS", "http://prometheus.monitoring.svc:9090"),
                 Map.entry("WEBHOOK_KEDA_CONCURRENCY_QUERY", "sum(q{namespace=\"{namespace}\"})"),
                 Map.entry("WEBHOOK_KEDA_RPS_QUERY", "sum(rate(r[1m]))"),
-                Map.entry("WEBHOOK_CLUSTER_FALLBACK_MODE", "Standard")));
+                Map.entry("WEBHOOK_CLUSTER_FALLBACK_MODE", "Standard"),
+                Map.entry("WEBHOOK_CLUSTER_UNAVAILABLE_ACTION", "deny")));
         assertTrue(s.auditOnly());
         assertEquals(java.util.Set.of("kube-system", "ops"), s.exemptNamespaces());
         assertEquals(Map.of("scale-to-zero", Action.WARN, "gpu-scaling-metric", Action.DENY, "ttft-trigger", Action.OFF), s.ruleActions());
@@ -110,6 +112,7 @@ class WebhookConfigTest {
         assertEquals(Optional.of("sum(q{namespace=\"{namespace}\"})"), s.concurrencyQuery());
         assertEquals(Optional.of("sum(rate(r[1m]))"), s.rpsQuery());
         assertEquals(DeploymentMode.STANDARD, s.fallbackMode());
+        assertEquals(Action.DENY, s.clusterUnavailableAction());
     }
 
     @Test
@@ -121,10 +124,12 @@ class WebhookConfigTest {
                 "webhook.replicas.max-ceiling", "0",
                 "webhook.gpu.max-per-replica", "-1",
                 "webhook.keda.default-utilization", "101",
-                "webhook.keda.prometheus-server-address", "prometheus:9090"), Map.of()));
+                "webhook.keda.prometheus-server-address", "prometheus:9090",
+                "webhook.cluster.unavailable-action", "fail"), Map.of()));
         List<String> expected = new ArrayList<>(List.of("webhook.rules.scale-to-zero=maybe", "webhook.cluster.fallback-mode=ModelMesh",
                 "webhook.defaults.kpa-metric=cpu", "webhook.replicas.max-ceiling=0", "webhook.gpu.max-per-replica=-1",
-                "webhook.keda.default-utilization=101", "webhook.keda.prometheus-server-address=prometheus:9090"));
+                "webhook.keda.default-utilization=101", "webhook.keda.prometheus-server-address=prometheus:9090",
+                "webhook.cluster.unavailable-action=fail"));
         for (String key : expected) {
             assertTrue(e.getMessage().contains(key), "should name " + key + ": " + e.getMessage());
         }

@@ -11,11 +11,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.PolicyEngine;
 import dev.isvcpolicy.policy.PolicySettings;
+import dev.isvcpolicy.policy.ScaledObjects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -33,6 +35,11 @@ import java.util.stream.StreamSupport;
  * <ul>
  * <li>{@code object} (required), {@code oldObject}, {@code operation} (CREATE), {@code namespace} (default),
  * {@code clusterDefault} (Knative/Standard/ModelMesh; absent means no ConfigMap: the fallback applies);</li>
+ * <li>{@code cluster}: what the caches say for the cluster side, {@code {lookup: READY|UNAVAILABLE|ABSENT|OFF,
+ * detail, scaledObjects: [ScaledObject, ...]}} (absent: OFF, nothing looked up; lookup defaults to READY);</li>
+ * <li>{@code scaledObject} instead of {@code object}: a ScaledObject judged on {@code /validate} against
+ * {@code inferenceServices: [...]} (the namespace's, as stored; {@code lookup} and {@code detail} as above);
+ * only {@code expect} applies;</li>
  * <li>{@code settings}: overrides of {@link PolicySettings} (see {@link #settings});</li>
  * <li>{@code expect}: the exact findings of this rule from {@code /validate} on the object as given, each
  * {@code {action, path}} and optionally {@code contains} (a piece of the message); {@code []} for none;</li>
@@ -73,6 +80,18 @@ public final class RuleCases {
         JsonNode node = c.node();
         assertTrue(node.has("expect") || node.has("patch"), c.name() + ": a case needs expect or patch");
         PolicyEngine engine = new PolicyEngine(settings(node.path("settings")));
+        if (node.has("scaledObject")) {
+            assertTrue(node.has("expect") && !node.has("patch"), c.name() + ": a ScaledObject case has expect only");
+            List<ObjectNode> isvcs = new ArrayList<>();
+            node.path("inferenceServices").forEach(i -> isvcs.add((ObjectNode) i.deepCopy()));
+            PolicyEngine.ScaledObjectInput so = new PolicyEngine.ScaledObjectInput(
+                    Operation.valueOf(node.path("operation").asText("CREATE").toUpperCase(Locale.ROOT)),
+                    (ObjectNode) node.get("scaledObject").deepCopy(), node.path("namespace").asText("default"),
+                    ClusterView.Lookup.valueOf(node.path("lookup").asText("READY").toUpperCase(Locale.ROOT)),
+                    node.path("detail").asText("test detail"), isvcs, clusterDefault(node));
+            expect(c, engine.validateScaledObject(so));
+            return;
+        }
         PolicyEngine.Input input = input(node, (ObjectNode) node.get("object"));
         if (node.has("patch")) {
             PolicyEngine.MutationResult result = engine.mutate(input);
@@ -87,22 +106,26 @@ public final class RuleCases {
                     c.name() + ": mutating the mutated object must add nothing");
         }
         if (node.has("expect")) {
-            PolicyEngine.ValidationResult result = engine.validate(input);
-            List<Finding> mine = result.findings().stream().filter(f -> f.ruleId().equals(c.ruleId())).toList();
-            List<String> actual = mine.stream().map(f -> f.action().label() + " " + f.path()).sorted().toList();
-            List<String> expected = new ArrayList<>();
-            node.get("expect").forEach(e -> expected.add(e.path("action").asText() + " " + e.path("path").asText()));
-            assertEquals(expected.stream().sorted().toList(), actual, c.name() + ": findings of " + c.ruleId()
-                    + " (messages: " + mine.stream().map(Finding::message).collect(Collectors.joining(" | ")) + ")");
-            node.get("expect").forEach(e -> {
-                if (e.has("contains")) {
-                    String path = e.path("path").asText();
-                    String piece = e.path("contains").asText();
-                    assertTrue(mine.stream().anyMatch(f -> f.path().equals(path) && f.message().contains(piece)),
-                            c.name() + ": a message at " + path + " should contain \"" + piece + "\"");
-                }
-            });
+            expect(c, engine.validate(input));
         }
+    }
+
+    private static void expect(Case c, PolicyEngine.ValidationResult result) {
+        JsonNode node = c.node();
+        List<Finding> mine = result.findings().stream().filter(f -> f.ruleId().equals(c.ruleId())).toList();
+        List<String> actual = mine.stream().map(f -> f.action().label() + " " + f.path()).sorted().toList();
+        List<String> expected = new ArrayList<>();
+        node.get("expect").forEach(e -> expected.add(e.path("action").asText() + " " + e.path("path").asText()));
+        assertEquals(expected.stream().sorted().toList(), actual, c.name() + ": findings of " + c.ruleId()
+                + " (messages: " + mine.stream().map(Finding::message).collect(Collectors.joining(" | ")) + ")");
+        node.get("expect").forEach(e -> {
+            if (e.has("contains")) {
+                String path = e.path("path").asText();
+                String piece = e.path("contains").asText();
+                assertTrue(mine.stream().anyMatch(f -> f.path().equals(path) && f.message().contains(piece)),
+                        c.name() + ": a message at " + path + " should contain \"" + piece + "\"");
+            }
+        });
     }
 
     static String describe(PatchOp op) {
@@ -112,9 +135,23 @@ public final class RuleCases {
     static PolicyEngine.Input input(JsonNode node, ObjectNode object) {
         Operation operation = Operation.valueOf(node.path("operation").asText("CREATE").toUpperCase(Locale.ROOT));
         JsonNode old = node.get("oldObject");
-        Optional<DeploymentMode> clusterDefault = node.has("clusterDefault")
-                ? DeploymentMode.parse(node.get("clusterDefault").asText()) : Optional.empty();
-        return new PolicyEngine.Input(operation, object.deepCopy(), old, node.path("namespace").asText("default"), clusterDefault);
+        return new PolicyEngine.Input(operation, object.deepCopy(), old, node.path("namespace").asText("default"),
+                clusterDefault(node), cluster(node.get("cluster")));
+    }
+
+    private static Optional<DeploymentMode> clusterDefault(JsonNode node) {
+        return node.has("clusterDefault") ? DeploymentMode.parse(node.get("clusterDefault").asText()) : Optional.empty();
+    }
+
+    /** The {@code cluster} block of a case; its ScaledObjects are read as the informer's objects are. */
+    static ClusterView cluster(JsonNode c) {
+        if (c == null || c.isNull()) {
+            return ClusterView.OFF;
+        }
+        ClusterView.Lookup lookup = ClusterView.Lookup.valueOf(c.path("lookup").asText("READY").toUpperCase(Locale.ROOT));
+        List<ClusterView.ScaledObjectRef> refs = new ArrayList<>();
+        c.path("scaledObjects").forEach(so -> ScaledObjects.ref(so).ifPresent(refs::add));
+        return new ClusterView(lookup, c.path("detail").asText("test detail"), lookup == ClusterView.Lookup.READY ? refs : List.of());
     }
 
     /**
@@ -122,7 +159,7 @@ public final class RuleCases {
      * {@code defaultMetrics: {kpa|knative-hpa|hpa: metric or null}}, {@code maxReplicasCeiling},
      * {@code containerConcurrencyMax}, {@code extraGpuResources: [..]}, {@code gpuMaxPerReplica},
      * {@code gpuMaxPerService}, {@code kedaUtilization}, {@code prometheus: {serverAddress, concurrencyQuery, rpsQuery}},
-     * {@code fallbackMode}.
+     * {@code fallbackMode}, {@code clusterUnavailableAction: warn|deny}.
      */
     public static PolicySettings settings(JsonNode s) {
         PolicySettings.Builder b = PolicySettings.builder();
@@ -165,6 +202,9 @@ public final class RuleCases {
         }
         if (s.has("fallbackMode")) {
             b.fallbackMode(DeploymentMode.parse(s.get("fallbackMode").asText()).orElseThrow());
+        }
+        if (s.has("clusterUnavailableAction")) {
+            b.clusterUnavailableAction(Action.valueOf(s.get("clusterUnavailableAction").asText().toUpperCase(Locale.ROOT)));
         }
         return b.build();
     }

@@ -1,0 +1,277 @@
+package dev.isvcpolicy.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.config.WebhookConfig;
+import dev.isvcpolicy.policy.ClusterView;
+import dev.isvcpolicy.policy.ScaledObjects;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Informer caches of every InferenceService and every KEDA ScaledObject, started at boot, for the
+ * cluster side of {@code autoscaler-conflict}. Requests only read the caches' stores: never an API call,
+ * never a wait. A cache that has not synced, or whose watch is down (API server gone), says so instead of
+ * answering, and the rule turns that into a warning (or a deny, fail-closed). Without KEDA's CRD there are
+ * no ScaledObjects to watch; the CRD is looked for again every minute, and at once when a ScaledObject
+ * reaches {@code /validate}. With {@code webhook.cluster.lookups=false} nothing starts.
+ */
+@ApplicationScoped
+public class WorkloadCaches {
+
+    private static final Logger LOG = Logger.getLogger(WorkloadCaches.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** {@code serving.kserve.io/v1beta1} InferenceServices. */
+    static final ResourceDefinitionContext INFERENCE_SERVICES = new ResourceDefinitionContext.Builder()
+            .withGroup("serving.kserve.io").withVersion("v1beta1").withKind("InferenceService")
+            .withPlural("inferenceservices").withNamespaced(true).build();
+
+    /** {@code keda.sh/v1alpha1} ScaledObjects. */
+    static final ResourceDefinitionContext SCALED_OBJECTS = new ResourceDefinitionContext.Builder()
+            .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject")
+            .withPlural("scaledobjects").withNamespaced(true).build();
+
+    /** The CRD whose presence says KEDA is installed. */
+    static final String KEDA_CRD = "scaledobjects.keda.sh";
+
+    /** How often a missing (or unreadable) KEDA CRD is looked for again. */
+    static final long KEDA_RECHECK_SECONDS = 60;
+
+    /** Where the search for KEDA's CRD stands. */
+    enum Keda { NOT_CHECKED, ABSENT, PRESENT }
+
+    /** The InferenceServices of a namespace as the cache holds them, or why they cannot be read. */
+    public record InferenceServices(ClusterView.Lookup lookup, String detail, List<ObjectNode> objects) {
+    }
+
+    @Inject
+    WebhookConfig config;
+
+    @Inject
+    Instance<KubernetesClient> client;
+
+    private volatile boolean on;
+    private volatile boolean stopping;
+    private volatile Keda keda = Keda.NOT_CHECKED;
+    private volatile SharedIndexInformer<GenericKubernetesResource> isvcInformer;
+    private volatile SharedIndexInformer<GenericKubernetesResource> soInformer;
+    private final AtomicBoolean saidKedaAbsent = new AtomicBoolean();
+    private final AtomicBoolean saidCrdUnreadable = new AtomicBoolean();
+    private final AtomicBoolean checking = new AtomicBoolean();
+    private ScheduledExecutorService scheduler;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errors = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Long> lastError = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The caches, as metrics name them. */
+    public static final List<String> CACHES = List.of("inferenceservices", "scaledobjects");
+
+    /** Whether a cache ({@link #CACHES}) is started and synced. */
+    public boolean synced(String cache) {
+        SharedIndexInformer<GenericKubernetesResource> inf = "scaledobjects".equals(cache) ? soInformer : isvcInformer;
+        return on && inf != null && inf.hasSynced() && inf.isWatching();
+    }
+
+    /** Failed list/watch attempts of a cache since start. */
+    public long errors(String cache) {
+        return errors.computeIfAbsent(cache, k -> new java.util.concurrent.atomic.AtomicLong()).get();
+    }
+
+    /** When a cache's last list/watch attempt failed, in epoch seconds (0: never). */
+    public long lastErrorEpochSeconds(String cache) {
+        return lastError.getOrDefault(cache, 0L);
+    }
+
+    /** 1 when KEDA's CRD was found, 0 when it was not (or not looked up yet). */
+    public boolean kedaInstalled() {
+        return keda == Keda.PRESENT;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.cluster().lookups()) {
+            LOG.info("cluster lookups are off (webhook.cluster.lookups=false): no InferenceService or ScaledObject informers; "
+                    + "the cluster-side autoscaler-conflict checks are skipped");
+            return;
+        }
+        on = true;
+        isvcInformer = inform(INFERENCE_SERVICES, "InferenceServices");
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keda-crd-check");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::checkKeda, 0, KEDA_RECHECK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        for (SharedIndexInformer<GenericKubernetesResource> inf : Arrays.asList(isvcInformer, soInformer)) {
+            if (inf != null) {
+                inf.stop();
+            }
+        }
+    }
+
+    /** The namespace's ScaledObjects that target a Deployment, for judging an InferenceService. */
+    public ClusterView scaledObjectsIn(String namespace) {
+        if (!on) {
+            return ClusterView.OFF;
+        }
+        if (keda == Keda.ABSENT) {
+            return ClusterView.absent("KEDA's CRD " + KEDA_CRD + " is not installed");
+        }
+        if (keda == Keda.NOT_CHECKED) {
+            return ClusterView.unavailable("KEDA's CRD could not be looked up yet");
+        }
+        SharedIndexInformer<GenericKubernetesResource> inf = soInformer;
+        Optional<String> down = unavailable(inf, "ScaledObject");
+        if (down.isPresent()) {
+            return ClusterView.unavailable(down.get());
+        }
+        List<ClusterView.ScaledObjectRef> refs = new ArrayList<>();
+        for (GenericKubernetesResource so : inf.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+            ScaledObjects.ref(JSON.valueToTree(so)).ifPresent(refs::add);
+        }
+        return ClusterView.ready(refs);
+    }
+
+    /** The namespace's InferenceServices, for judging a ScaledObject. */
+    public InferenceServices inferenceServicesIn(String namespace) {
+        if (!on) {
+            return new InferenceServices(ClusterView.Lookup.OFF, "cluster lookups are off", List.of());
+        }
+        SharedIndexInformer<GenericKubernetesResource> inf = isvcInformer;
+        Optional<String> down = unavailable(inf, "InferenceService");
+        if (down.isPresent()) {
+            return new InferenceServices(ClusterView.Lookup.UNAVAILABLE, down.get(), List.of());
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        for (GenericKubernetesResource isvc : inf.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+            JsonNode node = JSON.valueToTree(isvc);
+            if (node.isObject()) {
+                out.add((ObjectNode) node);
+            }
+        }
+        return new InferenceServices(ClusterView.Lookup.READY, "", out);
+    }
+
+    /** A ScaledObject reached the webhook: KEDA is installed now, if it was not when last looked. Never waits. */
+    public void scaledObjectSeen() {
+        ScheduledExecutorService s = scheduler;
+        if (on && keda != Keda.PRESENT && s != null && !s.isShutdown()) {
+            s.execute(this::checkKeda);
+        }
+    }
+
+    private static Optional<String> unavailable(SharedIndexInformer<GenericKubernetesResource> inf, String kind) {
+        if (inf == null) {
+            return Optional.of("the " + kind + " cache is not started");
+        }
+        if (!inf.hasSynced()) {
+            return Optional.of("the " + kind + " cache has not synced yet");
+        }
+        if (!inf.isWatching()) {
+            return Optional.of("the API server cannot be reached: the " + kind + " cache is not watching");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the log has said that KEDA's CRD is missing (it says so once, not on every look). */
+    boolean saidKedaAbsent() {
+        return saidKedaAbsent.get();
+    }
+
+    /** Looks for KEDA's CRD once; starts the ScaledObject informer when it is there. Runs on the scheduler's thread. */
+    void checkKeda() {
+        if (stopping || keda == Keda.PRESENT || !checking.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            boolean present = client.get().apiextensions().v1().customResourceDefinitions().withName(KEDA_CRD).get() != null;
+            saidCrdUnreadable.set(false);
+            if (present) {
+                soInformer = inform(SCALED_OBJECTS, "ScaledObjects");
+                if (soInformer != null) {
+                    keda = Keda.PRESENT;
+                    saidKedaAbsent.set(false);
+                }
+            } else {
+                keda = Keda.ABSENT;
+                if (saidKedaAbsent.compareAndSet(false, true)) {
+                    LOG.infof("KEDA's CRD %s is not installed: InferenceServices are not checked against ScaledObjects "
+                            + "(looked for again every %d s)", KEDA_CRD, KEDA_RECHECK_SECONDS);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Any exception, not only the client's: one escaping would cancel the periodic look-up for good.
+            if (!stopping && saidCrdUnreadable.compareAndSet(false, true)) {
+                LOG.warnf("cannot look up KEDA's CRD %s (%s): InferenceServices get a skipped-check warning until it can be read",
+                        KEDA_CRD, shortReason(e));
+            }
+        } finally {
+            checking.set(false);
+        }
+    }
+
+    private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext context, String what) {
+        AtomicBoolean saidUnreachable = new AtomicBoolean();
+        try {
+            SharedIndexInformer<GenericKubernetesResource> inf = client.get().genericKubernetesResources(context)
+                    .inAnyNamespace().runnableInformer(0);
+            String cache = what.toLowerCase(java.util.Locale.ROOT);
+            inf.exceptionHandler((started, t) -> {
+                if (!stopping) {
+                    errors.computeIfAbsent(cache, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+                    lastError.put(cache, System.currentTimeMillis() / 1000);
+                }
+                if (!stopping && saidUnreachable.compareAndSet(false, true)) {
+                    LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped until it can",
+                            what, shortReason(t));
+                }
+                return true;
+            });
+            LOG.infof("watching %s in every namespace for the cluster-side autoscaler-conflict check", what);
+            inf.start().whenComplete((ok, t) -> {
+                if (t == null) {
+                    saidUnreachable.set(false);
+                    LOG.infof("%s cache synced (%d objects)", what, inf.getStore().list().size());
+                }
+            });
+            return inf;
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped", what, shortReason(e));
+            return null;
+        }
+    }
+
+    private static String shortReason(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return msg.length() > 160 ? msg.substring(0, 157) + "..." : msg;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.isvcpolicy.policy.rules;
+
+import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Findings;
+import dev.isvcpolicy.policy.Review;
+import dev.isvcpolicy.policy.ScaledObjectReview;
+import dev.isvcpolicy.policy.ScaledObjectValidation;
+import dev.isvcpolicy.policy.ScaledObjects;
+
+/**
+ * The ScaledObject side of {@code autoscaler-conflict}: a ScaledObject may scale an InferenceService
+ * component's Deployment only when that component's autoscaler is external or none, or when KServe made
+ * it (an ownerReference to that InferenceService).
+ */
+public final class ScaledObjectConflictRule implements ScaledObjectValidation {
+
+    @Override
+    public String id() {
+        return AutoscalerConflictRule.ID;
+    }
+
+    @Override
+    public String doc() {
+        return "a ScaledObject on the Deployment of a component that KServe or Knative already scales is refused";
+    }
+
+    @Override
+    public void validate(ScaledObjectReview r, Findings f) {
+        if (r.target().isEmpty()) {
+            return;
+        }
+        String target = r.target().get();
+        switch (r.lookup()) {
+            case OFF, ABSENT -> {
+                return;
+            }
+            case UNAVAILABLE -> {
+                f.add(r.settings().clusterUnavailableAction(), ScaledObjects.TARGET_NAME, "Deployment \"" + target
+                        + "\" could not be checked against the InferenceServices of namespace \"" + r.namespace() + "\" ("
+                        + r.detail() + "): the cluster-side autoscaler-conflict check was skipped");
+                return;
+            }
+            case READY -> {
+            }
+        }
+        for (Review isvc : r.inferenceServices()) {
+            if (r.owner().isPresent() && r.owner().get().is(isvc.name(), ScaledObjects.uid(isvc.object()))) {
+                continue;
+            }
+            for (Component c : isvc.components()) {
+                if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target, c.objectName())) {
+                    f.deny(ScaledObjects.TARGET_NAME, message(target, isvc, c));
+                }
+            }
+        }
+    }
+
+    private static String message(String target, Review isvc, Component c) {
+        String fix = isvc.mode() == DeploymentMode.STANDARD
+                ? "set " + Annotations.AUTOSCALER_CLASS + ": external on InferenceService \"" + isvc.name()
+                        + "\" (Standard mode) so that this ScaledObject alone scales it"
+                : "run InferenceService \"" + isvc.name() + "\" in Standard mode with " + Annotations.AUTOSCALER_CLASS
+                        + ": external (a mode changes only by recreating it)";
+        return "Deployment \"" + target + "\" is the " + c.label() + " of InferenceService \"" + isvc.name() + "\", which "
+                + AutoscalerConflictRule.inCharge(c, isvc) + " already scales: this ScaledObject would fight it over the replicas. "
+                + "To scale it with KEDA, " + fix + "; or use the InferenceService's own autoscaling fields";
+    }
+}
