@@ -28,8 +28,8 @@ public class AdmissionHandler {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
-    static final String ISVC_GROUP = "serving.kserve.io";
-    static final String ISVC_KIND = "InferenceService";
+    static final String ISVC_GROUP = Admitted.INFERENCE_SERVICE.apiGroup();
+    static final String ISVC_KIND = Admitted.INFERENCE_SERVICE.kind();
 
     @Inject
     PolicyEngine engine;

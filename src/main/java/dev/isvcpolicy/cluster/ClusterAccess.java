@@ -1,0 +1,41 @@
+package dev.isvcpolicy.cluster;
+
+import java.util.List;
+
+/**
+ * Every Kubernetes API access the webhook makes, in one place. The RBAC in {@code k8s/02-rbac.yaml} grants
+ * exactly these and nothing else ({@code ManifestsTest} checks it); a new informer or lookup adds its entry
+ * here and its rule there.
+ */
+public final class ClusterAccess {
+
+    /**
+     * One access: what the ServiceAccount must be allowed.
+     *
+     * @param apiGroup     API group, {@code ""} for the core group
+     * @param resource     plural resource, e.g. {@code configmaps}
+     * @param verbs        e.g. {@code [get, list, watch]} for an informer
+     * @param namespace    where, or {@code null} for every namespace (a ClusterRole)
+     * @param resourceName the one object, or {@code null} for all of them
+     */
+    public record Access(String apiGroup, String resource, List<String> verbs, String namespace, String resourceName) {
+        public Access {
+            verbs = List.copyOf(verbs);
+        }
+    }
+
+    /** Default namespace of KServe's ConfigMap, e.g. {@code kserve}. */
+    public static final String KSERVE_NAMESPACE = "kserve";
+    /** KServe's ConfigMap that names the cluster's default deployment mode. */
+    public static final String KSERVE_CONFIG_MAP = "inferenceservice-config";
+
+    /** {@link ClusterDefaults}' informer on KServe's ConfigMap (list and watch by name; get for a re-list). */
+    public static final Access KSERVE_CONFIG = new Access("", "configmaps", List.of("get", "list", "watch"),
+            KSERVE_NAMESPACE, KSERVE_CONFIG_MAP);
+
+    /** Everything, in the order the RBAC file lists it. */
+    public static final List<Access> ALL = List.of(KSERVE_CONFIG);
+
+    private ClusterAccess() {
+    }
+}
