@@ -193,7 +193,7 @@ class ManifestsTest {
             JsonNode get = c.path(probe).path("httpGet");
             assertEquals(path, get.path("path").asText(), probe);
             assertEquals("management", get.path("port").asText(), probe + " on the management port");
-            assertEquals("HTTP", get.path("scheme").asText(), probe + ": the management port is plain HTTP");
+            assertEquals("HTTPS", get.path("scheme").asText(), probe + ": the management port is HTTPS (PortsTest)");
         });
 
         String certFile = env(c, "WEBHOOK_TLS_CERT_FILE").orElse(configDefault(WebhookConfig.Tls.class, "certFile"));
