@@ -2,7 +2,6 @@ package dev.isvcpolicy.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -11,8 +10,6 @@ import io.restassured.RestAssured;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,9 +25,6 @@ class PortsTest {
 
     @ConfigProperty(name = "quarkus.http.test-ssl-port")
     int httpsPort;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int httpPort;
 
     @ConfigProperty(name = "quarkus.management.test-port")
     int managementPort;
@@ -80,14 +74,5 @@ class PortsTest {
             }
             assertFalse(new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("HTTP/"), "no HTTP answer over plain TCP on " + port);
         }
-    }
-
-    @Test
-    void noPlainHttpPortListens() {
-        assertThrows(ConnectException.class, () -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("localhost", httpPort), 2000);
-            }
-        }, "nothing listens on the plain HTTP port " + httpPort);
     }
 }
