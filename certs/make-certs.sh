@@ -1,31 +1,93 @@
 #!/usr/bin/env bash
-# Makes a CA and a serving certificate for the webhook's Service with openssl, creates the TLS Secret
-# and fills caBundle in both webhook configurations. Rerunning it rotates both.
-#   certs/make-certs.sh                 # needs kubectl pointed at the cluster
-#   certs/make-certs.sh --files-only    # only writes certs/out/
+# Makes a CA and a serving certificate for the webhook's Service with openssl, stores them as the TLS
+# Secret the Deployment mounts, and puts the CA into caBundle of every webhook in both webhook
+# configurations. Rerunning it rotates both, without a failed review on the way:
+#   1. caBundle becomes "new CA + the CA in use until now", so the API server trusts either certificate;
+#   2. the Secret gets the new certificate and key; kubelet updates the mounted files within about a
+#      minute and the webhook reloads them (quarkus.tls.reload-period) without a restart.
+# The next rotation drops the oldest CA.
+#
+#   certs/make-certs.sh                 # kubectl pointed at the cluster, after kubectl apply -k k8s/
+#   certs/make-certs.sh --files-only    # only writes the files (OUT_DIR, default certs/out/)
+#
+# Environment: SERVICE, NAMESPACE (default isvc-autoscaling-webhook for both), DAYS (serving
+# certificate, default 365), CA_DAYS (default 3650), OUT_DIR, KUBECTL (default kubectl).
+# Private keys are written with mode 600 and never printed.
 set -euo pipefail
 service=${SERVICE:-isvc-autoscaling-webhook}
 namespace=${NAMESPACE:-isvc-autoscaling-webhook}
 days=${DAYS:-365}
-out="$(cd "$(dirname "$0")" && pwd)/out"
-mkdir -p "$out" && chmod 700 "$out"
+ca_days=${CA_DAYS:-3650}
+kubectl=${KUBECTL:-kubectl}
+out=${OUT_DIR:-"$(cd "$(dirname "$0")" && pwd)/out"}
+files_only=false
+case "${1:-}" in
+  --files-only) files_only=true ;;
+  "") ;;
+  *) echo "usage: $0 [--files-only]" >&2; exit 2 ;;
+esac
+command -v openssl >/dev/null || { echo "openssl is needed" >&2; exit 1; }
 
-openssl req -x509 -newkey rsa:3072 -nodes -days "$days" -subj "/CN=${service}-ca" \
-  -keyout "$out/ca.key" -out "$out/ca.crt" 2>/dev/null
-openssl req -newkey rsa:3072 -nodes -subj "/CN=${service}.${namespace}.svc" \
-  -keyout "$out/tls.key" -out "$out/tls.csr" 2>/dev/null
-printf 'subjectAltName=DNS:%s,DNS:%s.%s,DNS:%s.%s.svc,DNS:%s.%s.svc.cluster.local\nextendedKeyUsage=serverAuth\n' \
-  "$service" "$service" "$namespace" "$service" "$namespace" "$service" "$namespace" > "$out/ext.cnf"
-openssl x509 -req -in "$out/tls.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" -CAcreateserial \
-  -days "$days" -extfile "$out/ext.cnf" -out "$out/tls.crt" 2>/dev/null
-rm -f "$out/tls.csr" "$out/ext.cnf" "$out/ca.srl"
-echo "wrote $out/{ca.crt,tls.crt,tls.key} for ${service}.${namespace}.svc"
+umask 077
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+host="${service}.${namespace}.svc"
 
-[ "${1:-}" = "--files-only" ] && exit 0
-kubectl -n "$namespace" create secret tls "${service}-tls" --cert="$out/tls.crt" --key="$out/tls.key" \
-  --dry-run=client -o yaml | kubectl apply -f -
-ca=$(base64 -w0 < "$out/ca.crt")
-for kind in mutatingwebhookconfiguration validatingwebhookconfiguration; do
-  kubectl patch "$kind" "$service" --type=json -p "[{\"op\":\"replace\",\"path\":\"/webhooks/0/clientConfig/caBundle\",\"value\":\"$ca\"}]"
+# The CA: a P-256 key, basicConstraints CA:TRUE, may only sign certificates.
+openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -sha256 -days "$ca_days" \
+  -subj "/CN=${service}-ca" \
+  -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+  -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -addext "subjectKeyIdentifier=hash" \
+  -keyout "$work/ca.key" -out "$work/ca.crt" 2>/dev/null
+
+# The serving certificate: the names the API server dials (service.namespace.svc), and the
+# cluster-local form, for server auth only.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -sha256 -subj "/CN=${host}" \
+  -keyout "$work/tls.key" -out "$work/tls.csr" 2>/dev/null
+cat > "$work/ext.cnf" <<EXT
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:${host}, DNS:${host}.cluster.local
+authorityKeyIdentifier = keyid
+subjectKeyIdentifier = hash
+EXT
+openssl x509 -req -sha256 -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -set_serial "0x$(openssl rand -hex 16)" \
+  -days "$days" -extfile "$work/ext.cnf" -out "$work/tls.crt" 2>/dev/null
+openssl verify -CAfile "$work/ca.crt" -purpose sslserver "$work/tls.crt" >/dev/null
+
+for f in ca.key ca.crt tls.key tls.crt; do
+  mv -f "$work/$f" "$out/$f"
 done
-echo "TLS Secret ${namespace}/${service}-tls and caBundle updated"
+chmod 600 "$out/ca.key" "$out/tls.key"
+chmod 644 "$out/ca.crt" "$out/tls.crt"
+echo "wrote $out/{ca.crt,ca.key,tls.crt,tls.key} for ${host} (valid ${days} days)"
+$files_only && exit 0
+
+# 1. caBundle = new CA + the newest CA the API server trusts now (none on a first install).
+bundle="$out/ca.crt"
+current=$("$kubectl" get validatingwebhookconfiguration "$service" -o jsonpath='{.webhooks[0].clientConfig.caBundle}' 2>/dev/null || true)
+if [ -n "$current" ]; then
+  printf '%s' "$current" | base64 -d | awk '/-----BEGIN CERTIFICATE-----/{n++} n==1' > "$work/previous-ca.crt"
+  if [ -s "$work/previous-ca.crt" ]; then
+    cat "$out/ca.crt" "$work/previous-ca.crt" > "$work/bundle.crt"
+    bundle="$work/bundle.crt"
+  fi
+fi
+ca=$(base64 -w0 < "$bundle")
+for kind in mutatingwebhookconfiguration validatingwebhookconfiguration; do
+  count=$("$kubectl" get "$kind" "$service" -o jsonpath='{range .webhooks[*]}{.name}{"\n"}{end}' | grep -c .)
+  ops=""
+  for ((i = 0; i < count; i++)); do
+    ops="${ops}${ops:+,}{\"op\":\"add\",\"path\":\"/webhooks/$i/clientConfig/caBundle\",\"value\":\"$ca\"}"
+  done
+  "$kubectl" patch "$kind" "$service" --type=json -p "[$ops]" >/dev/null
+  echo "caBundle set on $count webhook(s) of $kind/$service"
+done
+
+# 2. The Secret, created or replaced in place (the Deployment mounts it by name).
+"$kubectl" -n "$namespace" create secret tls "${service}-tls" --cert="$out/tls.crt" --key="$out/tls.key" \
+  --dry-run=client -o yaml | "$kubectl" apply -f - >/dev/null
+echo "TLS Secret ${namespace}/${service}-tls updated; the webhook picks it up within about two minutes, no restart"

@@ -33,10 +33,10 @@ public class AdmissionHandler {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
-    static final String ISVC_GROUP = "serving.kserve.io";
-    static final String ISVC_KIND = "InferenceService";
-    static final String KEDA_GROUP = "keda.sh";
-    static final String SCALED_OBJECT_KIND = "ScaledObject";
+    static final String ISVC_GROUP = Admitted.INFERENCE_SERVICE.apiGroup();
+    static final String ISVC_KIND = Admitted.INFERENCE_SERVICE.kind();
+    static final String KEDA_GROUP = Admitted.SCALED_OBJECT.apiGroup();
+    static final String SCALED_OBJECT_KIND = Admitted.SCALED_OBJECT.kind();
 
     @Inject
     PolicyEngine engine;

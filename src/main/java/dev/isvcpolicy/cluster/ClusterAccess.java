@@ -3,35 +3,49 @@ package dev.isvcpolicy.cluster;
 import java.util.List;
 
 /**
- * Every API call the webhook makes, as RBAC grants: what {@code k8s/02-rbac.yaml} must allow and nothing
- * more. All reads; requests never call the API server, only the informers and the KEDA CRD look-up do.
+ * Every Kubernetes API access the webhook makes, in one place. The RBAC in {@code k8s/base/02-rbac.yaml} grants
+ * exactly these and nothing else ({@code ManifestsTest} checks it); a new informer or lookup adds its entry
+ * here and its rule there.
  */
 public final class ClusterAccess {
 
+    /**
+     * One access: what the ServiceAccount must be allowed.
+     *
+     * @param apiGroup     API group, {@code ""} for the core group
+     * @param resource     plural resource, e.g. {@code configmaps}
+     * @param verbs        e.g. {@code [get, list, watch]} for an informer
+     * @param namespace    where, or {@code null} for every namespace (a ClusterRole)
+     * @param resourceName the one object, or {@code null} for all of them
+     */
+    public record Access(String apiGroup, String resource, List<String> verbs, String namespace, String resourceName) {
+        public Access {
+            verbs = List.copyOf(verbs);
+        }
+    }
+
+    /** Default namespace of KServe's ConfigMap, e.g. {@code kserve}. */
+    public static final String KSERVE_NAMESPACE = "kserve";
+    /** KServe's ConfigMap that names the cluster's default deployment mode. */
+    public static final String KSERVE_CONFIG_MAP = "inferenceservice-config";
+
+    /** {@link ClusterDefaults}' informer on KServe's ConfigMap (list and watch by name; get for a re-list). */
+    public static final Access KSERVE_CONFIG = new Access("", "configmaps", List.of("get", "list", "watch"),
+            KSERVE_NAMESPACE, KSERVE_CONFIG_MAP);
+
+    /** {@link WorkloadCaches}' informer on every InferenceService (the cluster side of autoscaler-conflict). */
+    public static final Access INFERENCE_SERVICES = new Access("serving.kserve.io", "inferenceservices", List.of("list", "watch"), null, null);
+
+    /** {@link WorkloadCaches}' informer on every KEDA ScaledObject. */
+    public static final Access SCALED_OBJECTS = new Access("keda.sh", "scaledobjects", List.of("list", "watch"), null, null);
+
+    /** {@link WorkloadCaches}' look-up of KEDA's CRD: is KEDA installed? */
+    public static final Access KEDA_CRD = new Access("apiextensions.k8s.io", "customresourcedefinitions", List.of("get"), null,
+            WorkloadCaches.KEDA_CRD);
+
+    /** Everything, in the order the RBAC file lists it. All reads: requests never call the API server. */
+    public static final List<Access> ALL = List.of(KSERVE_CONFIG, INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD);
+
     private ClusterAccess() {
     }
-
-    /** {@link Grant#namespace()} of a cluster-wide grant (a ClusterRole). */
-    public static final String CLUSTER = "*cluster*";
-
-    /**
-     * One RBAC rule, e.g. {@code {"keda.sh", "scaledobjects", [list, watch], CLUSTER, []}}.
-     *
-     * @param apiGroup      {@code ""} for the core group
-     * @param namespace     the namespace of a Role, or {@link #CLUSTER} for a ClusterRole
-     * @param resourceNames the only objects it may read; empty for all
-     */
-    public record Grant(String apiGroup, String resource, List<String> verbs, String namespace, List<String> resourceNames) {
-    }
-
-    /** The grants the code needs, in the order of the manifest. */
-    public static final List<Grant> GRANTS = List.of(
-            // ClusterDefaults: informer on KServe's ConfigMap, by name (namespace: webhook.cluster.config-map-namespace).
-            new Grant("", "configmaps", List.of("get", "list", "watch"), "kserve", List.of("inferenceservice-config")),
-            // WorkloadCaches: informers on every InferenceService and ScaledObject.
-            new Grant("serving.kserve.io", "inferenceservices", List.of("list", "watch"), CLUSTER, List.of()),
-            new Grant("keda.sh", "scaledobjects", List.of("list", "watch"), CLUSTER, List.of()),
-            // WorkloadCaches: is KEDA installed?
-            new Grant("apiextensions.k8s.io", "customresourcedefinitions", List.of("get"), CLUSTER,
-                    List.of(WorkloadCaches.KEDA_CRD)));
 }

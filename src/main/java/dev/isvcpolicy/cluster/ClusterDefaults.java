@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * The cluster's default deployment mode, from KServe's {@code inferenceservice-config} ConfigMap, kept
  * current by an informer started at boot. Requests read a field; they never call the API server.
  * Without a cluster, with lookups off, or without the ConfigMap, {@link #defaultMode()} is empty and
- * the engine uses the configured fallback; the log says so once.
+ * the engine uses the configured fallback; the log says so once. Its API access is
+ * {@link ClusterAccess#KSERVE_CONFIG}.
  */
 @ApplicationScoped
 public class ClusterDefaults {

@@ -1,5 +1,6 @@
 package dev.isvcpolicy.config;
 
+import dev.isvcpolicy.cluster.ClusterAccess;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithKeys;
@@ -93,11 +94,11 @@ public interface WebhookConfig {
         boolean lookups();
 
         /** Namespace of KServe's {@code inferenceservice-config}, e.g. {@code kserve}. */
-        @WithDefault("kserve")
+        @WithDefault(ClusterAccess.KSERVE_NAMESPACE)
         String configMapNamespace();
 
         /** Name of KServe's ConfigMap, e.g. {@code inferenceservice-config}. */
-        @WithDefault("inferenceservice-config")
+        @WithDefault(ClusterAccess.KSERVE_CONFIG_MAP)
         String configMapName();
 
         /** Deployment mode when the ConfigMap is absent, unreadable or not looked up: {@code Knative} or {@code Standard}. */

@@ -1,0 +1,135 @@
+package dev.isvcpolicy.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admission port serves PEM files, as in a cluster, made by certs/make-certs.sh; when the files are
+ * replaced, new connections get the new certificate without a restart.
+ */
+@QuarkusTest
+@TestProfile(TlsReloadTest.RotatingPem.class)
+@QuarkusTestResource(TlsTestResource.class)
+class TlsReloadTest {
+
+    static final Path DIR = Path.of("target/tls-reload").toAbsolutePath();
+
+    /** Serves DIR/tls.crt and DIR/tls.key through a TLS configuration reloaded every second. */
+    public static class RotatingPem implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            makeCerts(DIR);
+            return Map.of(
+                    "quarkus.http.tls-configuration-name", "rotating",
+                    "quarkus.tls.rotating.key-store.pem.0.cert", DIR.resolve("tls.crt").toString(),
+                    "quarkus.tls.rotating.key-store.pem.0.key", DIR.resolve("tls.key").toString(),
+                    "quarkus.tls.rotating.reload-period", "1s",
+                    "quarkus.tls.rotating.protocols", "TLSv1.3,TLSv1.2");
+        }
+    }
+
+    @ConfigProperty(name = "quarkus.http.test-ssl-port")
+    int port;
+
+    static void makeCerts(Path out) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder("bash", "certs/make-certs.sh", "--files-only");
+            pb.environment().put("OUT_DIR", out.toString());
+            pb.environment().put("SERVICE", "localhost");
+            Process run = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
+                throw new IllegalStateException("certs/make-certs.sh failed");
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make certificates in " + out, e);
+        }
+    }
+
+    static X509Certificate fileCert(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** Opens a new TLS connection and returns the certificate the server presents (no trust needed for the check). */
+    static X509Certificate served(int port, String... protocols) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, new SecureRandom());
+        try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", port)) {
+            if (protocols.length > 0) {
+                socket.setEnabledProtocols(protocols);
+            }
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    @Test
+    void newConnectionsSeeTheRotatedCertificateWithoutARestart() throws Exception {
+        BigInteger before = fileCert(DIR.resolve("tls.crt")).getSerialNumber();
+        assertEquals(before, served(port).getSerialNumber(), "serves the PEM files");
+
+        Path next = DIR.resolveSibling("tls-reload-next");
+        makeCerts(next);
+        BigInteger after = fileCert(next.resolve("tls.crt")).getSerialNumber();
+        assertNotEquals(before, after);
+        // As kubelet does for a Secret volume, the pair changes in place (here one file after the other).
+        Files.copy(next.resolve("tls.key"), DIR.resolve("tls.key.tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(next.resolve("tls.crt"), DIR.resolve("tls.crt.tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(DIR.resolve("tls.key.tmp"), DIR.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(DIR.resolve("tls.crt.tmp"), DIR.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        BigInteger seen = before;
+        while (!seen.equals(after) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            seen = served(port).getSerialNumber();
+        }
+        assertEquals(after, seen, "a new connection gets the new certificate");
+    }
+
+    @Test
+    void speaksTls12AndTls13() throws Exception {
+        for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+            assertTrue(served(port, protocol).getSerialNumber().signum() > 0, protocol);
+        }
+    }
+}
