@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@code --fix}: each document the webhook would patch is replaced, in place, by the patched object;
@@ -26,6 +28,7 @@ import java.util.List;
 final class Fixer {
 
     static final YAMLMapper YAML_OUT = new YAMLMapper(YAMLFactory.builder()
+            .stringQuotingChecker(new KubectlSafeQuoting())
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
@@ -38,6 +41,27 @@ final class Fixer {
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
     private Fixer() {
+    }
+
+    /**
+     * Quotes every string a YAML 1.1 reader (kubectl's) could take for a number, boolean or null:
+     * Jackson's own check misses {@code 1e1}, {@code 0x1F}, {@code 1_000} and {@code y}, which would
+     * reach the API server as numbers or booleans. Errs on the quoted side ({@code "4Gi"}).
+     */
+    static final class KubectlSafeQuoting extends StringQuotingChecker.Default {
+
+        private static final Pattern TYPED = Pattern.compile(
+                "[-+.0-9].*|(?i)(y|n|yes|no|on|off|true|false|null|~|\\.inf|\\.nan)|");
+
+        @Override
+        public boolean needToQuoteName(String name) {
+            return super.needToQuoteName(name) || TYPED.matcher(name).matches();
+        }
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || TYPED.matcher(value).matches();
+        }
     }
 
     /** Writes every source that has a patched object; stdin's fixed text goes to {@code stdout}. Returns the files written. */
