@@ -119,7 +119,7 @@ final class Report {
             case STATUS -> "the old object's status";
             case ANNOTATION -> "its annotation";
             case CLUSTER_DEFAULT -> "--default-mode";
-            case FALLBACK -> "the fallback (no --default-mode)";
+            case FALLBACK -> "the fallback, no --default-mode given";
         };
     }
 
