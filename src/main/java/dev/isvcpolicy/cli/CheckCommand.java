@@ -1,0 +1,163 @@
+package dev.isvcpolicy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.PolicySettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code isvc-check}: the webhook's policy over files. Reads every input, then judges each object as
+ * the API server would send it to the webhook, prints the report, and with {@code --fix} writes the
+ * mutated objects back. Pure apart from reading and writing the files it is given.
+ */
+public final class CheckCommand {
+
+    /** Every object allowed (warnings included). */
+    public static final int ALLOWED = 0;
+    /** At least one deny; wins over {@link #BAD_INPUT}, since the report still lists the bad input. */
+    public static final int DENIED = 1;
+    /** A document, file, flag or setting that could not be read, and no deny. */
+    public static final int BAD_INPUT = 2;
+
+    private CheckCommand() {
+    }
+
+    /** Runs one command line; returns the exit code. {@code env} is the process environment (only WEBHOOK_* is read). */
+    public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err, Map<String, String> env) {
+        CheckOptions options;
+        try {
+            options = CheckOptions.parse(args);
+        } catch (CheckOptions.UsageException e) {
+            err.println("isvc-check: " + e.getMessage());
+            err.println("Try isvc-check --help.");
+            return BAD_INPUT;
+        }
+        if (options.help()) {
+            out.print(CheckOptions.USAGE);
+            return ALLOWED;
+        }
+        PolicySettings settings;
+        try {
+            settings = OfflineSettings.build(options.config(), options.sets(), env);
+        } catch (OfflineSettings.BadSettings e) {
+            err.println("isvc-check: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        PolicyEngine engine = new PolicyEngine(settings);
+
+        Map<String, JsonNode> old = new HashMap<>();
+        if (options.old().isPresent()) {
+            List<Documents.InputError> oldErrors = new ArrayList<>();
+            if (!Files.isRegularFile(options.old().get())) {
+                err.println("isvc-check: --old " + options.old().get() + ": no such file");
+                return BAD_INPUT;
+            }
+            for (Documents.Source s : Documents.sources(List.of(options.old().get().toString()), stdin, oldErrors)) {
+                for (Documents.Document d : Documents.parse(s)) {
+                    if (d.error() != null) {
+                        oldErrors.add(d.error());
+                    } else {
+                        String k = key(namespace(d.node(), options.namespace()), d.node());
+                        if (k != null) {
+                            old.put(k, d.node());
+                        }
+                    }
+                }
+            }
+            if (!oldErrors.isEmpty()) {
+                oldErrors.forEach(e -> err.println("isvc-check: --old " + e.describe()));
+                return BAD_INPUT;
+            }
+        }
+
+        List<Documents.InputError> errors = new ArrayList<>();
+        List<Documents.Source> sources = Documents.sources(options.inputs(), stdin, errors);
+        List<Documents.Document> documents = new ArrayList<>();
+        for (Documents.Source source : sources) {
+            for (Documents.Document d : Documents.parse(source)) {
+                if (d.error() != null) {
+                    errors.add(d.error());
+                } else {
+                    documents.add(d);
+                }
+            }
+        }
+
+        List<KindCheck> checks = List.of(new InferenceServiceCheck(engine), new ScaledObjectCheck(engine));
+        List<ObjectNode> isvcs = new ArrayList<>();
+        List<ObjectNode> scaledObjects = new ArrayList<>();
+        for (Documents.Document d : documents) {
+            if (checks.get(0).handles(d.node())) {
+                isvcs.add((ObjectNode) d.node());
+            } else if (checks.get(1).handles(d.node())) {
+                scaledObjects.add((ObjectNode) d.node());
+            }
+        }
+        OfflineCluster cluster = new OfflineCluster(options.defaultMode(), List.copyOf(isvcs), List.copyOf(scaledObjects),
+                options.namespace());
+
+        List<ObjectResult> results = new ArrayList<>();
+        List<Documents.Document> skipped = new ArrayList<>();
+        for (Documents.Document d : documents) {
+            KindCheck check = checks.stream().filter(c -> c.handles(d.node())).findFirst().orElse(null);
+            if (check == null) {
+                skipped.add(d);
+                continue;
+            }
+            String ns = namespace(d.node(), options.namespace());
+            String k = key(ns, d.node());
+            results.add(check.check(d, ns, k == null ? null : old.get(k), cluster));
+        }
+
+        List<String> written = new ArrayList<>();
+        boolean fixToStdout = options.fix() && options.readsStdin();
+        PrintStream report = fixToStdout ? err : out;
+        if (options.fix()) {
+            try {
+                written = Fixer.write(sources, results, out);
+            } catch (IOException e) {
+                errors.add(new Documents.InputError(e.getMessage(), 0, 0, "cannot write the fixed file"));
+            }
+        }
+        Report r = new Report(sources.size(), results, skipped, errors, written);
+        int code = r.denied() > 0 ? DENIED : errors.isEmpty() ? ALLOWED : BAD_INPUT;
+        if (options.format() == CheckOptions.Format.JSON) {
+            report.println(r.json(code));
+        } else {
+            errors.forEach(e -> err.println("error: " + e.describe()));
+            report.print(r.text(options.quiet(), code));
+        }
+        report.flush();
+        return code;
+    }
+
+    /** {@code metadata.name}, or {@code generateName} followed by {@code *}, or empty. */
+    static String name(JsonNode object) {
+        JsonNode meta = object.path("metadata");
+        if (meta.path("name").isTextual()) {
+            return meta.path("name").asText();
+        }
+        return meta.path("generateName").isTextual() ? meta.path("generateName").asText() + "*" : "";
+    }
+
+    private static String namespace(JsonNode object, String fallback) {
+        JsonNode ns = object.path("metadata").path("namespace");
+        return ns.isTextual() && !ns.asText().isEmpty() ? ns.asText() : fallback;
+    }
+
+    /** kind/namespace/name, how an input finds its stored object in --old; null without a name (generateName). */
+    private static String key(String namespace, JsonNode object) {
+        if (!object.path("metadata").path("name").isTextual()) {
+            return null;
+        }
+        return object.path("kind").asText() + "/" + namespace + "/" + object.path("metadata").path("name").asText();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.isvcpolicy.cli;
+
+import dev.isvcpolicy.policy.DeploymentMode;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The command line of {@code isvc-check}, parsed. Hand-written rather than picocli: a dozen flags, no
+ * reflection (nothing to register for a native image), nothing to load before the first file is read.
+ *
+ * @param inputs      files, directories, or {@code -} for stdin, in the order given
+ * @param defaultMode what the cluster's inferenceservice-config would say, e.g. {@code Standard}; empty: the fallback
+ * @param config      a properties file of {@code webhook.*} keys
+ * @param sets        {@code --set webhook.key=value}, in order (a later one wins)
+ * @param old         the stored objects, for an UPDATE check
+ * @param namespace   the namespace of objects that name none, as {@code kubectl apply -n}
+ */
+public record CheckOptions(List<String> inputs, Optional<DeploymentMode> defaultMode, Optional<Path> config,
+        Map<String, String> sets, Optional<Path> old, String namespace, Format format, boolean fix, boolean quiet, boolean help) {
+
+    /** How the report is written. */
+    public enum Format {
+        TEXT, JSON
+    }
+
+    public static final String USAGE = """
+            Usage: isvc-check [options] FILE|DIR|- ...
+
+            Runs the webhook's policy (same rules, same webhook.* keys, same messages) over InferenceServices
+            in YAML or JSON files, multi-document; directories are searched for *.yaml, *.yml, *.json; - is stdin.
+            ScaledObjects are counted (no offline rule applies yet); other kinds are skipped and counted.
+
+            Options:
+              --default-mode MODE   the cluster's default deployment mode: Knative, Standard or ModelMesh
+                                    (legacy Serverless, RawDeployment); default: webhook.cluster.fallback-mode
+              --old FILE            the stored objects: an input with the same namespace/name is checked as an UPDATE
+              -n, --namespace NS    namespace of objects without metadata.namespace (default: default)
+              --config FILE         a properties file of webhook.* keys (as in the webhook's configuration)
+              --set KEY=VALUE       one webhook.* key, e.g. --set webhook.rules.gpu-scaling-metric=deny (repeatable);
+                                    WEBHOOK_* environment variables are read too (--set > environment > --config)
+              -o, --output FORMAT   text (default) or json
+              --fix                 write the mutated objects back into their files (stdin: to stdout, report to stderr)
+              -q, --quiet           text: only objects with mutations, findings or errors, and the summary
+              -h, --help            this help
+
+            Exit codes: 0 allowed (warnings included), 1 at least one deny, 2 bad input or usage
+            (a deny wins over bad input: 1).
+            """;
+
+    /** A command line that cannot be run; the message says why. */
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static CheckOptions parse(String... args) throws UsageException {
+        List<String> inputs = new ArrayList<>();
+        Optional<DeploymentMode> defaultMode = Optional.empty();
+        Optional<Path> config = Optional.empty();
+        Map<String, String> sets = new LinkedHashMap<>();
+        Optional<Path> old = Optional.empty();
+        String namespace = "default";
+        Format format = Format.TEXT;
+        boolean fix = false;
+        boolean quiet = false;
+        boolean help = false;
+        boolean onlyInputs = false;
+        Deque<String> rest = new ArrayDeque<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String arg = rest.pop();
+            if (onlyInputs || "-".equals(arg) || !arg.startsWith("-")) {
+                inputs.add(arg);
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            boolean inline = !name.equals(arg);
+            if (inline) {
+                rest.push(arg.substring(eq + 1));
+            }
+            switch (name) {
+                case "--" -> onlyInputs = true;
+                case "-h", "--help" -> help = flag(inline, name);
+                case "--fix" -> fix = flag(inline, name);
+                case "-q", "--quiet" -> quiet = flag(inline, name);
+                case "--default-mode" -> {
+                    String v = value(rest, name);
+                    defaultMode = Optional.of(DeploymentMode.parse(v).orElseThrow(() -> new UsageException(
+                            "--default-mode " + v + ": use " + DeploymentMode.VALID_VALUES)));
+                }
+                case "--config" -> config = Optional.of(Path.of(value(rest, name)));
+                case "--old" -> old = Optional.of(Path.of(value(rest, name)));
+                case "-n", "--namespace" -> {
+                    namespace = value(rest, name);
+                    if (namespace.isBlank()) {
+                        throw new UsageException(name + " needs a namespace");
+                    }
+                }
+                case "-o", "--output" -> {
+                    String v = value(rest, name);
+                    format = switch (v) {
+                        case "text" -> Format.TEXT;
+                        case "json" -> Format.JSON;
+                        default -> throw new UsageException("--output " + v + ": use text or json");
+                    };
+                }
+                case "--set" -> {
+                    String v = value(rest, name);
+                    int at = v.indexOf('=');
+                    if (at <= 0) {
+                        throw new UsageException("--set " + v + ": use KEY=VALUE, e.g. webhook.audit-only=true");
+                    }
+                    String key = v.substring(0, at).trim();
+                    if (!key.startsWith(OfflineSettings.PREFIX)) {
+                        throw new UsageException("--set " + key + ": only webhook.* keys are read");
+                    }
+                    sets.put(key, v.substring(at + 1));
+                }
+                default -> throw new UsageException("unknown option " + arg);
+            }
+        }
+        if (!help && inputs.isEmpty()) {
+            throw new UsageException("no input: give files, directories or - for stdin");
+        }
+        if (inputs.stream().filter("-"::equals).count() > 1) {
+            throw new UsageException("- (stdin) can be given once");
+        }
+        return new CheckOptions(List.copyOf(inputs), defaultMode, config, sets, old, namespace, format, fix, quiet, help);
+    }
+
+    private static boolean flag(boolean inline, String name) throws UsageException {
+        if (inline) {
+            throw new UsageException(name + " takes no value");
+        }
+        return true;
+    }
+
+    private static String value(Deque<String> rest, String name) throws UsageException {
+        if (rest.isEmpty()) {
+            throw new UsageException(name + " needs a value");
+        }
+        return rest.pop();
+    }
+
+    public boolean readsStdin() {
+        return inputs.contains("-");
+    }
+}

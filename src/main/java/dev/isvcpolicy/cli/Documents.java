@@ -1,0 +1,284 @@
+package dev.isvcpolicy.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads the inputs into documents. YAML is split on its {@code ---}/{@code ...} markers before parsing,
+ * so a malformed document is reported with its file and line and the documents after it are still read
+ * (a marker at column 0 always ends a document in YAML, so the split is exact). JSON files may hold
+ * several values one after another, as kubectl accepts; a syntax error ends the file there.
+ * Duplicate keys are an error, as kubectl's strict field validation makes them.
+ */
+public final class Documents {
+
+    static final ObjectMapper YAML = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
+    static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
+
+    private static final Pattern START = Pattern.compile("^---(\\s.*)?$");
+    private static final Pattern END = Pattern.compile("^\\.\\.\\.\\s*$");
+
+    /** A file, or stdin, and its text. {@code path} is null for stdin. */
+    public record Source(String name, Path path, String text, boolean json) {
+    }
+
+    /** Something that could not be read, with where: {@code examples/bad.yaml:7:3: mapping values are not allowed here}. */
+    public record InputError(String file, int line, int column, String message) {
+
+        public String describe() {
+            return file + (line > 0 ? ":" + line + (column > 0 ? ":" + column : "") : "") + ": " + message;
+        }
+    }
+
+    /**
+     * One document: the parsed object, or the error that stopped it. {@code start}/{@code end} are the
+     * character offsets of its text without the comments around it, which {@code --fix} replaces.
+     *
+     * @param line the 1-based line of its first content line
+     */
+    public record Document(Source source, int index, int line, int start, int end, JsonNode node, InputError error) {
+
+        public String where() {
+            return source.name() + ":" + line;
+        }
+    }
+
+    private Documents() {
+    }
+
+    /** The sources named on the command line: files, directories (searched for *.yaml, *.yml, *.json), {@code -}. */
+    public static List<Source> sources(List<String> inputs, InputStream stdin, List<InputError> errors) {
+        List<Source> out = new ArrayList<>();
+        for (String input : inputs) {
+            if ("-".equals(input)) {
+                try {
+                    String text = decode(stdin.readAllBytes());
+                    out.add(new Source("<stdin>", null, text, text.stripLeading().startsWith("{")));
+                } catch (IOException e) {
+                    errors.add(new InputError("<stdin>", 0, 0, "cannot read: " + e.getMessage()));
+                }
+                continue;
+            }
+            Path path = Path.of(input);
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.filter(p -> Files.isRegularFile(p) && isManifest(p) && !hidden(path, p)).sorted()
+                            .forEach(p -> read(p, out, errors));
+                } catch (IOException e) {
+                    errors.add(new InputError(input, 0, 0, "cannot list: " + e.getMessage()));
+                }
+            } else if (Files.isRegularFile(path)) {
+                read(path, out, errors);
+            } else {
+                errors.add(new InputError(input, 0, 0, "no such file or directory"));
+            }
+        }
+        return out;
+    }
+
+    /** Every document of a source, empty ones (only comments) left out. */
+    public static List<Document> parse(Source source) {
+        return source.json() ? parseJson(source) : parseYaml(source);
+    }
+
+    private static void read(Path path, List<Source> out, List<InputError> errors) {
+        try {
+            String text = decode(Files.readAllBytes(path));
+            out.add(new Source(path.toString(), path, text, path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")));
+        } catch (CharacterCodingException e) {
+            errors.add(new InputError(path.toString(), 0, 0, "not UTF-8 text"));
+        } catch (IOException e) {
+            errors.add(new InputError(path.toString(), 0, 0, "cannot read: " + e.getMessage()));
+        }
+    }
+
+    private static String decode(byte[] bytes) throws CharacterCodingException {
+        String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static boolean isManifest(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+    }
+
+    /** Below a directory given on the command line, skip dot-files and dot-directories (.git, .github is a choice). */
+    private static boolean hidden(Path root, Path p) {
+        for (Path part : root.relativize(p)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Document> parseYaml(Source source) {
+        String text = source.text();
+        List<int[]> lines = new ArrayList<>();
+        int pos = 0;
+        while (pos < text.length()) {
+            int nl = text.indexOf('\n', pos);
+            int end = nl < 0 ? text.length() : nl;
+            lines.add(new int[] {pos, end});
+            pos = nl < 0 ? text.length() : nl + 1;
+        }
+        List<Document> docs = new ArrayList<>();
+        int chunkStart = 0;
+        boolean inlineMarker = false;
+        for (int i = 0; i <= lines.size(); i++) {
+            String line = i < lines.size() ? strip(text, lines.get(i)) : null;
+            boolean start = line != null && START.matcher(line).matches();
+            boolean end = line != null && END.matcher(line).matches();
+            if (line == null || start || end) {
+                chunk(source, lines, chunkStart, i, inlineMarker, docs);
+                inlineMarker = start && !line.substring(3).isBlank() && !line.substring(3).trim().startsWith("#");
+                chunkStart = inlineMarker ? i : i + 1;
+            }
+        }
+        return docs;
+    }
+
+    private static String strip(String text, int[] line) {
+        int end = line[1];
+        if (end > line[0] && text.charAt(end - 1) == '\r') {
+            end--;
+        }
+        return text.substring(line[0], end);
+    }
+
+    /** Lines [from, to) of one document; {@code inlineMarker}: the first line is {@code --- <content>}. */
+    private static void chunk(Source source, List<int[]> lines, int from, int to, boolean inlineMarker, List<Document> docs) {
+        String text = source.text();
+        int first = -1;
+        int last = -1;
+        for (int i = from; i < to; i++) {
+            String line = strip(text, lines.get(i)).trim();
+            boolean content = !line.isEmpty() && !line.startsWith("#") && !(line.startsWith("%") && !inlineMarker);
+            if (content) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        StringBuilder body = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            String line = strip(text, lines.get(i));
+            if (i == from && inlineMarker) {
+                line = "   " + line.substring(3);
+            }
+            body.append(line).append('\n');
+        }
+        int index = docs.size();
+        int startOffset = lines.get(first)[0];
+        int endOffset = lines.get(last)[0] + strip(text, lines.get(last)).length();
+        try {
+            JsonNode node = YAML.readTree(body.toString());
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return;
+            }
+            docs.add(new Document(source, index, first + 1, startOffset, endOffset, node, notAnObject(source, first + 1, node)));
+        } catch (IOException e) {
+            docs.add(new Document(source, index, first + 1, startOffset, endOffset, null, yamlError(source, from, first, e)));
+        }
+    }
+
+    private static InputError yamlError(Source source, int from, int first, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                Mark mark = m.getProblemMark();
+                String problem = m.getProblem() == null ? "not valid YAML" : m.getProblem();
+                String context = m.getContext() == null ? "" : " (" + m.getContext() + ")";
+                return new InputError(source.name(), from + mark.getLine() + 1, mark.getColumn() + 1, problem + context);
+            }
+        }
+        if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+            JsonLocation loc = j.getLocation();
+            return new InputError(source.name(), from + loc.getLineNr(), loc.getColumnNr(), firstLine(j.getOriginalMessage()));
+        }
+        return new InputError(source.name(), first + 1, 0, firstLine(e.getMessage()));
+    }
+
+    private static List<Document> parseJson(Source source) {
+        List<Document> docs = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(source.text())) {
+            while (true) {
+                JsonToken token;
+                JsonLocation at;
+                try {
+                    token = p.nextToken();
+                    if (token == null) {
+                        break;
+                    }
+                    at = p.currentTokenLocation();
+                    JsonNode node = JSON.readTree(p);
+                    int line = at.getLineNr();
+                    int start = (int) at.getCharOffset();
+                    int end = (int) p.currentLocation().getCharOffset();
+                    docs.add(new Document(source, docs.size(), line, start, end, node, notAnObject(source, line, node)));
+                } catch (JsonProcessingException e) {
+                    JsonLocation loc = e.getLocation();
+                    int line = loc == null ? 0 : loc.getLineNr();
+                    int col = loc == null ? 0 : loc.getColumnNr();
+                    InputError error = new InputError(source.name(), line, col, firstLine(e.getOriginalMessage())
+                            + (docs.isEmpty() ? "" : "; the rest of this file is not read"));
+                    docs.add(new Document(source, docs.size(), Math.max(line, 1), 0, 0, null, error));
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            docs.add(new Document(source, docs.size(), 1, 0, 0, null, new InputError(source.name(), 0, 0, firstLine(e.getMessage()))));
+        }
+        return docs;
+    }
+
+    private static InputError notAnObject(Source source, int line, JsonNode node) {
+        if (!node.isObject()) {
+            String what = node.isArray() ? "a list" : node.isTextual() ? "a string" : "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
+            return new InputError(source.name(), line, 0, "not a Kubernetes object: " + what + ", not a mapping with apiVersion and kind");
+        }
+        if (!node.path("apiVersion").isTextual() || !node.path("kind").isTextual()) {
+            return new InputError(source.name(), line, 0, "not a Kubernetes object: apiVersion and kind must be set");
+        }
+        return null;
+    }
+
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)' for `ObjectNode`.*");
+
+    private static String firstLine(String message) {
+        if (message != null) {
+            java.util.regex.Matcher dup = DUPLICATE.matcher(message);
+            if (dup.lookingAt()) {
+                return "duplicate key '" + dup.group(1) + "' (kubectl's strict field validation refuses it too)";
+            }
+        }
+        if (message == null) {
+            return "cannot parse";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.isvcpolicy.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code --fix}: each document the webhook would patch is replaced, in place, by the patched object;
+ * everything else in the file (other documents, the comments before and after each document, the
+ * {@code ---} markers) is kept byte for byte. Inside a rewritten document, key order is kept (new keys
+ * come last in their mapping) but comments and flow style ({@code {a: 1}}) are not: Jackson's YAML
+ * writer does not carry them.
+ */
+final class Fixer {
+
+    static final YAMLMapper YAML_OUT = new YAMLMapper(YAMLFactory.builder()
+            .stringQuotingChecker(new KubectlSafeQuoting())
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+            .build());
+
+    private static final ObjectWriter JSON_OUT = Documents.JSON.writer(new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
+    private Fixer() {
+    }
+
+    /**
+     * Quotes every string a YAML 1.1 reader (kubectl's) could take for a number, boolean or null:
+     * Jackson's own check misses {@code 1e1}, {@code 0x1F}, {@code 1_000} and {@code y}, which would
+     * reach the API server as numbers or booleans. Errs on the quoted side ({@code "4Gi"}).
+     */
+    static final class KubectlSafeQuoting extends StringQuotingChecker.Default {
+
+        private static final Pattern TYPED = Pattern.compile(
+                "[-+.0-9].*|(?i)(y|n|yes|no|on|off|true|false|null|~|\\.inf|\\.nan)|");
+
+        @Override
+        public boolean needToQuoteName(String name) {
+            return super.needToQuoteName(name) || TYPED.matcher(name).matches();
+        }
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || TYPED.matcher(value).matches();
+        }
+    }
+
+    /** Writes every source that has a patched object; stdin's fixed text goes to {@code stdout}. Returns the files written. */
+    static List<String> write(List<Documents.Source> sources, List<ObjectResult> results, PrintStream stdout) throws IOException {
+        List<String> written = new ArrayList<>();
+        for (Documents.Source source : sources) {
+            List<ObjectResult> mine = results.stream().filter(r -> r.document().source() == source).toList();
+            boolean changes = mine.stream().anyMatch(ObjectResult::mutates);
+            if (source.path() == null) {
+                stdout.print(changes ? fixed(source, mine) : source.text());
+                stdout.flush();
+                continue;
+            }
+            if (!changes) {
+                continue;
+            }
+            try {
+                Files.writeString(source.path(), fixed(source, mine), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IOException(source.name(), e);
+            }
+            written.add(source.name());
+        }
+        return written;
+    }
+
+    /** The source's text with each patched document replaced by the patched object. */
+    static String fixed(Documents.Source source, List<ObjectResult> results) {
+        String text = source.text();
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        List<ObjectResult> patched = results.stream().filter(ObjectResult::mutates)
+                .sorted(Comparator.comparingInt(r -> r.document().start())).toList();
+        for (ObjectResult r : patched) {
+            Documents.Document d = r.document();
+            out.append(text, at, d.start());
+            boolean inlineMarker = !source.json() && text.startsWith("---", d.start());
+            out.append(inlineMarker ? "---\n" : "").append(render(r.mutated(), source.json()));
+            at = d.end();
+        }
+        out.append(text.substring(at));
+        return out.toString();
+    }
+
+    static String render(JsonNode object, boolean json) {
+        try {
+            String s = json ? JSON_OUT.writeValueAsString(object) : YAML_OUT.writeValueAsString(object);
+            return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the patched object", e);
+        }
+    }
+}

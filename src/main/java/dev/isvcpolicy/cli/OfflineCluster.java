@@ -1,0 +1,36 @@
+package dev.isvcpolicy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.ClusterView;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.ScaledObjects;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the cluster would tell the webhook, offline: the default deployment mode from
+ * {@code --default-mode}, and the objects of this run standing in for the cluster's caches, so the
+ * cluster side of {@code autoscaler-conflict} judges the files against each other.
+ *
+ * @param namespace the namespace of objects that name none ({@code -n}, default {@code default})
+ */
+public record OfflineCluster(Optional<DeploymentMode> defaultMode, List<ObjectNode> inferenceServices, List<ObjectNode> scaledObjects,
+        String namespace) {
+
+    /** The run's InferenceServices in a namespace, as the webhook's cache would hold them. */
+    public List<ObjectNode> inferenceServicesIn(String ns) {
+        return inferenceServices.stream().filter(o -> ns.equals(namespaceOf(o))).toList();
+    }
+
+    /** The run's ScaledObjects in a namespace that target a Deployment, as the webhook's cache would give them. */
+    public ClusterView scaledObjectsIn(String ns) {
+        return ClusterView.ready(scaledObjects.stream().filter(o -> ns.equals(namespaceOf(o)))
+                .map(ScaledObjects::ref).flatMap(Optional::stream).toList());
+    }
+
+    private String namespaceOf(JsonNode object) {
+        String ns = object.path("metadata").path("namespace").asText("");
+        return ns.isEmpty() ? namespace : ns;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.isvcpolicy.cli;
+
+import dev.isvcpolicy.config.SettingsProducer;
+import dev.isvcpolicy.config.WebhookConfig;
+import dev.isvcpolicy.policy.PolicySettings;
+import io.smallrye.config.ConfigValidationException;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The webhook's settings without the webhook: the same {@link WebhookConfig} mapping (keys, defaults,
+ * environment names) read by SmallRye Config on its own, then {@link SettingsProducer#toSettings}, so a
+ * value the webhook would refuse at start-up is refused here with the same message.
+ * Precedence, highest first: {@code --set}, {@code -Dwebhook.*} system properties, {@code WEBHOOK_*}
+ * environment variables, the {@code --config} file, the defaults. Only {@code webhook.*} keys are read;
+ * profile-prefixed keys ({@code %prod.webhook.*}) are not.
+ */
+public final class OfflineSettings {
+
+    /** The prefix of every key read, e.g. {@code webhook.audit-only}. */
+    public static final String PREFIX = "webhook.";
+
+    private static final String ENV_PREFIX = "WEBHOOK_";
+
+    private OfflineSettings() {
+    }
+
+    /** Settings that cannot be built; the message names the keys, as the webhook's start-up does. */
+    public static final class BadSettings extends Exception {
+        public BadSettings(String message) {
+            super(message);
+        }
+    }
+
+    public static PolicySettings build(Optional<Path> configFile, Map<String, String> sets, Map<String, String> env)
+            throws BadSettings {
+        Map<String, String> fromFile = new HashMap<>();
+        if (configFile.isPresent()) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(configFile.get(), StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new BadSettings("--config " + configFile.get() + ": cannot read it (" + e.getMessage() + ")");
+            }
+            p.stringPropertyNames().stream().filter(k -> k.startsWith(PREFIX)).forEach(k -> fromFile.put(k, p.getProperty(k)));
+        }
+        Map<String, String> webhookEnv = new HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(ENV_PREFIX)) {
+                webhookEnv.put(k, v);
+            }
+        });
+        Map<String, String> sysProps = new HashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(PREFIX))
+                .forEach(k -> sysProps.put(k, System.getProperty(k)));
+        try {
+            SmallRyeConfig config = new SmallRyeConfigBuilder()
+                    .withMapping(WebhookConfig.class)
+                    .withSources(new PropertiesConfigSource(fromFile, "--config", 250))
+                    .withSources(new EnvConfigSource(webhookEnv, 300))
+                    .withSources(new PropertiesConfigSource(sysProps, "system properties", 400))
+                    .withSources(new PropertiesConfigSource(sets, "--set", 500))
+                    .build();
+            return SettingsProducer.toSettings(config.getConfigMapping(WebhookConfig.class));
+        } catch (ConfigValidationException e) {
+            // An unknown webhook.* key or a value that does not convert (webhook.defaults.min-replicas=two).
+            throw new BadSettings("invalid webhook configuration: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new BadSettings(e.getMessage());
+        }
+    }
+}

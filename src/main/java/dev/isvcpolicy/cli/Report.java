@@ -1,0 +1,184 @@
+package dev.isvcpolicy.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.patch.PatchOp;
+import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.ModeSource;
+import dev.isvcpolicy.policy.Notice;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The report: per object its patch operations, its notices and every finding, in the webhook's own
+ * words (the lines kubectl would print); then a summary. Text for a terminal, JSON for machines
+ * (shape in docs/offline-check.md).
+ */
+final class Report {
+
+    /** Version of the JSON shape; raised when a field changes meaning or goes away. */
+    static final int JSON_VERSION = 1;
+
+    private final int files;
+    private final List<ObjectResult> results;
+    private final List<Documents.Document> skipped;
+    private final List<Documents.InputError> errors;
+    private final List<String> written;
+
+    Report(int files, List<ObjectResult> results, List<Documents.Document> skipped, List<Documents.InputError> errors, List<String> written) {
+        this.files = files;
+        this.results = results;
+        this.skipped = skipped;
+        this.errors = errors;
+        this.written = written;
+    }
+
+    long denied() {
+        return results.stream().filter(ObjectResult::denied).count();
+    }
+
+    String text(boolean quiet, int exitCode) {
+        StringBuilder b = new StringBuilder();
+        for (ObjectResult r : results) {
+            if (quiet && !r.denied() && !r.warned() && !r.mutates()) {
+                continue;
+            }
+            b.append(r.document().where()).append("  ").append(r.kind()).append(' ').append(r.namespace()).append('/').append(r.name());
+            if (r.outcome() == ObjectResult.Outcome.CHECKED && r.mode() != null) {
+                b.append("  (").append(r.operation()).append(", ").append(r.mode().value()).append(" mode from ")
+                        .append(source(r.modeSource())).append(')');
+            }
+            b.append('\n');
+            for (PatchOp op : r.ops()) {
+                b.append("  patch  ").append(op.op()).append(' ').append(op.path());
+                if (op.value() != null) {
+                    b.append(' ').append(op.value());
+                }
+                b.append("  [").append(op.ruleId()).append("]\n");
+            }
+            for (Notice n : r.notices()) {
+                b.append("  warn   ").append(n.line()).append('\n');
+            }
+            for (Finding f : r.findings()) {
+                b.append("  ").append(String.format("%-6s ", f.action().label())).append(f.line()).append('\n');
+            }
+            b.append("  -> ").append(verdictLine(r)).append('\n');
+        }
+        b.append(summary(exitCode)).append('\n');
+        return b.toString();
+    }
+
+    private String verdictLine(ObjectResult r) {
+        return switch (r.outcome()) {
+            case EXEMPT -> "exempt: namespace " + r.namespace() + " is in webhook.exempt-namespaces, admitted untouched";
+            case CHECKED -> {
+                long denies = r.findings().stream().filter(f -> f.action() == dev.isvcpolicy.policy.Action.DENY).count();
+                long warnings = r.findings().size() - denies + r.notices().size();
+                String counts = plural(denies, "deny", "denies") + ", " + plural(warnings, "warning", "warnings") + ", "
+                        + plural(r.ops().size(), "patch operation", "patch operations");
+                yield (r.denied() ? "denied: " : "allowed: ") + counts;
+            }
+        };
+    }
+
+    private String summary(int exitCode) {
+        long isvcs = results.stream().filter(r -> "InferenceService".equals(r.kind())).count();
+        long scaled = results.size() - isvcs;
+        long warned = results.stream().filter(ObjectResult::warned).count();
+        long mutated = results.stream().filter(ObjectResult::mutates).count();
+        StringBuilder b = new StringBuilder();
+        b.append(plural(files, "file", "files")).append(": ")
+                .append(plural(isvcs, "InferenceService", "InferenceServices"))
+                .append(" (").append(denied()).append(" denied, ").append(warned).append(" allowed with warnings, ")
+                .append(mutated).append(written.isEmpty() ? " to be patched" : " patched and written back").append(")");
+        if (scaled > 0) {
+            b.append(", ").append(plural(scaled, "ScaledObject", "ScaledObjects")).append(" (no offline rule applies)");
+        }
+        if (!skipped.isEmpty()) {
+            b.append(", ").append(skipped.size()).append(" of other kinds skipped ").append(skippedKinds());
+        }
+        if (!errors.isEmpty()) {
+            b.append(", ").append(plural(errors.size(), "input error", "input errors"));
+        }
+        return b.append("; exit ").append(exitCode).toString();
+    }
+
+    private String skippedKinds() {
+        Map<String, Integer> kinds = new TreeMap<>();
+        skipped.forEach(d -> kinds.merge(d.node().path("kind").asText(), 1, Integer::sum));
+        StringBuilder b = new StringBuilder("(");
+        kinds.forEach((k, n) -> b.append(b.length() > 1 ? ", " : "").append(k).append(' ').append(n));
+        return b.append(')').toString();
+    }
+
+    private static String source(ModeSource s) {
+        return switch (s) {
+            case STATUS -> "the old object's status";
+            case ANNOTATION -> "its annotation";
+            case CLUSTER_DEFAULT -> "--default-mode";
+            case FALLBACK -> "the fallback, no --default-mode given";
+        };
+    }
+
+    private static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    String json(int exitCode) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("version", JSON_VERSION);
+        ArrayNode objects = root.putArray("objects");
+        for (ObjectResult r : results) {
+            ObjectNode o = objects.addObject();
+            o.put("file", r.document().source().name());
+            o.put("line", r.document().line());
+            o.put("kind", r.kind());
+            o.put("namespace", r.namespace());
+            o.put("name", r.name());
+            o.put("verdict", r.verdict());
+            o.put("operation", r.operation() == null ? null : r.operation().name());
+            o.put("mode", r.mode() == null ? null : r.mode().value());
+            o.put("modeSource", r.modeSource() == null ? null : r.modeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            ArrayNode ops = o.putArray("mutations");
+            for (PatchOp op : r.ops()) {
+                ObjectNode p = ops.addObject().put("rule", op.ruleId()).put("op", op.op()).put("path", op.path());
+                if (op.value() != null) {
+                    p.set("value", op.value());
+                }
+            }
+            ArrayNode notices = o.putArray("notices");
+            r.notices().forEach(n -> notices.addObject().put("rule", n.ruleId()).put("path", n.path()).put("message", n.message()));
+            ArrayNode findings = o.putArray("findings");
+            r.findings().forEach(x -> findings.addObject().put("rule", x.ruleId()).put("action", x.action().label())
+                    .put("path", x.path()).put("message", x.message()));
+        }
+        ArrayNode skip = root.putArray("skipped");
+        for (Documents.Document d : skipped) {
+            skip.addObject().put("file", d.source().name()).put("line", d.line())
+                    .put("apiVersion", d.node().path("apiVersion").asText()).put("kind", d.node().path("kind").asText())
+                    .put("name", CheckCommand.name(d.node()));
+        }
+        ArrayNode errs = root.putArray("errors");
+        errors.forEach(e -> errs.addObject().put("file", e.file()).put("line", e.line()).put("column", e.column()).put("message", e.message()));
+        ArrayNode wrote = root.putArray("written");
+        written.forEach(wrote::add);
+        ObjectNode sum = root.putObject("summary");
+        sum.put("files", files);
+        sum.put("inferenceServices", results.stream().filter(r -> "InferenceService".equals(r.kind())).count());
+        sum.put("scaledObjects", results.stream().filter(r -> "ScaledObject".equals(r.kind())).count());
+        sum.put("skipped", skipped.size());
+        sum.put("errors", errors.size());
+        sum.put("denied", denied());
+        sum.put("warned", results.stream().filter(ObjectResult::warned).count());
+        sum.put("mutated", results.stream().filter(ObjectResult::mutates).count());
+        sum.put("exitCode", exitCode);
+        try {
+            return Documents.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

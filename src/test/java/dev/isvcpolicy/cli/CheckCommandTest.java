@@ -1,0 +1,385 @@
+package dev.isvcpolicy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.Operation;
+import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.PolicySettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The command as a user meets it: fixtures, exit codes, the JSON shape, --fix, bad input, settings sources. */
+class CheckCommandTest {
+
+    @TempDir
+    Path dir;
+
+    static Stream<String> fixtures() throws IOException, URISyntaxException {
+        try (Stream<Path> files = Files.list(fixtureDir())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d\\d-.*\\.yaml")).sorted().toList().stream();
+        }
+    }
+
+    static Path fixtureDir() throws URISyntaxException {
+        return Path.of(CheckCommandTest.class.getResource("/fixtures/01-kpa-concurrency.yaml").toURI()).getParent();
+    }
+
+    private Path copy(String fixture) throws Exception {
+        Path target = dir.resolve(fixture);
+        Files.copy(fixtureDir().resolve(fixture), target);
+        return target;
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void fixtureThroughTheCliMatchesTheEngineAndFixesCleanly(String fixture) throws Exception {
+        Path file = copy(fixture);
+        String original = Files.readString(file);
+        ObjectNode object = (ObjectNode) Documents.YAML.readTree(original);
+        PolicyEngine engine = new PolicyEngine(PolicySettings.defaults());
+        PolicyEngine.MutationResult m = engine.mutate(new PolicyEngine.Input(Operation.CREATE, object.deepCopy(), null, "default", Optional.empty()));
+        PolicyEngine.ValidationResult v = engine.validate(new PolicyEngine.Input(Operation.CREATE, m.mutated().deepCopy(), null, "default", Optional.empty()));
+
+        JsonNode o = Cli.run("-o", "json", file.toString()).expect(v.allowed() ? 0 : 1).json().path("objects").get(0);
+        assertEquals(CliRuleCasesTest.asJson(CliRuleCasesTest.ops(m.ops())), o.path("mutations"), fixture);
+        assertEquals(CliRuleCasesTest.findings(v.findings()), o.path("findings"), fixture);
+        assertEquals(CliRuleCasesTest.notices(m.notices()), o.path("notices"), fixture);
+
+        Cli.run("--fix", file.toString()).expect(v.allowed() ? 0 : 1);
+        String fixed = Files.readString(file);
+        assertEquals(CliRuleCasesTest.asJson(m.mutated()), Documents.YAML.readTree(fixed), fixture + ": fixed file = patched object");
+        if (m.ops().isEmpty()) {
+            assertEquals(original, fixed, fixture + ": nothing to patch, file untouched");
+        } else {
+            assertTrue(fixed.startsWith(original.substring(0, original.indexOf("apiVersion"))), fixture + ": the header comment is kept");
+        }
+        JsonNode again = Cli.run("-o", "json", file.toString()).json().path("objects").get(0);
+        assertEquals(0, again.path("mutations").size(), fixture + ": nothing left to patch");
+        assertEquals(o.path("findings"), again.path("findings"), fixture + ": same findings");
+    }
+
+    @Test
+    void exitCodes() throws Exception {
+        Path clean = copy("06-keda-cpu-raw.yaml");
+        Path warned = copy("02-kpa-qps.yaml");
+        Path denied = copy("16-hpa-scale-to-zero-denied.yaml");
+        Path bad = write("bad.yaml", "apiVersion: v1\nkind: [\n");
+        Cli.run(clean.toString()).expect(0);
+        Cli.run(warned.toString()).expect(0);
+        Cli.run(clean.toString(), warned.toString(), denied.toString()).expect(1);
+        Cli.run(clean.toString(), bad.toString()).expect(2);
+        Cli.run(denied.toString(), bad.toString()).expect(1, "a deny wins over bad input");
+        Cli.run(dir.resolve("missing.yaml").toString()).expect(2);
+        Cli.run("--bogus", clean.toString()).expect(2);
+        Cli.run().expect(2, "no input");
+        Cli.run("--default-mode", "Serverful", clean.toString()).expect(2);
+        Cli.run("--set", "webhook.defaults.min-replicas=-1", clean.toString()).expect(2);
+        Cli.run("--set", "quarkus.http.port=1", clean.toString()).expect(2);
+        Cli.run("--fix=yes", clean.toString()).expect(2);
+        Cli.Run help = Cli.run("--help").expect(0);
+        assertTrue(help.out().contains("Exit codes"), help.out());
+        Cli.Run audit = Cli.run("--set", "webhook.audit-only=true", denied.toString()).expect(0, "audit-only turns denies into warnings");
+        assertTrue(audit.out().contains("warn   (audit-only, would deny) spec.predictor.minReplicas"), audit.out());
+    }
+
+    @Test
+    void badSettingsAreReportedLikeTheWebhookStartUpAndUnknownKeysAreRefused() throws Exception {
+        Path clean = copy("06-keda-cpu-raw.yaml");
+        Cli.Run r = Cli.run(Map.of("WEBHOOK_KEDA_DEFAULT_UTILIZATION", "101"), "", "--set", "webhook.defaults.min-replicas=-1", clean.toString()).expect(2);
+        assertTrue(r.err().contains("webhook.defaults.min-replicas=-1: use 0 or more"), r.err());
+        assertTrue(r.err().contains("webhook.keda.default-utilization=101: use 1 to 100"), r.err());
+        Cli.Run unknown = Cli.run("--set", "webhook.rules.no-such-rule=deny", clean.toString()).expect(2);
+        assertTrue(unknown.err().contains("webhook.rules.no-such-rule"), unknown.err());
+        Cli.Run notInt = Cli.run("--set", "webhook.replicas.max-ceiling=ten", clean.toString()).expect(2);
+        assertTrue(notInt.err().contains("webhook.replicas.max-ceiling"), notInt.err());
+    }
+
+    @Test
+    void settingsComeFromConfigFileEnvironmentAndSetInThatOrder() throws Exception {
+        Path denied = copy("16-hpa-scale-to-zero-denied.yaml");
+        Path config = write("webhook.properties", "# as in a ConfigMap\nwebhook.rules.scale-to-zero=warn\nwebhook.rules.scale-metric=warn\nquarkus.http.port=1\n");
+        Cli.run("--config", config.toString(), denied.toString()).expect(0, "--config lowers both rules");
+        Cli.run(Map.of("WEBHOOK_RULES_SCALE_METRIC", "deny"), "", "--config", config.toString(), denied.toString())
+                .expect(1, "the environment beats --config");
+        Cli.run(Map.of("WEBHOOK_RULES_SCALE_METRIC", "deny"), "", "--config", config.toString(),
+                "--set", "webhook.rules.scale-metric=off", denied.toString()).expect(0, "--set beats the environment");
+        Cli.run(Map.of("WEBHOOK_AUDIT_ONLY", "true"), "", denied.toString()).expect(0, "WEBHOOK_* is read");
+        Cli.run(Map.of("HOME_AUDIT_ONLY", "true"), "", denied.toString()).expect(1, "other variables are not");
+        Cli.run("--config", dir.resolve("nope.properties").toString(), denied.toString()).expect(2);
+    }
+
+    @Test
+    void aScaledObjectAndTheInferenceServiceItFightsAreBothRefused() throws Exception {
+        Path both = write("conflict.yaml", """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: llm, namespace: ml, annotations: {serving.kserve.io/deploymentMode: Standard}}
+                spec:
+                  predictor: {minReplicas: 1, maxReplicas: 3}
+                ---
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: mine, namespace: ml}
+                spec: {scaleTargetRef: {name: llm-predictor}}
+                """);
+        JsonNode r = Cli.run("-o", "json", both.toString()).expect(1).json();
+        JsonNode isvc = r.path("objects").get(0);
+        JsonNode scaled = r.path("objects").get(1);
+        assertEquals("denied", isvc.path("verdict").asText(), isvc.toString());
+        assertTrue(isvc.path("findings").findValuesAsText("rule").contains("autoscaler-conflict"), isvc.toString());
+        assertEquals("denied", scaled.path("verdict").asText(), scaled.toString());
+        assertEquals("spec.scaleTargetRef.name", scaled.path("findings").get(0).path("path").asText());
+
+        Path external = write("external.yaml", Files.readString(both).replace("deploymentMode: Standard}",
+                "deploymentMode: Standard, serving.kserve.io/autoscalerClass: external}"));
+        Cli.run("-o", "json", external.toString()).expect(0, "with autoscalerClass external the ScaledObject is the user's to bring");
+    }
+
+    @Test
+    void jsonShape() throws Exception {
+        Path multi = write("multi.yaml", """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: denied, namespace: ml}
+                spec:
+                  predictor: {minReplicas: 0, scaleMetric: concurrency}
+                ---
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: so}
+                spec: {scaleTargetRef: {name: denied-predictor}}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: svc}
+                ---
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: sys, namespace: kube-system}
+                spec:
+                  predictor: {minReplicas: -4}
+                """);
+        JsonNode r = Cli.run("-o", "json", "--default-mode", "Standard", multi.toString()).expect(1).json();
+        assertEquals(Set.of("version", "objects", "skipped", "errors", "written", "summary"), fields(r));
+        assertEquals(1, r.path("version").asInt());
+        assertEquals(3, r.path("objects").size());
+        JsonNode isvc = r.path("objects").get(0);
+        assertEquals(Set.of("file", "line", "kind", "namespace", "name", "verdict", "operation", "mode", "modeSource",
+                "mutations", "notices", "findings"), fields(isvc));
+        assertEquals(multi.toString(), isvc.path("file").asText());
+        assertEquals(1, isvc.path("line").asInt());
+        assertEquals("ml", isvc.path("namespace").asText());
+        assertEquals("denied", isvc.path("verdict").asText());
+        assertEquals("Standard", isvc.path("mode").asText());
+        assertEquals("cluster-default", isvc.path("modeSource").asText());
+        JsonNode finding = isvc.path("findings").get(0);
+        assertEquals(Set.of("rule", "action", "path", "message"), fields(finding));
+        assertTrue(isvc.path("findings").findValuesAsText("rule").contains("scale-to-zero"), isvc.toString());
+        JsonNode scaled = r.path("objects").get(1);
+        assertEquals("ScaledObject", scaled.path("kind").asText());
+        assertEquals("allowed", scaled.path("verdict").asText(), "its target is in another namespace than the InferenceService");
+        assertEquals(7, scaled.path("line").asInt());
+        JsonNode exempt = r.path("objects").get(2);
+        assertEquals("exempt", exempt.path("verdict").asText(), "kube-system is exempt by default");
+        assertEquals(0, exempt.path("findings").size());
+        assertEquals("Service", r.path("skipped").get(0).path("kind").asText());
+        assertEquals(12, r.path("skipped").get(0).path("line").asInt());
+        JsonNode s = r.path("summary");
+        assertEquals(Set.of("files", "inferenceServices", "scaledObjects", "skipped", "errors", "denied", "warned", "mutated", "exitCode"), fields(s));
+        assertEquals(2, s.path("inferenceServices").asInt());
+        assertEquals(1, s.path("scaledObjects").asInt());
+        assertEquals(1, s.path("skipped").asInt());
+        assertEquals(1, s.path("denied").asInt());
+        assertEquals(1, s.path("exitCode").asInt());
+    }
+
+    @Test
+    void malformedDocumentsAreReportedWithFileAndLineAndTheOthersStillChecked() throws Exception {
+        Path multi = write("multi.yaml", """
+                # one good, one broken, one duplicate key, one list, one good
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: first}
+                spec: {predictor: {minReplicas: 1, scaleMetric: concurrency}}
+                ---
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata:
+                  name: broken
+                 spec: {}
+                ---
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: dup}
+                metadata: {name: dup2}
+                ---
+                - just
+                - a list
+                ---
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: last}
+                spec: {predictor: {minReplicas: 0, scaleMetric: cpu}}
+                """);
+        Path json = write("bad.json", "{\"apiVersion\": \"v1\",\n \"kind\": }\n");
+        Cli.Run run = Cli.run("-o", "json", multi.toString(), json.toString()).expect(1, "the last one is denied");
+        JsonNode r = run.json();
+        List<String> where = new ArrayList<>();
+        r.path("errors").forEach(e -> where.add(e.path("file").asText().replace(dir + "/", "") + ":" + e.path("line").asInt()));
+        assertEquals(List.of("multi.yaml:11", "multi.yaml:16", "multi.yaml:18", "bad.json:2"), where);
+        assertTrue(r.path("errors").get(1).path("message").asText().contains("duplicate key 'metadata'"), r.toString());
+        assertTrue(r.path("errors").get(2).path("message").asText().contains("not a Kubernetes object"), r.toString());
+        List<String> names = r.path("objects").findValuesAsText("name");
+        assertEquals(List.of("first", "last"), names);
+        assertEquals(21, r.path("objects").get(1).path("line").asInt());
+
+        Cli.Run text = Cli.run(multi.toString()).expect(1);
+        assertTrue(text.err().contains("error: " + multi + ":11:"), text.err());
+        Path onlyBad = write("only-bad.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: {a: [}\n");
+        Cli.run(onlyBad.toString()).expect(2);
+    }
+
+    @Test
+    void fixKeepsEverythingOutsideThePatchedDocuments() throws Exception {
+        String untouched = """
+                # leading comment, kept
+                apiVersion: v1
+                kind: ConfigMap   # a comment in an unpatched document, kept
+                metadata: {name: c}
+                """;
+        String clean = """
+                ---
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: ok, annotations: {serving.kserve.io/deploymentMode: Standard}}
+                spec: {predictor: {minReplicas: 1, scaleMetric: cpu}}   # flow style, kept
+                """;
+        String patched = """
+                ---
+                # before the object: kept
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata:
+                  name: qps   # inside the object: lost
+                spec:
+                  predictor:
+                    scaleMetric: qps
+                    model: {modelFormat: {name: sklearn}, args: ["--flag", "1e1", "yes"]}
+                # after the object: kept
+                """;
+        Path file = write("mixed.yaml", untouched + clean + patched);
+        Cli.Run run = Cli.run("--fix", file.toString()).expect(0);
+        assertTrue(run.out().contains("1 patched and written back"), run.out());
+        String fixed = Files.readString(file);
+        assertTrue(fixed.startsWith(untouched + clean + "---\n# before the object: kept\napiVersion: serving.kserve.io/v1beta1\n"), fixed);
+        assertTrue(fixed.endsWith("\n# after the object: kept\n"), fixed);
+        assertFalse(fixed.contains("inside the object"), fixed);
+        List<JsonNode> docs = new ArrayList<>();
+        Documents.parse(new Documents.Source("mixed.yaml", null, fixed, false)).forEach(d -> docs.add(d.node()));
+        JsonNode qps = docs.get(2);
+        assertEquals("rps", qps.at("/spec/predictor/scaleMetric").asText());
+        assertEquals("1e1", qps.at("/spec/predictor/model/args/1").textValue(), "strings stay strings");
+        assertEquals("yes", qps.at("/spec/predictor/model/args/2").textValue(), "strings stay strings");
+        assertEquals(List.of("scaleMetric", "model", "minReplicas", "annotations"), names(qps.at("/spec/predictor")),
+                "existing keys keep their order, new ones come last");
+        Cli.Run again = Cli.run("-o", "json", file.toString()).expect(0);
+        assertEquals(0, again.json().path("summary").path("mutated").asInt());
+    }
+
+    @Test
+    void stdinIsReadAndFixedToStdoutWithTheReportOnStderr() throws Exception {
+        String text = new String(fixtureBytes("02-kpa-qps.yaml"));
+        Cli.Run check = Cli.run(Map.of(), text, "-o", "json", "-").expect(0);
+        assertEquals("<stdin>", check.json().path("objects").get(0).path("file").asText());
+        Cli.Run fix = Cli.run(Map.of(), text, "--fix", "-").expect(0);
+        JsonNode fixed = Documents.YAML.readTree(fix.out());
+        assertEquals("rps", fixed.at("/spec/predictor/scaleMetric").asText());
+        assertTrue(fix.err().contains("scale-metric-alias"), fix.err());
+    }
+
+    @Test
+    void oldObjectMakesAnUpdateByNamespaceAndName() throws Exception {
+        Path now = write("now.yaml", """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: m, annotations: {serving.kserve.io/deploymentMode: Standard}}
+                spec: {predictor: {minReplicas: 1, scaleMetric: cpu}}
+                ---
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: other, annotations: {serving.kserve.io/deploymentMode: Standard}}
+                spec: {predictor: {minReplicas: 1, scaleMetric: cpu}}
+                """);
+        Path old = write("old.yaml", """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: m}
+                spec: {predictor: {minReplicas: 1}}
+                status: {deploymentMode: Knative}
+                """);
+        JsonNode r = Cli.run("-o", "json", "--old", old.toString(), now.toString()).expect(1, "a change of mode on update").json();
+        assertEquals("UPDATE", r.path("objects").get(0).path("operation").asText());
+        assertEquals("denied", r.path("objects").get(0).path("verdict").asText());
+        assertTrue(r.path("objects").get(0).path("findings").findValuesAsText("rule").contains("deployment-mode"), r.toString());
+        assertEquals("CREATE", r.path("objects").get(1).path("operation").asText(), "no stored object with that name");
+        assertEquals("allowed", r.path("objects").get(1).path("verdict").asText());
+        Cli.run("--old", dir.resolve("none.yaml").toString(), now.toString()).expect(2);
+        Cli.run("--old", write("bad-old.yaml", "a: [\n").toString(), now.toString()).expect(2);
+    }
+
+    @Test
+    void directoriesAreSearchedForManifestsAndOtherKindsCounted() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("apps/team"));
+        Files.copy(fixtureDir().resolve("01-kpa-concurrency.yaml"), sub.resolve("a.yaml"));
+        Files.copy(fixtureDir().resolve("06-keda-cpu-raw.yaml"), sub.resolve("b.yml"));
+        Files.writeString(sub.resolve("svc.json"), "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"s\"}}");
+        Files.writeString(sub.resolve("README.md"), "not a manifest: [");
+        Files.createDirectories(dir.resolve(".git"));
+        Files.writeString(dir.resolve(".git/x.yaml"), "broken: [");
+        Cli.Run run = Cli.run(dir.toString()).expect(0);
+        assertTrue(run.out().contains("3 files: 2 InferenceServices"), run.out());
+        assertTrue(run.out().contains("1 of other kinds skipped (Service 1)"), run.out());
+    }
+
+    private static byte[] fixtureBytes(String name) throws IOException {
+        try (InputStream in = CheckCommandTest.class.getResourceAsStream("/fixtures/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static Set<String> fields(JsonNode node) {
+        Set<String> out = new TreeSet<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return Set.copyOf(out);
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.isvcpolicy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.patch.PatchOp;
+import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Notice;
+import dev.isvcpolicy.policy.Operation;
+import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.RuleRegistry;
+import dev.isvcpolicy.policy.rules.RuleCases;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every rule's table through the CLI: each case's object written to a file, its settings given as
+ * {@code --set webhook.*} keys (so the key mapping is checked too), its cluster default as
+ * {@code --default-mode}, its old object as {@code --old}. The CLI's JSON must say exactly what the
+ * engine says directly for the same case: the patch, the notices, and the findings on the patched
+ * object (what the API server sends to /validate); and the exit code must follow the denies.
+ * Then {@code --fix} and a second run: the fixed file parses back to the patched object and nothing is left to patch.
+ */
+class CliRuleCasesTest {
+
+    static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Every case a file can express: not the ScaledObject-side cases or those that set the cluster's cache
+     * state (offline, the run's own files are the cache: {@code CheckCommandTest} covers that), and not an
+     * UPDATE without an old object (the CLI knows an update only from {@code --old}).
+     */
+    static Stream<RuleCases.Case> cases() {
+        return RuleRegistry.catalog().keySet().stream().flatMap(RuleCases::load)
+                .filter(c -> c.node().has("object") && !c.node().has("cluster"))
+                .filter(c -> !"UPDATE".equalsIgnoreCase(c.node().path("operation").asText()) || c.node().has("oldObject"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void cliSaysWhatTheEngineSays(RuleCases.Case c) throws IOException {
+        JsonNode node = c.node();
+        ObjectNode object = manifest((ObjectNode) node.get("object"));
+        String namespace = object.path("metadata").path("namespace").asText(node.path("namespace").asText("default"));
+        Operation operation = Operation.valueOf(node.path("operation").asText("CREATE").toUpperCase(Locale.ROOT));
+        JsonNode old = node.get("oldObject");
+        Optional<DeploymentMode> clusterDefault = node.has("clusterDefault")
+                ? DeploymentMode.parse(node.get("clusterDefault").asText()) : Optional.empty();
+
+        PolicyEngine engine = new PolicyEngine(RuleCases.settings(node.path("settings")));
+        PolicyEngine.MutationResult mutation = engine.mutate(new PolicyEngine.Input(operation, object.deepCopy(), old, namespace, clusterDefault));
+        PolicyEngine.ValidationResult validation = engine.validate(
+                new PolicyEngine.Input(operation, mutation.mutated().deepCopy(), old, namespace, clusterDefault));
+
+        Path file = dir.resolve("isvc.yaml");
+        Files.writeString(file, Fixer.render(object, false) + "\n");
+        List<String> args = new ArrayList<>(List.of("-o", "json", "-n", node.path("namespace").asText("default")));
+        sets(node.path("settings")).forEach(s -> args.addAll(List.of("--set", s)));
+        clusterDefault.ifPresent(m -> args.addAll(List.of("--default-mode", m.value())));
+        if (old != null && operation == Operation.UPDATE) {
+            Path oldFile = dir.resolve("old.yaml");
+            Files.writeString(oldFile, Fixer.render(manifest((ObjectNode) old.deepCopy()), false) + "\n");
+            args.addAll(List.of("--old", oldFile.toString()));
+        }
+        args.add(file.toString());
+
+        Cli.Run run = Cli.run(args.toArray(String[]::new)).expect(validation.allowed() ? 0 : 1, c.name());
+        JsonNode report = run.json();
+        assertEquals(1, report.path("objects").size(), c.name() + ": one object");
+        JsonNode o = report.path("objects").get(0);
+        assertEquals(operation.name(), o.path("operation").asText(), c.name() + ": operation");
+        assertEquals(validation.allowed() ? "allowed" : "denied", o.path("verdict").asText(), c.name());
+        assertEquals(validation.context().mode().value(), o.path("mode").asText(), c.name() + ": mode");
+        assertEquals(asJson(ops(mutation.ops())), o.path("mutations"), c.name() + ": mutations");
+        assertEquals(notices(mutation.notices()), o.path("notices"), c.name() + ": notices");
+        assertEquals(findings(validation.findings()), o.path("findings"), c.name() + ": findings");
+
+        Cli.Run fix = Cli.run(withFix(args));
+        assertEquals(run.code(), fix.code(), c.name() + ": --fix reports the same verdict");
+        JsonNode fixed = Documents.YAML.readTree(Files.readString(file));
+        assertEquals(asJson(mutation.mutated()), fixed, c.name() + ": the fixed file holds the patched object");
+        JsonNode again = Cli.run(args.toArray(String[]::new)).json().path("objects").get(0);
+        assertEquals(F.arrayNode(), again.path("mutations"), c.name() + ": nothing left to patch after --fix");
+        assertEquals(o.path("findings"), again.path("findings"), c.name() + ": same findings after --fix");
+        assertTrue(fix.json().path("written").size() == (mutation.ops().isEmpty() ? 0 : 1), c.name() + ": written only when patched");
+    }
+
+    /** As a reader sees it: JSON has one number type, so a long 1 written by a rule reads back as an int 1. */
+    static JsonNode asJson(JsonNode node) throws IOException {
+        return Documents.JSON.readTree(Documents.JSON.writeValueAsString(node));
+    }
+
+    private static String[] withFix(List<String> args) {
+        List<String> fix = new ArrayList<>(args);
+        fix.add(0, "--fix");
+        return fix.toArray(String[]::new);
+    }
+
+    /** Case objects leave apiVersion/kind out; a file must have them. */
+    static ObjectNode manifest(ObjectNode object) {
+        ObjectNode m = F.objectNode();
+        m.put("apiVersion", "serving.kserve.io/v1beta1");
+        m.put("kind", "InferenceService");
+        object.fields().forEachRemaining(e -> m.set(e.getKey(), e.getValue()));
+        return m;
+    }
+
+    /** A case's settings (the builder's names, see RuleCases#settings) as the webhook.* keys an admin would set. */
+    static List<String> sets(JsonNode s) {
+        List<String> out = new ArrayList<>();
+        s.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            switch (e.getKey()) {
+                case "auditOnly" -> out.add("webhook.audit-only=" + v.asText());
+                case "ruleActions" -> v.fields().forEachRemaining(r -> out.add("webhook.rules." + r.getKey() + "=" + r.getValue().asText()));
+                case "defaultMinReplicas" -> out.add("webhook.defaults.min-replicas=" + v.asText());
+                case "defaultMetrics" -> v.fields().forEachRemaining(m -> out.add("webhook.defaults." + m.getKey() + "-metric="
+                        + (m.getValue().isNull() ? "none" : m.getValue().asText())));
+                case "maxReplicasCeiling" -> out.add("webhook.replicas.max-ceiling=" + v.asText());
+                case "containerConcurrencyMax" -> out.add("webhook.replicas.container-concurrency-max=" + v.asText());
+                case "extraGpuResources" -> {
+                    List<String> names = new ArrayList<>();
+                    v.forEach(n -> names.add(n.asText()));
+                    out.add("webhook.gpu.extra-resources=" + String.join(",", names));
+                }
+                case "gpuMaxPerReplica" -> out.add("webhook.gpu.max-per-replica=" + v.asText());
+                case "gpuMaxPerService" -> out.add("webhook.gpu.max-per-service=" + v.asText());
+                case "kedaUtilization" -> out.add("webhook.keda.default-utilization=" + v.asText());
+                case "prometheus" -> Map.of("serverAddress", "prometheus-server-address", "concurrencyQuery", "concurrency-query",
+                        "rpsQuery", "rps-query").forEach((field, key) -> {
+                            if (v.hasNonNull(field)) {
+                                out.add("webhook.keda." + key + "=" + v.get(field).asText());
+                            }
+                        });
+                case "fallbackMode" -> out.add("webhook.cluster.fallback-mode=" + v.asText());
+                case "clusterUnavailableAction" -> out.add("webhook.cluster.unavailable-action=" + v.asText());
+                default -> throw new AssertionError("no webhook.* key for case setting " + e.getKey() + ": add it here");
+            }
+        });
+        return out;
+    }
+
+    static ArrayNode ops(List<PatchOp> ops) {
+        ArrayNode a = F.arrayNode();
+        for (PatchOp op : ops) {
+            ObjectNode o = a.addObject().put("rule", op.ruleId()).put("op", op.op()).put("path", op.path());
+            if (op.value() != null) {
+                o.set("value", op.value());
+            }
+        }
+        return a;
+    }
+
+    static ArrayNode notices(List<Notice> notices) {
+        ArrayNode a = F.arrayNode();
+        notices.forEach(n -> a.addObject().put("rule", n.ruleId()).put("path", n.path()).put("message", n.message()));
+        return a;
+    }
+
+    static ArrayNode findings(List<Finding> findings) {
+        ArrayNode a = F.arrayNode();
+        findings.forEach(f -> a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("path", f.path())
+                .put("message", f.message()));
+        return a;
+    }
+}
