@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 java -cp "$cp" dev.isvcpolicy.bench.EngineBenchmark
-java -cp "$cp" org.openjdk.jmh.Main 'dev.isvcpolicy.bench.EngineBenchmark' -f 1 -wi 3 -w 2s -i 5 -r 2s -rf text -rff target/jmh.txt "$@"
+java -cp "$cp" org.openjdk.jmh.Main 'dev.isvcpolicy.bench.EngineBenchmark' ${@:--f 2 -wi 3 -w 2s -i 5 -r 2s} -rf text -rff target/jmh.txt

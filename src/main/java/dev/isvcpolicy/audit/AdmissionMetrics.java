@@ -72,25 +72,36 @@ public class AdmissionMetrics {
                 .description("Audit lines that could not be written").register(registry);
     }
 
-    /** Counts one decision. */
-    public void record(AuditRecord r) {
-        String endpoint = r.endpoint == null ? "unknown" : r.endpoint;
-        Counter.builder("isvc.webhook.reviews").description("Admission reviews by endpoint, operation and decision")
-                .tags("endpoint", endpoint, "operation", r.operation == null ? "unknown" : r.operation, "decision", r.decision)
-                .register(registry).increment();
-        for (Finding f : r.findings) {
-            Counter.builder("isvc.webhook.findings").description("Findings by rule and outcome (deny, warn, audit-only-deny)")
-                    .tags("rule", f.ruleId(), "action", f.outcome()).register(registry).increment();
-        }
-        for (PatchOp op : r.patch) {
-            Counter.builder("isvc.webhook.patch.operations").description("JSON Patch operations by mutation rule")
-                    .tags("rule", op.ruleId()).register(registry).increment();
-        }
-        Timer.builder("isvc.webhook.review.duration").description("Time to decide one review, body decoding included")
-                .tags("endpoint", endpoint)
+    private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A counter by name and tags, built once (building and registering one per request costs more than counting). */
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(name + String.join("\u0000", tags),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    private Timer timer(String endpoint) {
+        return timers.computeIfAbsent(endpoint, e -> Timer.builder("isvc.webhook.review.duration")
+                .description("Time to decide one review, body decoding included").tags("endpoint", e)
                 .serviceLevelObjectives(Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
                         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
                         Duration.ofMillis(250), Duration.ofSeconds(1))
-                .register(registry).record(Duration.ofNanos((long) (r.durationMs * 1_000_000)));
+                .register(registry));
+    }
+
+    /** Counts one decision. */
+    public void record(AuditRecord r) {
+        String endpoint = r.endpoint == null ? "unknown" : r.endpoint;
+        counter("isvc.webhook.reviews", "Admission reviews by endpoint, operation and decision",
+                "endpoint", endpoint, "operation", r.operation == null ? "unknown" : r.operation, "decision", r.decision).increment();
+        for (Finding f : r.findings) {
+            counter("isvc.webhook.findings", "Findings by rule and outcome (deny, warn, audit-only-deny)",
+                    "rule", f.ruleId(), "action", f.outcome()).increment();
+        }
+        for (PatchOp op : r.patch) {
+            counter("isvc.webhook.patch.operations", "JSON Patch operations by mutation rule", "rule", op.ruleId()).increment();
+        }
+        timer(endpoint).record(Duration.ofNanos((long) (r.durationMs * 1_000_000)));
     }
 }

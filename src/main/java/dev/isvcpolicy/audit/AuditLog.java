@@ -1,6 +1,5 @@
 package dev.isvcpolicy.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.isvcpolicy.config.WebhookConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,7 +29,6 @@ public class AuditLog {
 
     private static final Logger AUDIT = Logger.getLogger(CATEGORY);
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Inject
     WebhookConfig config;
@@ -76,7 +74,7 @@ public class AuditLog {
     public void write(AuditRecord record) {
         String line;
         try {
-            line = MAPPER.writeValueAsString(record.toJson());
+            line = record.line();
         } catch (Exception e) {
             line = "{\"uid\":" + quote(record.uid) + ",\"decision\":" + quote(record.decision) + ",\"error\":\"audit line could not be encoded\"}";
         }

@@ -1,8 +1,6 @@
 package dev.isvcpolicy.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Component;
@@ -40,55 +38,97 @@ public final class AuditRecord {
     public List<String> warnings = List.of();
     public double durationMs;
 
-    /** The audit line's JSON (built by hand: no reflection, so it works unchanged in a native binary). */
+    /** The audit line's JSON as a tree (tests and tools); {@link #write} streams the same fields. */
     public ObjectNode toJson() {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode o = f.objectNode();
-        o.put("time", time.toString());
-        o.put("endpoint", endpoint);
-        o.put("uid", uid);
-        o.put("operation", operation);
-        if (dryRun != null) {
-            o.put("dryRun", dryRun);
+        try {
+            return (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(line());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
-        o.put("kind", kind);
-        o.put("namespace", namespace);
-        o.put("name", name);
-        o.put("user", user);
-        ArrayNode g = o.putArray("groups");
-        groups.forEach(g::add);
-        o.put("decision", decision);
+    }
+
+    /** The audit line, streamed field by field (no tree, no reflection: unchanged in a native binary). */
+    public String line() {
+        java.io.StringWriter out = new java.io.StringWriter(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write an audit line", e);
+        }
+        return out.toString();
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactory(
+            new com.fasterxml.jackson.databind.ObjectMapper());
+
+    private void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeStringField("time", time.toString());
+        g.writeStringField("endpoint", endpoint);
+        g.writeStringField("uid", uid);
+        g.writeStringField("operation", operation);
+        if (dryRun != null) {
+            g.writeBooleanField("dryRun", dryRun);
+        }
+        g.writeStringField("kind", kind);
+        g.writeStringField("namespace", namespace);
+        g.writeStringField("name", name);
+        g.writeStringField("user", user);
+        g.writeArrayFieldStart("groups");
+        for (String group : groups) {
+            g.writeString(group);
+        }
+        g.writeEndArray();
+        g.writeStringField("decision", decision);
         if (reason != null) {
-            o.put("reason", reason);
+            g.writeStringField("reason", reason);
         }
         if (context != null) {
-            o.put("mode", context.mode().value());
-            o.put("modeSource", context.modeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-            ArrayNode components = o.putArray("components");
+            g.writeStringField("mode", context.mode().value());
+            g.writeStringField("modeSource", context.modeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            g.writeArrayFieldStart("components");
             for (Component c : context.components()) {
-                components.addObject().put("component", c.label()).put("objectName", c.objectName())
-                        .put("autoscaler", c.autoscaler().label());
+                g.writeStartObject();
+                g.writeStringField("component", c.label());
+                g.writeStringField("objectName", c.objectName());
+                g.writeStringField("autoscaler", c.autoscaler().label());
+                g.writeEndObject();
             }
+            g.writeEndArray();
         }
-        ArrayNode fs = o.putArray("findings");
+        g.writeArrayFieldStart("findings");
         for (Finding x : findings) {
-            ObjectNode n = fs.addObject().put("rule", x.ruleId()).put("action", x.action().label()).put("path", x.path())
-                    .put("message", x.message());
+            g.writeStartObject();
+            g.writeStringField("rule", x.ruleId());
+            g.writeStringField("action", x.action().label());
+            g.writeStringField("path", x.path());
+            g.writeStringField("message", x.message());
             if (x.auditOnly()) {
-                n.put("auditOnly", true);
+                g.writeBooleanField("auditOnly", true);
             }
+            g.writeEndObject();
         }
-        ArrayNode ps = o.putArray("patch");
+        g.writeEndArray();
+        g.writeArrayFieldStart("patch");
         for (PatchOp op : patch) {
-            ObjectNode n = ps.addObject().put("op", op.op()).put("path", op.path()).put("rule", op.ruleId());
+            g.writeStartObject();
+            g.writeStringField("op", op.op());
+            g.writeStringField("path", op.path());
+            g.writeStringField("rule", op.ruleId());
             if (loggable(op.value())) {
-                n.set("value", op.value());
+                g.writeFieldName("value");
+                g.writeTree(op.value());
             }
+            g.writeEndObject();
         }
-        ArrayNode ws = o.putArray("warnings");
-        warnings.forEach(ws::add);
-        o.put("durationMs", Math.round(durationMs * 1000) / 1000.0);
-        return o;
+        g.writeEndArray();
+        g.writeArrayFieldStart("warnings");
+        for (String w : warnings) {
+            g.writeString(w);
+        }
+        g.writeEndArray();
+        g.writeNumberField("durationMs", Math.round(durationMs * 1000) / 1000.0);
+        g.writeEndObject();
     }
 
     /** Small scalars only: a patch value that is an object or a long string is not copied into the log. */

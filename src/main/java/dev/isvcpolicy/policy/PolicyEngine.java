@@ -85,11 +85,18 @@ public final class PolicyEngine {
             int before = edits.size();
             edits.startRule(rule.id());
             rule.mutate(review, edits);
-            if (edits.size() != before) {
+            if (edits.patch().ops().subList(before, edits.size()).stream().anyMatch(op -> decidesContext(op.path()))) {
                 review = resolve(in, working);
             }
         }
         return new MutationResult(edits.patch().ops(), edits.notices(), working, review);
+    }
+
+    /** An edit to the mode or an autoscaler class changes the context the next rules see. */
+    private static boolean decidesContext(String pointer) {
+        return pointer.equals("/metadata/annotations") || pointer.equals("/metadata") || pointer.contains("deploymentMode")
+                || pointer.contains("autoscalerClass") || pointer.contains("autoscaling.knative.dev~1class")
+                || pointer.matches("^/spec(/(predictor|transformer|explainer)(/annotations)?)?$");
     }
 
     public ValidationResult validate(Input in) {
