@@ -108,11 +108,16 @@ fi
 
 if [ -n "$soak" ]; then
   minutes=${soak%m}
-  echo "soak: $minutes minutes at 8 clients; heap live data after GC (jvm_gc_live_data_size_bytes), once a minute"
+  jcmd=jcmd
+  [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jcmd" ] && jcmd="$JAVA_HOME/bin/jcmd"
+  heap_after_full_gc() {
+    "$jcmd" "$pid" GC.run >/dev/null
+    curl -sk https://localhost:9000/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f", s/1048576}'
+  }
+  echo "soak: $minutes minutes of /mutate at 8 clients; heap in use right after a forced full GC, once a minute"
+  echo "  start: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss)"
   for i in $(seq 1 "$minutes"); do
-    hey -z 60s -c 8 $HEY -m POST -T application/json -D bench/mutate-review.json "$url/mutate" >/dev/null
-    live=$(curl -sk https://localhost:9000/q/metrics | awk '/^jvm_gc_live_data_size_bytes/ {printf "%.1f", $2/1048576}')
-    used=$(curl -sk https://localhost:9000/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$2} END {printf "%.1f", s/1048576}')
-    echo "  minute $i: live data after GC ${live} MiB, heap used ${used} MiB, RSS $(rss)"
+    hey -z 60s -c 8 $HEY -m POST -T application/json -D bench/mutate-review.json "$url/mutate" | grep -q '^  \[200\]' || { echo "INVALID RUN" >&2; exit 1; }
+    echo "  minute $i: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss)"
   done
 fi

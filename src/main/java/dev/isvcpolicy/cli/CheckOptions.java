@@ -34,7 +34,7 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
 
             Runs the webhook's policy (same rules, same webhook.* keys, same messages) over InferenceServices
             in YAML or JSON files, multi-document; directories are searched for *.yaml, *.yml, *.json; - is stdin.
-            ScaledObjects are counted (no offline rule applies yet); other kinds are skipped and counted.
+            ScaledObjects are checked against the InferenceServices of this run; other kinds are skipped and counted.
 
             Options:
               --default-mode MODE   the cluster's default deployment mode: Knative, Standard or ModelMesh

@@ -39,6 +39,10 @@ final class Report {
         return results.stream().filter(ObjectResult::denied).count();
     }
 
+    private long scaledDenied() {
+        return results.stream().filter(r -> "ScaledObject".equals(r.kind()) && r.denied()).count();
+    }
+
     String text(boolean quiet, int exitCode) {
         StringBuilder b = new StringBuilder();
         for (ObjectResult r : results) {
@@ -91,10 +95,11 @@ final class Report {
         StringBuilder b = new StringBuilder();
         b.append(plural(files, "file", "files")).append(": ")
                 .append(plural(isvcs, "InferenceService", "InferenceServices"))
-                .append(" (").append(denied()).append(" denied, ").append(warned).append(" allowed with warnings, ")
+                .append(" (").append(denied() - scaledDenied()).append(" denied, ").append(warned).append(" allowed with warnings, ")
                 .append(mutated).append(written.isEmpty() ? " to be patched" : " patched and written back").append(")");
         if (scaled > 0) {
-            b.append(", ").append(plural(scaled, "ScaledObject", "ScaledObjects")).append(" (no offline rule applies)");
+            b.append(", ").append(plural(scaled, "ScaledObject", "ScaledObjects")).append(" (").append(scaledDenied())
+                    .append(" denied: checked against this run's InferenceServices)");
         }
         if (!skipped.isEmpty()) {
             b.append(", ").append(skipped.size()).append(" of other kinds skipped ").append(skippedKinds());
