@@ -139,7 +139,7 @@ public class ClusterDefaults {
         state = new State(false, Optional.empty(), "API server unreachable");
         if (!stopping && saidUnreachable.compareAndSet(false, true)) {
             LOG.warnf("cannot watch ConfigMap %s/%s (%s): using the fallback deployment mode %s until it can",
-                    config.cluster().configMapNamespace(), config.cluster().configMapName(), shortReason(t),
+                    config.cluster().configMapNamespace(), config.cluster().configMapName(), Reasons.shortReason(t),
                     settings.fallbackMode().value());
         }
     }
@@ -178,14 +178,5 @@ public class ClusterDefaults {
         } catch (Exception e) {
             return new State(true, Optional.empty(), "deploy is not JSON");
         }
-    }
-
-    private static String shortReason(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return msg.length() > 160 ? msg.substring(0, 157) + "..." : msg;
     }
 }

@@ -228,7 +228,7 @@ public class WorkloadCaches {
             // Any exception, not only the client's: one escaping would cancel the periodic look-up for good.
             if (!stopping && saidCrdUnreadable.compareAndSet(false, true)) {
                 LOG.warnf("cannot look up KEDA's CRD %s (%s): InferenceServices get a skipped-check warning until it can be read",
-                        KEDA_CRD, shortReason(e));
+                        KEDA_CRD, Reasons.shortReason(e));
             }
         } finally {
             checking.set(false);
@@ -248,7 +248,7 @@ public class WorkloadCaches {
                 }
                 if (!stopping && saidUnreachable.compareAndSet(false, true)) {
                     LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped until it can",
-                            what, shortReason(t));
+                            what, Reasons.shortReason(t));
                 }
                 return true;
             });
@@ -261,17 +261,8 @@ public class WorkloadCaches {
             });
             return inf;
         } catch (RuntimeException e) {
-            LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped", what, shortReason(e));
+            LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped", what, Reasons.shortReason(e));
             return null;
         }
-    }
-
-    private static String shortReason(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return msg.length() > 160 ? msg.substring(0, 157) + "..." : msg;
     }
 }

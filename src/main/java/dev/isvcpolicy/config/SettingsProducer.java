@@ -4,6 +4,7 @@ import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
 import dev.isvcpolicy.policy.RuleRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -14,7 +15,6 @@ import java.util.TreeSet;
 import org.jboss.logging.Logger;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -113,7 +113,7 @@ public class SettingsProducer {
         }
         b.kedaUtilization(c.keda().defaultUtilization());
         c.keda().prometheusServerAddress().ifPresent(a -> {
-            if (!isHttpUrl(a)) {
+            if (!Json.isHttpUrl(a)) {
                 problems.add("webhook.keda.prometheus-server-address=" + a + ": use an http(s) URL");
             }
         });
@@ -137,15 +137,6 @@ public class SettingsProducer {
             b.defaultMetric(a, value);
         } else {
             problems.add("webhook.defaults." + key + "=" + value + ": use " + String.join(", ", a.scaleMetrics().stream().sorted().toList()) + " or none");
-        }
-    }
-
-    private static boolean isHttpUrl(String text) {
-        try {
-            URI uri = new URI(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

@@ -97,6 +97,16 @@ public final class Json {
         }
     }
 
+    /** An absolute http(s) URL with a host, e.g. {@code http://prometheus.monitoring.svc:9090}. */
+    public static boolean isHttpUrl(String text) {
+        try {
+            java.net.URI uri = new java.net.URI(text);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** How a value reads in a message: {@code "two"}, {@code 5}, {@code {...}}. */
     public static String show(JsonNode node) {
         if (node == null || node.isNull()) {

@@ -16,7 +16,6 @@ import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
 import dev.isvcpolicy.policy.Review;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -224,7 +223,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             f.deny(mp.child("backend"), "an External metric needs backend prometheus or graphite");
         }
         Optional<String> server = Json.text(metric, "serverAddress");
-        if (server.isEmpty() || !isHttpUrl(server.get())) {
+        if (server.isEmpty() || !Json.isHttpUrl(server.get())) {
             f.deny(mp.child("serverAddress"), "must be the http(s) address of the " + (backend.isEmpty() ? "metrics" : backend)
                     + " server, e.g. http://prometheus.monitoring.svc:9090");
         }
@@ -263,15 +262,6 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         Optional<BigDecimal> value = Quantities.parse(target == null ? null : target.get("value"));
         if (value.isEmpty() || value.get().signum() <= 0) {
             f.deny(tp.child("value"), "must be a quantity above 0, e.g. \"2\": the value of the query at which KEDA adds a replica");
-        }
-    }
-
-    private static boolean isHttpUrl(String text) {
-        try {
-            URI uri = new URI(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (Exception e) {
-            return false;
         }
     }
 }
