@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,8 +30,11 @@ public final class Responses {
     }
 
     public static AdmissionReview review(AdmissionResponse response) {
-        return new AdmissionReviewBuilder().withApiVersion(ReviewCodec.API_VERSION).withKind("AdmissionReview")
-                .withResponse(response).build();
+        AdmissionReview review = new AdmissionReview();
+        review.setApiVersion(ReviewCodec.API_VERSION);
+        review.setKind("AdmissionReview");
+        review.setResponse(response);
+        return review;
     }
 
     public static AdmissionResponse allow(String uid, List<String> warnings, Map<String, String> audit) {
@@ -48,8 +49,7 @@ public final class Responses {
     public static AdmissionResponse patch(String uid, List<PatchOp> ops, List<String> warnings, Map<String, String> audit) {
         AdmissionResponse r = allow(uid, warnings, audit);
         if (!ops.isEmpty()) {
-            byte[] json = Patch.toJson(ops).toString().getBytes(StandardCharsets.UTF_8);
-            r.setPatch(Base64.getEncoder().encodeToString(json));
+            r.setPatch(Base64.getEncoder().encodeToString(ReviewCodec.encode(Patch.toJson(ops))));
             r.setPatchType("JSONPatch");
         }
         return r;

@@ -38,6 +38,9 @@ public final class ReviewCodec {
     private static final com.fasterxml.jackson.databind.ObjectReader ENVELOPE = MAPPER.readerFor(AdmissionRequest.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** Request fields not mapped into fabric8's envelope. */
+    private static final java.util.Set<String> NOT_MAPPED = java.util.Set.of("object", "oldObject", "options");
+
     private ReviewCodec() {
     }
 
@@ -76,9 +79,16 @@ public final class ReviewCodec {
         if (uid == null) {
             throw new BadReview(null, "AdmissionReview request has no uid");
         }
-        ObjectNode envelope = ((ObjectNode) requestNode).deepCopy();
-        JsonNode object = envelope.remove("object");
-        JsonNode oldObject = envelope.remove("oldObject");
+        // The envelope without the objects (kept as trees) and without options (never read; fabric8 maps
+        // them polymorphically, the costliest part of the envelope). A shallow copy: nothing is mutated.
+        ObjectNode envelope = MAPPER.createObjectNode();
+        requestNode.fields().forEachRemaining(e -> {
+            if (!NOT_MAPPED.contains(e.getKey())) {
+                envelope.set(e.getKey(), e.getValue());
+            }
+        });
+        JsonNode object = requestNode.get("object");
+        JsonNode oldObject = requestNode.get("oldObject");
         AdmissionRequest request;
         try {
             request = ENVELOPE.readValue(envelope);

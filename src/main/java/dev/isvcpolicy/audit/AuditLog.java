@@ -7,19 +7,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
-import java.util.logging.Level;
 import org.jboss.logging.Logger;
-import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.formatters.PatternFormatter;
 import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 
 /**
- * Writes one JSON line per admission decision to the log category {@value #CATEGORY} (stdout, its own
- * handler, message only) and, when {@code webhook.audit.file} is set, to a size-rotated file. Nothing
- * here can fail an admission: a line that cannot be written is counted and said once.
+ * Writes one JSON line per admission decision to the log category {@value #CATEGORY}, whose handler
+ * ({@link AuditWriter}) prints the message only, to stdout and, when {@code webhook.audit.file} is set,
+ * to a size-rotated file. Nothing here can fail an admission: a line that cannot be written is counted
+ * and said once.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -33,40 +34,57 @@ public class AuditLog {
     @Inject
     WebhookConfig config;
 
-    private volatile SizeRotatingFileHandler file;
+    private volatile AuditWriter writer;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicBoolean saidFailure = new AtomicBoolean();
 
     void start(@Observes StartupEvent event) {
-        config.audit().file().ifPresent(this::open);
+        SizeRotatingFileHandler file = config.audit().file().map(this::open).orElse(null);
+        writer = new AuditWriter(new FileOutputStream(FileDescriptor.out), file, this::failed);
+        org.jboss.logmanager.Logger category = org.jboss.logmanager.Logger.getLogger(CATEGORY);
+        category.setUseParentHandlers(false);
+        for (java.util.logging.Handler h : category.getHandlers()) {
+            if (h instanceof AuditWriter) {
+                category.removeHandler(h); // a previous start in this JVM (tests): its writer is closed
+            }
+        }
+        category.addHandler(writer);
     }
 
+    /** Writes what is queued; a line that comes later (a review still draining) is written directly. */
     void stop(@Observes ShutdownEvent event) {
-        SizeRotatingFileHandler f = file;
-        if (f != null) {
-            f.close();
+        AuditWriter w = writer;
+        if (w != null) {
+            w.close();
         }
     }
 
-    private void open(String path) {
+    /** Writes the lines still waiting for the background writer (tests read the file right after). */
+    public void flush() {
+        AuditWriter w = writer;
+        if (w != null) {
+            w.flush();
+        }
+    }
+
+    private SizeRotatingFileHandler open(String path) {
         try {
-            File target = new File(path);
-            SizeRotatingFileHandler handler = new SizeRotatingFileHandler(target, true);
+            SizeRotatingFileHandler handler = new SizeRotatingFileHandler(new File(path), true);
             handler.setRotateSize(config.audit().fileMaxBytes());
             handler.setMaxBackupIndex(config.audit().fileBackups());
             handler.setFormatter(new PatternFormatter("%s%n"));
-            handler.setAutoFlush(true);
             handler.setErrorManager(new ErrorManager() {
                 @Override
                 public synchronized void error(String msg, Exception ex, int code) {
                     failed(ex != null ? ex.toString() : msg);
                 }
             });
-            file = handler;
             LOG.infof("audit lines also go to %s (rotated at %d bytes, %d backups)", path, config.audit().fileMaxBytes(),
                     config.audit().fileBackups());
+            return handler;
         } catch (Exception e) {
             failed("cannot open " + path + ": " + e.getMessage());
+            return null;
         }
     }
 
@@ -81,17 +99,7 @@ public class AuditLog {
         try {
             AUDIT.info(line);
         } catch (RuntimeException e) {
-            failed("stdout: " + e);
-        }
-        SizeRotatingFileHandler f = file;
-        if (f != null) {
-            try {
-                ExtLogRecord r = new ExtLogRecord(Level.INFO, line, ExtLogRecord.FormatStyle.NO_FORMAT, AuditLog.class.getName());
-                r.setLoggerName(CATEGORY);
-                f.publish(r);
-            } catch (RuntimeException e) {
-                failed(e.toString());
-            }
+            failed(e.toString());
         }
     }
 

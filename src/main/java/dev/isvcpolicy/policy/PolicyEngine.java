@@ -92,11 +92,15 @@ public final class PolicyEngine {
         return new MutationResult(edits.patch().ops(), edits.notices(), working, review);
     }
 
+    /** {@code /spec}, a component, or a component's whole annotations map. */
+    private static final java.util.regex.Pattern WHOLE_COMPONENT =
+            java.util.regex.Pattern.compile("/spec(/(predictor|transformer|explainer)(/annotations)?)?");
+
     /** An edit to the mode or an autoscaler class changes the context the next rules see. */
     private static boolean decidesContext(String pointer) {
         return pointer.equals("/metadata/annotations") || pointer.equals("/metadata") || pointer.contains("deploymentMode")
                 || pointer.contains("autoscalerClass") || pointer.contains("autoscaling.knative.dev~1class")
-                || pointer.matches("^/spec(/(predictor|transformer|explainer)(/annotations)?)?$");
+                || WHOLE_COMPONENT.matcher(pointer).matches();
     }
 
     public ValidationResult validate(Input in) {

@@ -1,0 +1,151 @@
+package dev.isvcpolicy.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
+
+/**
+ * The handler of the audit category: one background thread writes the lines to stdout (and to the
+ * audit file, when there is one) in batches, so that a review costs no write system call and no
+ * thread wake-up of its own. Under load a batch gathers for {@value #GATHER_MILLIS} ms: one write per
+ * batch instead of one per line. No line is dropped: when {@value #CAPACITY} lines are waiting, the
+ * caller waits; after {@link #close()} lines are written at once, on the caller's thread.
+ */
+final class AuditWriter extends ExtHandler {
+
+    static final int CAPACITY = 8192;
+    static final long GATHER_MILLIS = 2;
+    /** A write never splits a line; a batch goes out in writes of about this size. */
+    private static final int CHUNK = 64 * 1024;
+
+    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final OutputStream stdout;
+    private final SizeRotatingFileHandler file;
+    private final Consumer<String> failed;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    AuditWriter(OutputStream stdout, SizeRotatingFileHandler file, Consumer<String> failed) {
+        this.stdout = stdout;
+        this.file = file;
+        this.failed = failed;
+        if (file != null) {
+            file.setAutoFlush(false);
+        }
+        this.thread = new Thread(this::run, "audit-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    protected void doPublish(ExtLogRecord record) {
+        String line = record.getFormattedMessage();
+        if (line == null) {
+            return;
+        }
+        if (!closed) {
+            try {
+                queue.put(line);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            write(List.of(line));
+        }
+    }
+
+    /** Writes what is waiting, now (tests, shutdown). */
+    @Override
+    public void flush() {
+        List<String> batch = new ArrayList<>();
+        synchronized (this) {
+            queue.drainTo(batch);
+            write(batch);
+        }
+    }
+
+    /** Stops the thread after writing everything queued; later lines are written directly. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+        if (file != null) {
+            file.close();
+        }
+    }
+
+    private void run() {
+        List<String> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                String first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                synchronized (this) {
+                    queue.drainTo(batch);
+                    write(batch);
+                }
+                batch.clear();
+                Thread.sleep(GATHER_MILLIS);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                failed.accept(e.toString());
+                batch.clear();
+            }
+        }
+    }
+
+    /** Callers hold the lock: lines leave in the order they were queued. */
+    private void write(List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        try {
+            ByteArrayOutputStream chunk = new ByteArrayOutputStream(Math.min(CHUNK, lines.size() * 1024) + 1024);
+            for (String line : lines) {
+                chunk.write(line.getBytes(StandardCharsets.UTF_8));
+                chunk.write('\n');
+                if (chunk.size() >= CHUNK) {
+                    chunk.writeTo(stdout);
+                    chunk.reset();
+                }
+            }
+            chunk.writeTo(stdout);
+            stdout.flush();
+        } catch (IOException e) {
+            failed.accept("stdout: " + e);
+        }
+        if (file != null) {
+            for (String line : lines) {
+                ExtLogRecord r = new ExtLogRecord(Level.INFO, line, ExtLogRecord.FormatStyle.NO_FORMAT, AuditWriter.class.getName());
+                r.setLoggerName(AuditLog.CATEGORY);
+                file.publish(r);
+            }
+            file.flush();
+        }
+    }
+}
