@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.File;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.ErrorManager;
@@ -40,7 +38,8 @@ public class AuditLog {
 
     void start(@Observes StartupEvent event) {
         SizeRotatingFileHandler file = config.audit().file().map(this::open).orElse(null);
-        writer = new AuditWriter(new FileOutputStream(FileDescriptor.out), file, this::failed);
+        // System.out, not the raw descriptor: its lock keeps other log lines from landing inside a batch.
+        writer = new AuditWriter(System.out, file, this::failed);
         org.jboss.logmanager.Logger category = org.jboss.logmanager.Logger.getLogger(CATEGORY);
         category.setUseParentHandlers(false);
         for (java.util.logging.Handler h : category.getHandlers()) {

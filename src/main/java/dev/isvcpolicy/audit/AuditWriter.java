@@ -3,6 +3,7 @@ package dev.isvcpolicy.audit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,8 +137,11 @@ final class AuditWriter extends ExtHandler {
             }
             chunk.writeTo(stdout);
             stdout.flush();
+            if (stdout instanceof PrintStream p && p.checkError()) {
+                throw new IOException("stdout is closed or broken");
+            }
         } catch (IOException e) {
-            failed.accept("stdout: " + e);
+            lines.forEach(line -> failed.accept("stdout: " + e.getMessage()));
         }
         if (file != null) {
             for (String line : lines) {

@@ -1,0 +1,105 @@
+package dev.isvcpolicy.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.Test;
+
+/** The audit category's background writer: every line exactly once, whole, in order, also under contention and at close. */
+class AuditWriterTest {
+
+    private static ExtLogRecord record(String line) {
+        return new ExtLogRecord(Level.INFO, line, ExtLogRecord.FormatStyle.NO_FORMAT, AuditWriterTest.class.getName());
+    }
+
+    /** Counts the write calls, to see that lines are batched. */
+    static final class CountingStream extends ByteArrayOutputStream {
+        final AtomicInteger writes = new AtomicInteger();
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes.incrementAndGet();
+            super.write(b, off, len);
+        }
+    }
+
+    @Test
+    void everyLineOnceWholeAndInOrderPerThreadWhileFourThreadsWriteMoreThanTheQueueHolds() throws Exception {
+        CountingStream out = new CountingStream();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        AuditWriter writer = new AuditWriter(out, null, failures::add);
+        int threads = 4;
+        int perThread = AuditWriter.CAPACITY; // 4 x the capacity: producers must wait, never drop
+        List<Thread> producers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread p = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    writer.publish(record("{\"t\":" + id + ",\"i\":" + i + ",\"pad\":\"" + "x".repeat(i % 300) + "\"}"));
+                }
+            });
+            p.start();
+            producers.add(p);
+        }
+        for (Thread p : producers) {
+            p.join();
+        }
+        writer.close();
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals("", lines[lines.length - 1], "ends with a newline");
+        assertEquals(threads * perThread, lines.length - 1, "every line exactly once");
+        Map<Integer, Integer> next = new HashMap<>();
+        for (int k = 0; k < lines.length - 1; k++) {
+            String line = lines[k];
+            assertTrue(line.startsWith("{\"t\":") && line.endsWith("\"}"), "whole line: " + line);
+            int t = Integer.parseInt(line.substring(5, line.indexOf(',')));
+            int i = Integer.parseInt(line.substring(line.indexOf("\"i\":") + 4, line.indexOf(",\"pad\"")));
+            assertEquals(next.getOrDefault(t, 0), i, "thread " + t + "'s lines in order");
+            next.put(t, i + 1);
+        }
+        assertTrue(out.writes.get() < threads * perThread / 4, "batched: " + out.writes.get() + " writes for " + threads * perThread + " lines");
+        assertTrue(failures.isEmpty(), failures.toString());
+    }
+
+    @Test
+    void afterCloseALineIsWrittenAtOnceAndFlushWritesWhatIsQueued() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditWriter writer = new AuditWriter(out, null, why -> {
+        });
+        writer.publish(record("{\"a\":1}"));
+        writer.flush();
+        assertEquals("{\"a\":1}\n", out.toString(StandardCharsets.UTF_8), "flush writes what is queued");
+        writer.close();
+        writer.publish(record("{\"late\":true}"));
+        assertEquals("{\"a\":1}\n{\"late\":true}\n", out.toString(StandardCharsets.UTF_8), "a line after close is not lost");
+    }
+
+    @Test
+    void aBrokenStdoutIsCountedPerLineAndNeverThrows() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("pipe closed");
+            }
+        };
+        List<String> failures = new CopyOnWriteArrayList<>();
+        AuditWriter writer = new AuditWriter(broken, null, failures::add);
+        writer.publish(record("{\"a\":1}"));
+        writer.publish(record("{\"b\":2}"));
+        writer.close();
+        assertEquals(2, failures.size(), failures.toString());
+        assertTrue(failures.get(0).contains("pipe closed"), failures.get(0));
+    }
+}
