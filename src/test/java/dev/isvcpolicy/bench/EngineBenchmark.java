@@ -62,6 +62,28 @@ public class EngineBenchmark {
                 r.notices().stream().map(Notice::line).toList(), Map.of("decision", "patched"))));
     }
 
+    /** Mutate plus its audit line, as the server writes it for every review. */
+    @Benchmark
+    public String mutateWithAuditLine() throws Exception {
+        ReviewCodec.Decoded d = ReviewCodec.decode(mutateBody);
+        PolicyEngine.MutationResult r = engine.mutate(input(d));
+        ReviewCodec.encode(Responses.review(Responses.patch(d.uid(), r.ops(),
+                r.notices().stream().map(Notice::line).toList(), Map.of("decision", "patched"))));
+        dev.isvcpolicy.audit.AuditRecord record = new dev.isvcpolicy.audit.AuditRecord();
+        record.endpoint = "mutate";
+        record.uid = d.uid();
+        record.operation = d.request().getOperation();
+        record.kind = "serving.kserve.io/v1beta1/InferenceService";
+        record.namespace = d.request().getNamespace();
+        record.name = d.request().getName();
+        record.user = d.request().getUserInfo().getUsername();
+        record.groups = d.request().getUserInfo().getGroups();
+        record.decision = "patched";
+        record.context = r.context();
+        record.patch = r.ops();
+        return record.line();
+    }
+
     @Benchmark
     public byte[] validate() throws Exception {
         ReviewCodec.Decoded d = ReviewCodec.decode(validateBody);
@@ -77,6 +99,10 @@ public class EngineBenchmark {
         b.setup();
         String m = new String(b.mutate());
         String v = new String(b.validate());
+        String a = b.mutateWithAuditLine();
+        if (!a.contains("\"decision\":\"patched\"") || !a.contains("knative-annotations")) {
+            throw new IllegalStateException("unexpected audit line: " + a);
+        }
         if (!m.contains("\"patch\"") || !v.contains("\"allowed\":true")) {
             throw new IllegalStateException("unexpected answers: " + m + " / " + v);
         }
