@@ -87,6 +87,22 @@ class AdmissionContractTest {
     }
 
     @Test
+    void requestOptionsOfAnyShapeAreNotReadAndNeverRefuseAReview() throws Exception {
+        for (String options : List.of("\"odd\"", "[1, 2]", "{\"kind\": 7, \"apiVersion\": {}}", "null")) {
+            ObjectNode review = Reviews.isvcReview("CREATE", "default", isvc("""
+                    metadata: {name: flowers}
+                    spec: {predictor: {scaleMetric: qps, model: {modelFormat: {name: tensorflow}}}}
+                    """), null);
+            ((ObjectNode) review.path("request")).set("options", Reviews.JSON.readTree(options));
+            JsonNode m = Reviews.response(Reviews.post(mutate.toString(), review));
+            assertEquals("patched", m.path("auditAnnotations").path("decision").asText(), "options " + options + ": " + m);
+            JsonNode v = Reviews.response(Reviews.post(validate.toString(), review));
+            assertTrue(v.has("allowed"), "options " + options + ": " + v);
+            assertEquals(review.path("request").path("uid").asText(), v.path("uid").asText());
+        }
+    }
+
+    @Test
     void wrongJsonTypeIsDeniedByValidateAndLeftAloneByMutate() throws Exception {
         ObjectNode object = isvc("""
                 metadata: {name: typed, annotations: {serving.kserve.io/deploymentMode: Standard}}
