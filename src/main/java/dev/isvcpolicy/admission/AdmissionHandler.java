@@ -145,16 +145,9 @@ public class AdmissionHandler {
             return validateScaledObject(uid, operation, req, decoded.object(), record);
         }
         JsonNode object = decoded.object();
-        String refusal = null;
-        if (object == null || !object.isObject()) {
-            refusal = "request.object must be the InferenceService as a JSON object";
-        } else if (!ISVC_KIND.equals(object.path("kind").asText(ISVC_KIND))) {
-            refusal = "request.object is a " + object.path("kind").asText() + ", not an InferenceService";
-        }
+        String refusal = notA(ISVC_KIND, "an", object);
         if (refusal != null) {
-            record.decision = "bad-request";
-            record.reason = refusal;
-            return Responses.refuse(uid, 400, "BadRequest", refusal);
+            return badRequest(uid, refusal, record);
         }
         JsonNode old = decoded.oldObject() != null && decoded.oldObject().isObject() ? decoded.oldObject() : null;
         if (endpoint == Endpoint.MUTATE) {
@@ -165,18 +158,28 @@ public class AdmissionHandler {
                 cluster.defaultMode(), view), record);
     }
 
+    /** Why {@code object} cannot be judged as a {@code kind} (a JSON object whose kind, if given, is that), or null. */
+    private static String notA(String kind, String article, JsonNode object) {
+        if (object == null || !object.isObject()) {
+            return "request.object must be the " + kind + " as a JSON object";
+        }
+        if (!kind.equals(object.path("kind").asText(kind))) {
+            return "request.object is a " + object.path("kind").asText() + ", not " + article + " " + kind;
+        }
+        return null;
+    }
+
+    private static AdmissionResponse badRequest(String uid, String refusal, AuditRecord record) {
+        record.decision = "bad-request";
+        record.reason = refusal;
+        return Responses.refuse(uid, 400, "BadRequest", refusal);
+    }
+
     private AdmissionResponse validateScaledObject(String uid, Operation operation, AdmissionRequest req, JsonNode object,
             AuditRecord record) {
-        String refusal = null;
-        if (object == null || !object.isObject()) {
-            refusal = "request.object must be the ScaledObject as a JSON object";
-        } else if (!SCALED_OBJECT_KIND.equals(object.path("kind").asText(SCALED_OBJECT_KIND))) {
-            refusal = "request.object is a " + object.path("kind").asText() + ", not a ScaledObject";
-        }
+        String refusal = notA(SCALED_OBJECT_KIND, "a", object);
         if (refusal != null) {
-            record.decision = "bad-request";
-            record.reason = refusal;
-            return Responses.refuse(uid, 400, "BadRequest", refusal);
+            return badRequest(uid, refusal, record);
         }
         caches.scaledObjectSeen();
         String namespace = req.getNamespace() == null ? "" : req.getNamespace();
