@@ -67,6 +67,8 @@ public final class OfflineSettings {
         try {
             SmallRyeConfig config = new SmallRyeConfigBuilder()
                     .withMapping(WebhookConfig.class)
+                    // Durations as the webhook reads them ("10s", not only ISO-8601 "PT10S").
+                    .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                     .withSources(new PropertiesConfigSource(fromFile, "--config", 250))
                     .withSources(new EnvConfigSource(webhookEnv, 300))
                     .withSources(new PropertiesConfigSource(sysProps, "system properties", 400))

@@ -83,6 +83,10 @@ public interface WebhookConfig {
         /** PEM private key of the admission port, e.g. {@code /etc/webhook/tls/tls.key}. */
         @WithDefault("/etc/webhook/tls/tls.key")
         String keyFile();
+
+        /** How often the two files are read again; a changed, matching pair is served to new connections. */
+        @WithDefault("10s")
+        java.time.Duration checkPeriod();
     }
 
     interface Cluster {

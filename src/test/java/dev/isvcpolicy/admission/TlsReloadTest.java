@@ -19,7 +19,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -38,17 +41,17 @@ class TlsReloadTest {
 
     static final Path DIR = Path.of("target/tls-reload").toAbsolutePath();
 
-    /** Serves DIR/tls.crt and DIR/tls.key through a TLS configuration reloaded every second. */
+    /** Serves DIR/tls.crt and DIR/tls.key as in a cluster (FileKeyStoreProvider), checked every second. */
     public static class RotatingPem implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             makeCerts(DIR);
             return Map.of(
-                    "quarkus.http.tls-configuration-name", "rotating",
-                    "quarkus.tls.rotating.key-store.pem.0.cert", DIR.resolve("tls.crt").toString(),
-                    "quarkus.tls.rotating.key-store.pem.0.key", DIR.resolve("tls.key").toString(),
-                    "quarkus.tls.rotating.reload-period", "1s",
-                    "quarkus.tls.rotating.protocols", "TLSv1.3,TLSv1.2");
+                    "quarkus.http.tls-configuration-name", dev.isvcpolicy.tls.FileKeyStoreProvider.NAME,
+                    "quarkus.tls." + dev.isvcpolicy.tls.FileKeyStoreProvider.NAME + ".protocols", "TLSv1.3,TLSv1.2",
+                    "webhook.tls.cert-file", DIR.resolve("tls.crt").toString(),
+                    "webhook.tls.key-file", DIR.resolve("tls.key").toString(),
+                    "webhook.tls.check-period", "1s");
         }
     }
 
@@ -111,19 +114,45 @@ class TlsReloadTest {
         makeCerts(next);
         BigInteger after = fileCert(next.resolve("tls.crt")).getSerialNumber();
         assertNotEquals(before, after);
-        // As kubelet does for a Secret volume, the pair changes in place (here one file after the other).
-        Files.copy(next.resolve("tls.key"), DIR.resolve("tls.key.tmp"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(next.resolve("tls.crt"), DIR.resolve("tls.crt.tmp"), StandardCopyOption.REPLACE_EXISTING);
-        Files.move(DIR.resolve("tls.key.tmp"), DIR.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(DIR.resolve("tls.crt.tmp"), DIR.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // While the files change, a client opens new connections without pause: none may be refused.
+        AtomicBoolean hammering = new AtomicBoolean(true);
+        AtomicInteger handshakes = new AtomicInteger();
+        List<String> refused = new CopyOnWriteArrayList<>();
+        Thread hammer = new Thread(() -> {
+            while (hammering.get()) {
+                try {
+                    served(port);
+                    handshakes.incrementAndGet();
+                } catch (Exception e) {
+                    refused.add(e.toString());
+                }
+            }
+        });
+        hammer.start();
+        try {
+            // A half-written pair (the new key, the old certificate) is not served: the old pair stays.
+            Files.copy(next.resolve("tls.key"), DIR.resolve("tls.key.tmp"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(DIR.resolve("tls.key.tmp"), DIR.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(2_500);
+            assertEquals(before, served(port).getSerialNumber(), "the old pair is served while the key does not match");
+            Files.copy(next.resolve("tls.crt"), DIR.resolve("tls.crt.tmp"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(DIR.resolve("tls.crt.tmp"), DIR.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        BigInteger seen = before;
-        while (!seen.equals(after) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            seen = served(port).getSerialNumber();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            BigInteger seen = before;
+            while (!seen.equals(after) && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                seen = served(port).getSerialNumber();
+            }
+            assertEquals(after, seen, "a new connection gets the new certificate");
+            Thread.sleep(500);
+        } finally {
+            hammering.set(false);
+            hammer.join();
         }
-        assertEquals(after, seen, "a new connection gets the new certificate");
+        assertTrue(handshakes.get() > 20, "the client kept connecting: " + handshakes.get());
+        assertTrue(refused.isEmpty(), refused.size() + " of " + (handshakes.get() + refused.size())
+                + " connections refused during the rotation: " + refused.stream().limit(3).toList());
     }
 
     @Test

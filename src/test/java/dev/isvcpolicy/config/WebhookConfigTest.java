@@ -28,6 +28,7 @@ class WebhookConfigTest {
     private static PolicySettings settings(Map<String, String> properties, Map<String, String> env) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(WebhookConfig.class)
+                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 100))
                 .withSources(new EnvConfigSource(env, 300))
                 .build();

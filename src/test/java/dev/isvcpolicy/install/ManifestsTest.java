@@ -198,9 +198,14 @@ class ManifestsTest {
 
         String certFile = env(c, "WEBHOOK_TLS_CERT_FILE").orElse(configDefault(WebhookConfig.Tls.class, "certFile"));
         String keyFile = env(c, "WEBHOOK_TLS_KEY_FILE").orElse(configDefault(WebhookConfig.Tls.class, "keyFile"));
-        assertEquals("${webhook.tls.cert-file}", props.getProperty("%prod.quarkus.tls.key-store.pem.0.cert"));
-        assertEquals("${webhook.tls.key-file}", props.getProperty("%prod.quarkus.tls.key-store.pem.0.key"));
-        assertTrue(props.getProperty("%prod.quarkus.tls.reload-period", "").matches("\\d+[sm]"), "the certificate is reloaded");
+        // In a cluster both ports serve the TLS configuration whose key store reads these files (FileKeyStoreProvider).
+        assertEquals(dev.isvcpolicy.tls.FileKeyStoreProvider.NAME, props.getProperty("%prod.quarkus.http.tls-configuration-name"));
+        assertEquals(dev.isvcpolicy.tls.FileKeyStoreProvider.NAME, props.getProperty("%prod.quarkus.management.tls-configuration-name"));
+        assertEquals("TLSv1.3,TLSv1.2", props.getProperty("%prod.quarkus.tls." + dev.isvcpolicy.tls.FileKeyStoreProvider.NAME + ".protocols"));
+        assertTrue(props.stringPropertyNames().stream()
+                        .filter(k -> !k.startsWith("%") || k.startsWith("%prod."))
+                        .noneMatch(k -> k.contains("quarkus.tls.") && k.contains("key-store")),
+                "no key store configured besides the provider's in prod: " + props.stringPropertyNames());
         String dir = Path.of(certFile).getParent().toString();
         assertEquals(dir, Path.of(keyFile).getParent().toString());
         JsonNode spec = deployment.path("spec").path("template").path("spec");
