@@ -113,6 +113,11 @@ public final class CheckCommand {
                 continue;
             }
             String ns = namespace(d.node(), options.namespace());
+            if (engine.settings().exemptNamespaces().contains(ns)) {
+                // As the webhook: an exempt namespace is admitted untouched, whatever the kind.
+                results.add(ObjectResult.unchecked(d, check.kind(), ns, name(d.node()), ObjectResult.Outcome.EXEMPT));
+                continue;
+            }
             String k = key(ns, d.node());
             results.add(check.check(d, ns, k == null ? null : old.get(k), cluster));
         }

@@ -1,13 +1,14 @@
 package dev.isvcpolicy.cli;
 
+import dev.isvcpolicy.admission.Admitted;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.PolicyEngine;
 
 /**
- * An InferenceService as the API server would put it through the webhook: exempt namespaces are
- * admitted untouched; otherwise {@code /mutate}, then {@code /validate} on the patched object.
+ * An InferenceService as the API server would put it through the webhook: {@code /mutate}, then
+ * {@code /validate} on the patched object (exempt namespaces never get here: {@link CheckCommand}).
  */
 public final class InferenceServiceCheck implements KindCheck {
 
@@ -19,20 +20,17 @@ public final class InferenceServiceCheck implements KindCheck {
 
     @Override
     public String kind() {
-        return "InferenceService";
+        return Admitted.INFERENCE_SERVICE.kind();
     }
 
     @Override
     public String group() {
-        return "serving.kserve.io";
+        return Admitted.INFERENCE_SERVICE.apiGroup();
     }
 
     @Override
     public ObjectResult check(Documents.Document document, String namespace, JsonNode old, OfflineCluster cluster) {
         String name = CheckCommand.name(document.node());
-        if (engine.settings().exemptNamespaces().contains(namespace)) {
-            return ObjectResult.unchecked(document, kind(), namespace, name, ObjectResult.Outcome.EXEMPT);
-        }
         Operation operation = old == null ? Operation.CREATE : Operation.UPDATE;
         ObjectNode object = ((ObjectNode) document.node()).deepCopy();
         PolicyEngine.MutationResult mutation = engine.mutate(

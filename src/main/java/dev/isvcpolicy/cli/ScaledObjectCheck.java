@@ -1,5 +1,6 @@
 package dev.isvcpolicy.cli;
 
+import dev.isvcpolicy.admission.Admitted;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.ClusterView;
@@ -22,20 +23,17 @@ public final class ScaledObjectCheck implements KindCheck {
 
     @Override
     public String kind() {
-        return "ScaledObject";
+        return Admitted.SCALED_OBJECT.kind();
     }
 
     @Override
     public String group() {
-        return "keda.sh";
+        return Admitted.SCALED_OBJECT.apiGroup();
     }
 
     @Override
     public ObjectResult check(Documents.Document document, String namespace, JsonNode old, OfflineCluster cluster) {
         String name = CheckCommand.name(document.node());
-        if (engine.settings().exemptNamespaces().contains(namespace)) {
-            return ObjectResult.unchecked(document, kind(), namespace, name, ObjectResult.Outcome.EXEMPT);
-        }
         Operation operation = old == null ? Operation.CREATE : Operation.UPDATE;
         PolicyEngine.ValidationResult validation = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
                 ((ObjectNode) document.node()).deepCopy(), namespace, ClusterView.Lookup.READY, "", cluster.inferenceServicesIn(namespace),
