@@ -60,7 +60,7 @@ class PortsTest {
 
     private static void assertNoPlainHttpAnswer(int port) throws IOException {
         try (Socket s = new Socket("localhost", port)) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(50_000); // only so that a hung server cannot hang the build: ten times any handshake seen under load
             OutputStream out = s.getOutputStream();
             out.write("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -62,7 +62,7 @@ class ClusterDefaultsTest {
     }
 
     private static <T> T await(Supplier<T> value, T expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         T last = value.get();
         while (!expected.equals(last) && System.nanoTime() < deadline) {
             Thread.sleep(50);
