@@ -118,7 +118,15 @@ public final class AuditRecord {
             g.writeStartObject();
             g.writeStringField("rule", x.ruleId());
             g.writeStringField("action", x.action().label());
+            g.writeStringField("type", x.type().label());
             g.writeStringField("path", x.path());
+            if (x.paths().size() > 1) {
+                g.writeArrayFieldStart("paths");
+                for (String p : x.paths()) {
+                    g.writeString(p);
+                }
+                g.writeEndArray();
+            }
             g.writeStringField("message", x.message());
             if (x.auditOnly()) {
                 g.writeBooleanField("auditOnly", true);

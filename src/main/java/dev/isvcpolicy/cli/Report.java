@@ -157,8 +157,15 @@ final class Report {
             ArrayNode notices = o.putArray("notices");
             r.notices().forEach(n -> notices.addObject().put("rule", n.ruleId()).put("path", n.path()).put("message", n.message()));
             ArrayNode findings = o.putArray("findings");
-            r.findings().forEach(x -> findings.addObject().put("rule", x.ruleId()).put("action", x.action().label())
-                    .put("path", x.path()).put("message", x.message()));
+            r.findings().forEach(x -> {
+                ObjectNode one = findings.addObject().put("rule", x.ruleId()).put("action", x.action().label())
+                        .put("type", x.type().label()).put("path", x.path());
+                x.paths().forEach(one.putArray("paths")::add);
+                if (x.value() != null) {
+                    one.put("value", x.value());
+                }
+                one.put("message", x.message());
+            });
         }
         ArrayNode skip = root.putArray("skipped");
         for (Documents.Document d : skipped) {

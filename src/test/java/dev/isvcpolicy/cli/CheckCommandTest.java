@@ -197,7 +197,9 @@ class CheckCommandTest {
         assertEquals("Standard", isvc.path("mode").asText());
         assertEquals("cluster-default", isvc.path("modeSource").asText());
         JsonNode finding = isvc.path("findings").get(0);
-        assertEquals(Set.of("rule", "action", "path", "message"), fields(finding));
+        Set<String> shape = fields(finding);
+        shape.remove("value"); // only where the finding has a short value
+        assertEquals(Set.of("rule", "action", "type", "path", "paths", "message"), shape);
         assertTrue(isvc.path("findings").findValuesAsText("rule").contains("scale-to-zero"), isvc.toString());
         JsonNode scaled = r.path("objects").get(1);
         assertEquals("ScaledObject", scaled.path("kind").asText());
@@ -374,7 +376,7 @@ class CheckCommandTest {
     private static Set<String> fields(JsonNode node) {
         Set<String> out = new TreeSet<>();
         node.fieldNames().forEachRemaining(out::add);
-        return Set.copyOf(out);
+        return out;
     }
 
     private static List<String> names(JsonNode node) {

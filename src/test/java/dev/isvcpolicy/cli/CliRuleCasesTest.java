@@ -177,8 +177,16 @@ class CliRuleCasesTest {
 
     static ArrayNode findings(List<Finding> findings) {
         ArrayNode a = F.arrayNode();
-        findings.forEach(f -> a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("path", f.path())
-                .put("message", f.message()));
+        findings.forEach(f -> {
+            ObjectNode o = a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("type", f.type().label())
+                    .put("path", f.path());
+            ArrayNode paths = o.putArray("paths");
+            f.paths().forEach(paths::add);
+            if (f.value() != null) {
+                o.put("value", f.value());
+            }
+            o.put("message", f.message());
+        });
         return a;
     }
 }

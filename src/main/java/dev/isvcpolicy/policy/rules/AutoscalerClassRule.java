@@ -2,6 +2,7 @@ package dev.isvcpolicy.policy.rules;
 
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.Validation;
@@ -31,16 +32,16 @@ public final class AutoscalerClassRule implements Validation {
     public void validate(Review review, Findings f) {
         for (Review.Annotation a : everywhere(review, Annotations.AUTOSCALER_CLASS)) {
             if ("kpa".equalsIgnoreCase(a.value())) {
-                f.deny(a.path(), "\"kpa\" is not a KServe autoscaler class: the KPA is Knative's; use Knative mode "
+                f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"kpa\" is not a KServe autoscaler class: the KPA is Knative's; use Knative mode "
                         + "(serving.kserve.io/deploymentMode: Knative, with autoscaling.knative.dev/class: kpa.autoscaling.knative.dev)");
             } else if (!KSERVE_CLASSES.contains(a.value())) {
-                f.deny(a.path(), "\"" + a.value() + "\" is not an autoscaler class: use hpa, keda, external or none");
+                f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"" + a.value() + "\" is not an autoscaler class: use hpa, keda, external or none");
             }
         }
         for (Review.Annotation a : everywhere(review, Annotations.KNATIVE_CLASS)) {
             if (a.value().endsWith(".knative.dev") && !a.value().equals(Annotations.KPA_CLASS)
                     && !a.value().equals(Annotations.HPA_CLASS)) {
-                f.deny(a.path(), "\"" + a.value() + "\" is not a Knative autoscaler class: use "
+                f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"" + a.value() + "\" is not a Knative autoscaler class: use "
                         + Annotations.KPA_CLASS + " or " + Annotations.HPA_CLASS);
             }
         }

@@ -6,6 +6,7 @@ import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
@@ -64,7 +65,7 @@ public final class AutoscalerConflictRule implements Validation {
         for (Component c : scaled) {
             for (ClusterView.ScaledObjectRef so : cluster.scaledObjects()) {
                 if (!so.ownedBy(review.name(), uid) && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
-                    f.deny(c.classPath() != null ? c.classPath() : c.path(), "ScaledObject \"" + so.name()
+                    f.deny(Finding.Type.FORBIDDEN, c.classPath() != null ? c.classPath() : c.path(), null, "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
                             + "'s workload, and " + inCharge(c, review) + " would scale it too: two autoscalers would fight over its replicas. "
                             + "Delete that ScaledObject and let KServe scale the " + c.label() + ", or keep it and set "
@@ -104,7 +105,7 @@ public final class AutoscalerConflictRule implements Validation {
                     continue;
                 }
                 switch (cls.get().value()) {
-                    case "keda" -> f.deny(cls.get().path(), "KEDA needs Standard mode, but this InferenceService runs in Knative mode ("
+                    case "keda" -> f.deny(Finding.Type.FORBIDDEN, cls.get().path(), cls.get().value(), "KEDA needs Standard mode, but this InferenceService runs in Knative mode ("
                             + source(review) + "): Knative's autoscaler and KEDA would fight over the replicas. Set "
                             + Annotations.DEPLOYMENT_MODE + ": Standard" + (review.isCreateOrFirstUpdate() ? "" : " (only possible by recreating it)")
                             + ", or remove the keda class");

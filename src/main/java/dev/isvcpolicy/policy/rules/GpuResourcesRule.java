@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Action;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
@@ -56,15 +58,15 @@ public final class GpuResourcesRule implements Validation {
             Optional<Long> l = Quantities.positiveWhole(limit);
             Optional<Long> r = Quantities.positiveWhole(request);
             if (limit != null && l.isEmpty()) {
-                f.deny(lp, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(limit) + ")");
+                f.deny(Finding.Type.INVALID, lp, limit, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(limit) + ")");
             }
             if (request != null && r.isEmpty()) {
-                f.deny(rp, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(request) + ")");
+                f.deny(Finding.Type.INVALID, rp, request, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(request) + ")");
             }
             if (request != null && limit == null) {
-                f.deny(lp, "missing: Kubernetes takes GPUs from limits only; set " + lp + " to the same amount as " + rp);
+                f.deny(Finding.Type.REQUIRED, lp, null, "missing: Kubernetes takes GPUs from limits only; set " + lp + " to the same amount as " + rp);
             } else if (l.isPresent() && r.isPresent() && !l.get().equals(r.get())) {
-                f.deny(rp, "is " + r.get() + " but " + lp + " is " + l.get() + ": GPUs cannot be overcommitted, so requests must equal limits");
+                f.add(Action.DENY, Finding.Type.INVALID, List.of(rp, lp), null, "is " + r.get() + " but " + lp + " is " + l.get() + ": GPUs cannot be overcommitted, so requests must equal limits");
             }
         }
     }

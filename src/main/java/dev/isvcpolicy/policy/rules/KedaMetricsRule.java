@@ -11,6 +11,7 @@ import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
@@ -148,11 +149,11 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             PolicySettings s = review.settings();
             if (metric.filter(m -> m.equals("concurrency") || m.equals("rps")).isPresent()
                     && (s.prometheusServerAddress().isEmpty() || s.queryFor(metric.get()).isEmpty())) {
-                f.deny(c.field("scaleMetric"), "cannot turn scaleMetric " + metric.get()
-                        + " into a KEDA trigger: the webhook has no Prometheus to query; set webhook.keda.prometheus.server-address and webhook.keda.prometheus."
+                f.deny(Finding.Type.INVALID, c.field("scaleMetric"), metric.get(), "cannot turn scaleMetric " + metric.get()
+                        + " into a KEDA trigger: the webhook has no Prometheus to query; set webhook.keda.prometheus-server-address and webhook.keda."
                         + metric.get() + "-query, or write autoScaling.metrics yourself");
             } else {
-                f.deny(Scaling.metricsPath(c), "KEDA needs at least one metric, or the ScaledObject has no trigger: add autoScaling.metrics "
+                f.deny(Finding.Type.REQUIRED, Scaling.metricsPath(c), null, "KEDA needs at least one metric, or the ScaledObject has no trigger: add autoScaling.metrics "
                         + "(e.g. type Resource, cpu, Utilization 80), or set scaleMetric/scaleTarget for the webhook to convert");
             }
         }
@@ -169,7 +170,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
                 case "Resource" -> checkResource(m, f);
                 case "External" -> checkExternal(m, f);
                 case "PodMetric" -> checkPodMetric(m, f);
-                default -> f.deny(m.path().child("type"), (m.type().isEmpty() ? "missing" : "\"" + m.type() + "\" is not a metric type")
+                default -> f.deny(m.type().isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, m.path().child("type"), m.type(), (m.type().isEmpty() ? "missing" : "\"" + m.type() + "\" is not a metric type")
                         + ": use Resource, External or PodMetric");
             }
         }
@@ -186,7 +187,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         switch (name) {
             case "cpu" -> {
                 if (!"Utilization".equals(type)) {
-                    f.deny(tp.child("type"), "a cpu metric must be type Utilization (a percentage of the cpu request), e.g. averageUtilization: 80");
+                    f.deny(type.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, tp.child("type"), type, "a cpu metric must be type Utilization (a percentage of the cpu request), e.g. averageUtilization: 80");
                 } else {
                     utilizationInRange(utilization, tp, f);
                 }
@@ -197,19 +198,19 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
                 } else if ("AverageValue".equals(type)) {
                     Optional<BigDecimal> value = Quantities.parse(target.get("averageValue"));
                     if (value.isEmpty() || value.get().compareTo(ONE_MI) < 0) {
-                        f.deny(tp.child("averageValue"), "a memory AverageValue must be a quantity of at least 1Mi, e.g. \"512Mi\"");
+                        f.deny(Finding.Type.INVALID, tp.child("averageValue"), target.get("averageValue"), "a memory AverageValue must be a quantity of at least 1Mi, e.g. \"512Mi\"");
                     }
                 } else {
-                    f.deny(tp.child("type"), "a memory metric must be type AverageValue (e.g. \"512Mi\") or Utilization (1 to 100)");
+                    f.deny(type.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, tp.child("type"), type, "a memory metric must be type AverageValue (e.g. \"512Mi\") or Utilization (1 to 100)");
                 }
             }
-            default -> f.deny(rp.child("name"), "a Resource metric names cpu or memory");
+            default -> f.deny(name.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, rp.child("name"), name, "a Resource metric names cpu or memory");
         }
     }
 
     private static void utilizationInRange(Json.IntField utilization, FieldPath tp, Findings f) {
         if (!utilization.valid() || utilization.get() < 1 || utilization.get() > 100) {
-            f.deny(tp.child("averageUtilization"), "must be a whole percentage from 1 to 100, e.g. 80");
+            f.deny(!utilization.present() ? Finding.Type.REQUIRED : Finding.Type.INVALID, tp.child("averageUtilization"), utilization.raw(), "must be a whole percentage from 1 to 100, e.g. 80");
         }
     }
 
@@ -220,15 +221,15 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         FieldPath mp = ep.child("metric");
         String backend = Json.text(metric, "backend").orElse("");
         if (!backend.equals("prometheus") && !backend.equals("graphite")) {
-            f.deny(mp.child("backend"), "an External metric needs backend prometheus or graphite");
+            f.deny(backend.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, mp.child("backend"), backend, "an External metric needs backend prometheus or graphite");
         }
         Optional<String> server = Json.text(metric, "serverAddress");
         if (server.isEmpty() || !Json.isHttpUrl(server.get())) {
-            f.deny(mp.child("serverAddress"), "must be the http(s) address of the " + (backend.isEmpty() ? "metrics" : backend)
+            f.deny(server.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, mp.child("serverAddress"), server.orElse(null), "must be the http(s) address of the " + (backend.isEmpty() ? "metrics" : backend)
                     + " server, e.g. http://prometheus.monitoring.svc:9090");
         }
         if (Json.text(metric, "query").filter(q -> !q.isBlank()).isEmpty()) {
-            f.deny(mp.child("query"), "must not be empty: write the query whose value KEDA compares with target.value");
+            f.deny(Finding.Type.REQUIRED, mp.child("query"), null, "must not be empty: write the query whose value KEDA compares with target.value");
         }
         checkTargetValue(Json.object(external, "target").orElse(null), ep.child("target"), f);
     }
@@ -239,11 +240,11 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         ObjectNode metric = Json.object(podmetric, "metric").orElse(null);
         FieldPath mp = pp.child("metric");
         if (!"opentelemetry".equals(Json.text(metric, "backend").orElse(""))) {
-            f.deny(mp.child("backend"), "a PodMetric metric needs backend opentelemetry");
+            f.deny(Json.text(metric, "backend").isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, mp.child("backend"), Json.text(metric, "backend").orElse(null), "a PodMetric metric needs backend opentelemetry");
         }
         ArrayNode names = Json.array(metric, "metricNames").orElse(null);
         if (names == null || names.isEmpty()) {
-            f.deny(mp.child("metricNames"), "must list the OpenTelemetry metrics to collect, e.g. [vllm:num_requests_running]");
+            f.deny(Finding.Type.REQUIRED, mp.child("metricNames"), null, "must list the OpenTelemetry metrics to collect, e.g. [vllm:num_requests_running]");
         } else {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i).isTextual() ? names.get(i).asText() : "";
@@ -253,7 +254,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             }
         }
         if (Json.text(metric, "query").filter(q -> !q.isBlank()).isEmpty()) {
-            f.deny(mp.child("query"), "must not be empty: write the query over metricNames, e.g. vllm:num_requests_running");
+            f.deny(Finding.Type.REQUIRED, mp.child("query"), null, "must not be empty: write the query over metricNames, e.g. vllm:num_requests_running");
         }
         checkTargetValue(Json.object(podmetric, "target").orElse(null), pp.child("target"), f);
     }
@@ -261,7 +262,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
     private static void checkTargetValue(ObjectNode target, FieldPath tp, Findings f) {
         Optional<BigDecimal> value = Quantities.parse(target == null ? null : target.get("value"));
         if (value.isEmpty() || value.get().signum() <= 0) {
-            f.deny(tp.child("value"), "must be a quantity above 0, e.g. \"2\": the value of the query at which KEDA adds a replica");
+            f.deny(target == null || !target.has("value") ? Finding.Type.REQUIRED : Finding.Type.INVALID, tp.child("value"), target == null ? null : target.get("value"), "must be a quantity above 0, e.g. \"2\": the value of the query at which KEDA adds a replica");
         }
     }
 }

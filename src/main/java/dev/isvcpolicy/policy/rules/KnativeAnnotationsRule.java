@@ -7,6 +7,7 @@ import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Mutation;
@@ -149,9 +150,9 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         switch (key) {
             case "metric" -> {
                 if (c.autoscaler() == Autoscaler.KPA && !"concurrency".equals(v) && !"rps".equals(v)) {
-                    f.deny(p, "\"" + v + "\" is not a KPA metric: use concurrency or rps (or the hpa.autoscaling.knative.dev class for cpu/memory)");
+                    f.deny(Finding.Type.NOT_SUPPORTED, p, v, "\"" + v + "\" is not a KPA metric: use concurrency or rps (or the hpa.autoscaling.knative.dev class for cpu/memory)");
                 } else if (v.isBlank()) {
-                    f.deny(p, "must not be empty: name the metric the HPA scales on, e.g. cpu");
+                    f.deny(Finding.Type.REQUIRED, p, null, "must not be empty: name the metric the HPA scales on, e.g. cpu");
                 }
             }
             case "target" -> decimalAtLeast(v, new BigDecimal("0.01"), p, f, "a positive number of at least 0.01, e.g. \"10\"");
@@ -161,7 +162,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             case "target-burst-capacity" -> {
                 Optional<BigDecimal> d = Json.parseDecimal(v);
                 if (d.isEmpty() || (d.get().signum() < 0 && d.get().compareTo(BigDecimal.valueOf(-1)) != 0)) {
-                    f.deny(p, "\"" + v + "\" is not a burst capacity: use 0 or more, or -1 for unlimited");
+                    f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is not a burst capacity: use 0 or more, or -1 for unlimited");
                 }
             }
             case "initial-scale" -> wholeAtLeast(v, 0, p, f);
@@ -181,14 +182,14 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     private static void decimalAtLeast(String v, BigDecimal min, FieldPath p, Findings f, String expected) {
         Optional<BigDecimal> d = Json.parseDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0) {
-            f.deny(p, "\"" + v + "\" is out of Knative's range: use " + expected);
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use " + expected);
         }
     }
 
     private static void decimalBetween(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f) {
         Optional<BigDecimal> d = Json.parseDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
-            f.deny(p, "\"" + v + "\" is out of Knative's range: use a number from " + min.toPlainString() + " to " + max.toPlainString());
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use a number from " + min.toPlainString() + " to " + max.toPlainString());
         }
     }
 
@@ -197,18 +198,18 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         boolean whole = d.isPresent() && WHOLE.matcher(v).matches()
                 && d.get().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
         if (!whole || d.get().compareTo(BigDecimal.valueOf(min)) < 0) {
-            f.deny(p, "\"" + v + "\" is out of Knative's range: use a whole number of at least " + min);
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use a whole number of at least " + min);
         }
     }
 
     private static void duration(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f, String expected) {
         Optional<BigDecimal> seconds = GoDuration.seconds(v);
         if (seconds.isEmpty()) {
-            f.deny(p, "\"" + v + "\" is not a duration: write a number with a unit, " + expected);
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is not a duration: write a number with a unit, " + expected);
         } else if (seconds.get().stripTrailingZeros().scale() > 0) {
-            f.deny(p, "\"" + v + "\" has a fraction of a second: Knative takes whole seconds, " + expected);
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" has a fraction of a second: Knative takes whole seconds, " + expected);
         } else if (seconds.get().compareTo(min) < 0 || seconds.get().compareTo(max) > 0) {
-            f.deny(p, "\"" + v + "\" is out of Knative's range: use " + expected);
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use " + expected);
         }
     }
 }

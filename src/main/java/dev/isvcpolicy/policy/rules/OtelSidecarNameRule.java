@@ -6,6 +6,7 @@ import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Mutation;
 import dev.isvcpolicy.policy.Review;
@@ -61,7 +62,7 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
             return;
         }
         FieldPath at = current.map(Review.Annotation::path).orElse(Review.METADATA_ANNOTATIONS.key(Annotations.OTEL_INJECT));
-        f.deny(at, (current.isEmpty() ? "missing" : "is \"" + current.get().value() + "\"") + ": the " + c.label()
+        f.deny(current.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, at, current.map(Review.Annotation::value).orElse(null), (current.isEmpty() ? "missing" : "is \"" + current.get().value() + "\"") + ": the " + c.label()
                 + " scales on an OpenTelemetry metric, so set it to \"" + c.objectName() + "\" (the " + c.label() + "'s object name)");
     }
 }

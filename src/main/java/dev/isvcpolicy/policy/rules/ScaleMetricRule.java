@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
@@ -44,20 +45,20 @@ public final class ScaleMetricRule implements ComponentValidation {
             return;
         }
         if (!raw.get().isTextual()) {
-            f.deny(c.field("scaleMetric"), "must be one of cpu, memory, concurrency, rps (got " + Json.show(raw.get()) + ")");
+            f.deny(Finding.Type.INVALID, c.field("scaleMetric"), raw.get(), "must be one of cpu, memory, concurrency, rps (got " + Json.show(raw.get()) + ")");
             return;
         }
         String metric = raw.get().asText();
         if (!Scaling.SCALE_METRICS.contains(metric)) {
-            f.deny(c.field("scaleMetric"), "\"" + metric + "\" is not a scale metric: use cpu, memory, concurrency or rps"
+            f.deny(Finding.Type.NOT_SUPPORTED, c.field("scaleMetric"), metric, "\"" + metric + "\" is not a scale metric: use cpu, memory, concurrency or rps"
                     + ("qps".equals(metric) ? " (qps is spelled rps)" : ""));
             return;
         }
         if (a == Autoscaler.KEDA) {
-            f.deny(c.field("scaleMetric"), "KEDA scales on autoScaling.metrics only and KServe refuses scaleMetric with it: "
+            f.deny(Finding.Type.FORBIDDEN, c.field("scaleMetric"), null, "KEDA scales on autoScaling.metrics only and KServe refuses scaleMetric with it: "
                     + "write the metric under autoScaling.metrics (the webhook converts it where it can)");
         } else if (!a.scaleMetrics().contains(metric)) {
-            f.deny(c.field("scaleMetric"), "\"" + metric + "\" cannot drive " + describe(a) + ", which scales on "
+            f.deny(Finding.Type.NOT_SUPPORTED, c.field("scaleMetric"), metric, "\"" + metric + "\" cannot drive " + describe(a) + ", which scales on "
                     + String.join(" or ", a.scaleMetrics().stream().sorted().toList()) + ": " + fix(a, metric));
         }
     }

@@ -3,6 +3,7 @@ package dev.isvcpolicy.policy.rules;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.ScaledObjectReview;
@@ -51,7 +52,7 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
             }
             for (Component c : isvc.components()) {
                 if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target, c.objectName())) {
-                    f.deny(ScaledObjects.TARGET_NAME, message(target, isvc, c));
+                    f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target, message(target, isvc, c));
                 }
             }
         }

@@ -42,7 +42,9 @@ import java.util.stream.StreamSupport;
  * only {@code expect} applies;</li>
  * <li>{@code settings}: overrides of {@link PolicySettings} (see {@link #settings});</li>
  * <li>{@code expect}: the exact findings of this rule from {@code /validate} on the object as given, each
- * {@code {action, path}} and optionally {@code contains} (a piece of the message); {@code []} for none;</li>
+ * {@code {action, path}} (or {@code paths: [main, other, ...]} for a finding on several fields), its field
+ * error {@code type} ({@code Invalid} when not given: {@code Required}, {@code NotSupported}, {@code Forbidden},
+ * {@code Duplicate}, {@code TooLong}), and optionally {@code contains} (a piece of the message); {@code []} for none;</li>
  * <li>{@code patch}: the exact operations of this rule from {@code /mutate}, each {@code {op, path, value}};
  * {@code []} for none. Every patch case also checks that mutating the result again adds nothing.</li>
  * </ul>
@@ -59,7 +61,7 @@ public final class RuleCases {
     public record Case(String ruleId, String name, JsonNode node) {
         @Override
         public String toString() {
-            return name;
+            return "[" + ruleId + "] " + name;
         }
     }
 
@@ -113,14 +115,23 @@ public final class RuleCases {
     private static void expect(Case c, PolicyEngine.ValidationResult result) {
         JsonNode node = c.node();
         List<Finding> mine = result.findings().stream().filter(f -> f.ruleId().equals(c.ruleId())).toList();
-        List<String> actual = mine.stream().map(f -> f.action().label() + " " + f.path()).sorted().toList();
+        List<String> actual = mine.stream().map(f -> f.action().label() + " " + f.type().label() + " " + String.join(" & ", f.paths()))
+                .sorted().toList();
         List<String> expected = new ArrayList<>();
-        node.get("expect").forEach(e -> expected.add(e.path("action").asText() + " " + e.path("path").asText()));
+        node.get("expect").forEach(e -> {
+            List<String> paths = new ArrayList<>();
+            if (e.has("paths")) {
+                e.get("paths").forEach(p -> paths.add(p.asText()));
+            } else {
+                paths.add(e.path("path").asText());
+            }
+            expected.add(e.path("action").asText() + " " + e.path("type").asText("Invalid") + " " + String.join(" & ", paths));
+        });
         assertEquals(expected.stream().sorted().toList(), actual, c.name() + ": findings of " + c.ruleId()
                 + " (messages: " + mine.stream().map(Finding::message).collect(Collectors.joining(" | ")) + ")");
         node.get("expect").forEach(e -> {
             if (e.has("contains")) {
-                String path = e.path("path").asText();
+                String path = e.has("paths") ? e.get("paths").get(0).asText() : e.path("path").asText();
                 String piece = e.path("contains").asText();
                 assertTrue(mine.stream().anyMatch(f -> f.path().equals(path) && f.message().contains(piece)),
                         c.name() + ": a message at " + path + " should contain \"" + piece + "\"");
