@@ -21,10 +21,17 @@ public final class Main {
 
     public static void main(String... args) {
         if (args.length > 0 && CHECK.equals(args[0])) {
-            int code = CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err, System.getenv());
+            int code = CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err, System.getenv(),
+                    systemProperties());
             System.out.flush();
             System.exit(code);
         }
         Quarkus.run(args);
+    }
+
+    private static java.util.Map<String, String> systemProperties() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        System.getProperties().stringPropertyNames().forEach(k -> out.put(k, System.getProperty(k)));
+        return out;
     }
 }

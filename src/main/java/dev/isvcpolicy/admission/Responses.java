@@ -1,6 +1,5 @@
 package dev.isvcpolicy.admission;
 
-import dev.isvcpolicy.patch.Patch;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Finding;
 import io.fabric8.kubernetes.api.model.Status;
@@ -49,7 +48,7 @@ public final class Responses {
     public static AdmissionResponse patch(String uid, List<PatchOp> ops, List<String> warnings, Map<String, String> audit) {
         AdmissionResponse r = allow(uid, warnings, audit);
         if (!ops.isEmpty()) {
-            r.setPatch(Base64.getEncoder().encodeToString(ReviewCodec.encode(Patch.toJson(ops))));
+            r.setPatch(Base64.getEncoder().encodeToString(ReviewCodec.encode(PatchOp.toJson(ops))));
             r.setPatchType("JSONPatch");
         }
         return r;

@@ -51,9 +51,4 @@ public enum Autoscaler {
     public boolean ownsReplicas() {
         return this != EXTERNAL && this != NONE && this != NOT_SCALED;
     }
-
-    /** An autoscaler whose replica count KServe (or Knative) manages from the component's fields. */
-    public boolean managedByKServe() {
-        return this == KPA || this == KNATIVE_HPA || this == HPA || this == KEDA;
-    }
 }

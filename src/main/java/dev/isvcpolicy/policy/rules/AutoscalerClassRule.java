@@ -29,6 +29,11 @@ public final class AutoscalerClassRule implements Validation {
     }
 
     @Override
+    public String why() {
+        return "KServe and Knative silently ignore a class they do not know: the component then gets no autoscaler, or the default one, without a word.";
+    }
+
+    @Override
     public void validate(Review review, Findings f) {
         for (Review.Annotation a : everywhere(review, Annotations.AUTOSCALER_CLASS)) {
             if ("kpa".equalsIgnoreCase(a.value())) {

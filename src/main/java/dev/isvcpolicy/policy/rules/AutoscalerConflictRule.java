@@ -36,6 +36,11 @@ public final class AutoscalerConflictRule implements Validation {
         return "KEDA in Knative mode is refused (two autoscalers on one workload); the other mode's classes and annotations are ignored";
     }
 
+    @Override
+    public String why() {
+        return "Two autoscalers on one Deployment each set its replica count in turn, so the count swings between their answers; KEDA and Knative's KPA, or a user's ScaledObject and KServe's own HPA, are the usual pairs.";
+    }
+
     /** Where the skipped-check finding of an InferenceService points: the namespace whose ScaledObjects were not read. */
     static final FieldPath NAMESPACE = FieldPath.of("metadata", "namespace");
 

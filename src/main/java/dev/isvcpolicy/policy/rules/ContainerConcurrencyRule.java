@@ -1,5 +1,7 @@
 package dev.isvcpolicy.policy.rules;
 
+import java.util.List;
+import dev.isvcpolicy.policy.Setting;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
@@ -10,6 +12,14 @@ import dev.isvcpolicy.policy.Review;
 
 /** {@code containerConcurrency}: Knative's hard limit per replica, 0 (unlimited) to 1000. */
 public final class ContainerConcurrencyRule implements ComponentValidation {
+
+    public static final Setting<Integer> MAX = Setting.integer("webhook.replicas.container-concurrency-max", 1000, 1, Integer.MAX_VALUE,
+            "Highest containerConcurrency allowed (Knative's own limit), e.g. 1000.");
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(MAX);
+    }
 
     public static final String ID = "container-concurrency";
 
@@ -24,6 +34,11 @@ public final class ContainerConcurrencyRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "Knative refuses containerConcurrency above its limit (1000) when it creates the revision, and a soft target above the hard limit can never be reached.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return Json.has(c.spec(), "containerConcurrency") && c.autoscaler() != Autoscaler.NOT_SCALED;
     }
@@ -31,7 +46,7 @@ public final class ContainerConcurrencyRule implements ComponentValidation {
     @Override
     public void check(Component c, Review review, Findings f) {
         Json.IntField cc = Json.int32(c.spec(), "containerConcurrency");
-        int max = review.settings().containerConcurrencyMax();
+        int max = review.settings().get(MAX);
         if (!cc.valid() || cc.get() < 0 || cc.get() > max) {
             f.deny(c.field("containerConcurrency"), "must be a whole number from 0 (unlimited) to " + max
                     + " (got " + Json.show(cc.raw()) + ")");

@@ -24,6 +24,11 @@ public final class DeploymentModeRule implements Validation {
     }
 
     @Override
+    public String why() {
+        return "KServe reads the mode once, when the InferenceService is created, and never changes it; an unknown value is not a mode KServe can run.";
+    }
+
+    @Override
     public void validate(Review review, Findings f) {
         Optional<Review.Annotation> annotation = review.annotation(Annotations.DEPLOYMENT_MODE);
         if (annotation.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Component;
@@ -19,6 +20,18 @@ import java.util.Set;
 /** GPU amounts Kubernetes would only refuse at Pod creation, and the configured GPU caps. */
 public final class GpuResourcesRule implements Validation {
 
+    public static final Setting<List<String>> EXTRA_RESOURCES = Setting.list("webhook.gpu.extra-resources", null,
+            "GPU resource names besides KServe's (nvidia.com/gpu, amd.com/gpu, intel.com/gpu, habana.ai/gaudi), comma-separated, e.g. example.com/gpu.");
+    public static final Setting<OptionalInt> MAX_PER_REPLICA = Setting.optionalInt("webhook.gpu.max-per-replica", 1,
+            "Most GPUs one replica may ask for, e.g. 8; unset: no cap.");
+    public static final Setting<OptionalInt> MAX_PER_SERVICE = Setting.optionalInt("webhook.gpu.max-per-service", 1,
+            "Most GPUs one InferenceService may reach at maxReplicas, e.g. 32; unset: no cap.");
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(EXTRA_RESOURCES, MAX_PER_REPLICA, MAX_PER_SERVICE);
+    }
+
     public static final String ID = "gpu-resources";
 
     @Override
@@ -29,6 +42,11 @@ public final class GpuResourcesRule implements Validation {
     @Override
     public String doc() {
         return "GPUs must be positive whole numbers, in limits, equal to requests, and within the per-replica and per-service caps";
+    }
+
+    @Override
+    public String why() {
+        return "Kubernetes refuses a Pod whose GPU requests differ from its limits, or that asks for a fraction of a GPU, only when the Pod is created: the apply succeeds and the replicas never start.";
     }
 
     @Override
@@ -72,8 +90,8 @@ public final class GpuResourcesRule implements Validation {
     }
 
     private static void checkCaps(Review review, Set<String> names, Findings f) {
-        OptionalInt perReplica = review.settings().gpuMaxPerReplica();
-        OptionalInt perService = review.settings().gpuMaxPerService();
+        OptionalInt perReplica = review.settings().get(MAX_PER_REPLICA);
+        OptionalInt perService = review.settings().get(MAX_PER_SERVICE);
         long total = 0;
         List<String> parts = new ArrayList<>();
         FieldPath first = null;

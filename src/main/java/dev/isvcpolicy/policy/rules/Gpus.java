@@ -54,9 +54,13 @@ final class Gpus {
         }
     }
 
-    /** Configured GPU names plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it parses. */
+    /** GPU resource names KServe itself knows. */
+    public static final List<String> KSERVE_GPU_RESOURCES = List.of("nvidia.com/gpu", "amd.com/gpu", "intel.com/gpu", "habana.ai/gaudi");
+
+    /** KServe's GPU names, configured ones, plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it parses. */
     static Set<String> resourceNames(Review review) {
-        Set<String> names = new LinkedHashSet<>(review.settings().gpuResources());
+        Set<String> names = new LinkedHashSet<>(KSERVE_GPU_RESOURCES);
+        names.addAll(review.settings().get(GpuResourcesRule.EXTRA_RESOURCES));
         annotationNames(review).ifPresent(names::addAll);
         return names;
     }

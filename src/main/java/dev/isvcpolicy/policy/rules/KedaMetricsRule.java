@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -27,6 +28,30 @@ import java.util.regex.Pattern;
  */
 public final class KedaMetricsRule implements ComponentMutation, ComponentValidation {
 
+    public static final Setting<Integer> DEFAULT_UTILIZATION = Setting.integer("webhook.keda.default-utilization", 80, 1, 100,
+            "averageUtilization written for cpu (and memory without scaleTarget) when scaleTarget is absent, e.g. 80.");
+    public static final Setting<Optional<String>> PROMETHEUS_SERVER_ADDRESS = Setting.optionalText("webhook.keda.prometheus-server-address",
+            Json::isHttpUrl, "an http(s) URL",
+            "Prometheus for converting concurrency/rps, e.g. http://prometheus.monitoring.svc:9090; unset: no conversion (validation names this key).");
+    public static final Setting<Optional<String>> CONCURRENCY_QUERY = Setting.optionalText("webhook.keda.concurrency-query", q -> true, "",
+            "PromQL for scaleMetric concurrency; {namespace}, {name} and {component} are replaced.");
+    public static final Setting<Optional<String>> RPS_QUERY = Setting.optionalText("webhook.keda.rps-query", q -> true, "",
+            "PromQL for scaleMetric rps, with the same placeholders.");
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(DEFAULT_UTILIZATION, PROMETHEUS_SERVER_ADDRESS, CONCURRENCY_QUERY, RPS_QUERY);
+    }
+
+    /** The configured query for concurrency or rps. */
+    private static Optional<String> queryFor(PolicySettings s, String metric) {
+        return switch (metric) {
+            case "concurrency" -> s.get(CONCURRENCY_QUERY);
+            case "rps" -> s.get(RPS_QUERY);
+            default -> Optional.empty();
+        };
+    }
+
     public static final String ID = "keda-metrics";
 
     /** Knative's default targets, used when a concurrency/rps conversion has no scaleTarget. */
@@ -45,6 +70,11 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
     @Override
     public String doc() {
         return "Standard + keda: convert scaleMetric/scaleTarget into autoScaling.metrics; refuse metrics KEDA rejects";
+    }
+
+    @Override
+    public String why() {
+        return "With the keda class KServe reads only autoScaling.metrics and refuses scaleMetric; KEDA rejects malformed triggers only when KServe's controller creates the ScaledObject, long after the apply succeeded.";
     }
 
     private static boolean isKeda(Component c, Review r) {
@@ -100,20 +130,20 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
                     t.put("averageValue", target + "Mi");
                 } else {
                     t.put("type", "Utilization");
-                    t.put("averageUtilization", target != null ? target.intValue() : s.kedaUtilization());
+                    t.put("averageUtilization", target != null ? target.intValue() : s.get(DEFAULT_UTILIZATION).intValue());
                 }
                 return Optional.of(m);
             }
             case "concurrency", "rps" -> {
-                Optional<String> query = s.queryFor(metric);
-                if (s.prometheusServerAddress().isEmpty() || query.isEmpty()) {
+                Optional<String> query = queryFor(s, metric);
+                if (s.get(PROMETHEUS_SERVER_ADDRESS).isEmpty() || query.isEmpty()) {
                     return Optional.empty();
                 }
                 m.put("type", "External");
                 ObjectNode external = m.putObject("external");
                 ObjectNode em = external.putObject("metric");
                 em.put("backend", "prometheus");
-                em.put("serverAddress", s.prometheusServerAddress().get());
+                em.put("serverAddress", s.get(PROMETHEUS_SERVER_ADDRESS).get());
                 em.put("query", query.get()
                         .replace("{namespace}", review.namespace() == null ? "" : review.namespace())
                         .replace("{name}", review.name())
@@ -148,7 +178,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             Optional<String> metric = Scaling.scaleMetric(c).map(Scaling::fold);
             PolicySettings s = review.settings();
             if (metric.filter(m -> m.equals("concurrency") || m.equals("rps")).isPresent()
-                    && (s.prometheusServerAddress().isEmpty() || s.queryFor(metric.get()).isEmpty())) {
+                    && (s.get(PROMETHEUS_SERVER_ADDRESS).isEmpty() || queryFor(s, metric.get()).isEmpty())) {
                 f.deny(Finding.Type.INVALID, c.field("scaleMetric"), metric.get(), "cannot turn scaleMetric " + metric.get()
                         + " into a KEDA trigger: the webhook has no Prometheus to query; set webhook.keda.prometheus-server-address and webhook.keda."
                         + metric.get() + "-query, or write autoScaling.metrics yourself");

@@ -44,6 +44,11 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     }
 
     @Override
+    public String why() {
+        return "KServe passes a component's autoscaling.knative.dev annotations to its Knative revision; Knative checks their values only when the revision is created, so a bad value is accepted by kubectl apply and fails later in a Revision's status.";
+    }
+
+    @Override
     public void mutate(Review review, Edits edits) {
         if (review.mode() != DeploymentMode.KNATIVE) {
             return;

@@ -33,6 +33,11 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
     }
 
     @Override
+    public String why() {
+        return "KServe's PodMetric scaling reads metrics from an OpenTelemetry collector named after the component's object name; the operator injects the collector that sidecar.opentelemetry.io/inject names, so any other value leaves KEDA with no metrics.";
+    }
+
+    @Override
     public void mutate(Review review, Edits edits) {
         List<Component> otel = review.mutableComponents().stream().filter(Scaling::usesOtel).toList();
         for (Component c : otel) {

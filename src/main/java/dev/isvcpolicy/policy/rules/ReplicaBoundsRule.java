@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Setting;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
@@ -15,6 +16,14 @@ import java.util.OptionalInt;
 /** Replica counts that are negative, crossed, above the configured ceiling, or silently unbounded. */
 public final class ReplicaBoundsRule implements ComponentValidation {
 
+    public static final Setting<OptionalInt> MAX_CEILING = Setting.optionalInt("webhook.replicas.max-ceiling", 1,
+            "Highest maxReplicas allowed, e.g. 50; unset: no ceiling.");
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(MAX_CEILING);
+    }
+
     public static final String ID = "replica-bounds";
 
     @Override
@@ -25,6 +34,11 @@ public final class ReplicaBoundsRule implements ComponentValidation {
     @Override
     public String doc() {
         return "minReplicas/maxReplicas must be whole, non-negative, min <= max, and within the configured ceiling";
+    }
+
+    @Override
+    public String why() {
+        return "Knative and the HPA refuse or misread negative bounds and a minimum above the maximum, and a cluster may want a ceiling on how far one service can grow.";
     }
 
     @Override
@@ -50,7 +64,7 @@ public final class ReplicaBoundsRule implements ComponentValidation {
             f.add(Action.DENY, Finding.Type.INVALID, List.of(c.field("minReplicas"), c.field("maxReplicas")), min.get(), "is " + min.get() + ", above " + c.field("maxReplicas") + " (" + max.get()
                     + "): lower minReplicas or raise maxReplicas");
         }
-        OptionalInt ceiling = review.settings().maxReplicasCeiling();
+        OptionalInt ceiling = review.settings().get(MAX_CEILING);
         if (ceiling.isPresent()) {
             int cap = ceiling.getAsInt();
             if (max.valid() && max.get() > cap) {

@@ -26,6 +26,11 @@ public final class ScaleMetricRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "A metric the resolved autoscaler cannot use leaves it without one: KServe's HPA, for one, ends up with no metric and never scales.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return c.autoscaler() != Autoscaler.NOT_SCALED && c.autoscaler() != Autoscaler.CUSTOM;
     }

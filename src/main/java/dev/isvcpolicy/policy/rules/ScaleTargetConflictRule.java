@@ -29,6 +29,11 @@ public final class ScaleTargetConflictRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "KServe writes scaleTarget and scaleMetric over the matching Knative annotations on the same component without saying so, and KServe's HPA and KEDA ignore scaleMetric and scaleTarget once autoScaling.metrics is set.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return c.autoscaler().isKnative() || Scaling.isStandardScaled(c);
     }

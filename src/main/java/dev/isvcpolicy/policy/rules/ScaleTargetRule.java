@@ -24,6 +24,11 @@ public final class ScaleTargetRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "The CRD accepts any integer, but a cpu target above 100 percent is never reached and a target below 1 never settles.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return Json.has(c.spec(), "scaleTarget") && c.autoscaler() != Autoscaler.NOT_SCALED
                 && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;

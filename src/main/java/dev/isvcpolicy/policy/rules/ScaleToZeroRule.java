@@ -24,6 +24,11 @@ public final class ScaleToZeroRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "An HPA cannot scale to zero, so KServe silently runs one replica; KEDA cannot wake a Deployment from zero on cpu or memory, since at zero there is no usage to measure.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return Json.int32(c.spec(), "minReplicas").is(0);
     }

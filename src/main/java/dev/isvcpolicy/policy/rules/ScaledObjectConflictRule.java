@@ -28,6 +28,11 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
     }
 
     @Override
+    public String why() {
+        return "A user's ScaledObject on a Deployment that KServe or Knative already scales makes two autoscalers set its replica count in turn.";
+    }
+
+    @Override
     public void validate(ScaledObjectReview r, Findings f) {
         if (r.target().isEmpty()) {
             return;

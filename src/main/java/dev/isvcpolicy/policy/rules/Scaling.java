@@ -65,11 +65,6 @@ final class Scaling {
         return c.field("autoScaling").child("metrics");
     }
 
-    /** {@code autoScaling.metrics} is present as a list (possibly empty). */
-    static boolean hasMetricsList(Component c) {
-        return Json.object(c.spec(), "autoScaling").flatMap(a -> Json.array(a, "metrics")).isPresent();
-    }
-
     static List<Metric> metrics(Component c) {
         List<Metric> out = new ArrayList<>();
         ArrayNode metrics = Json.object(c.spec(), "autoScaling").flatMap(a -> Json.array(a, "metrics")).orElse(null);

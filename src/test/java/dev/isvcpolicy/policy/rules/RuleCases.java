@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -166,58 +167,15 @@ public final class RuleCases {
     }
 
     /**
-     * Settings from a case: {@code auditOnly}, {@code ruleActions: {id: deny|warn|off}}, {@code defaultMinReplicas},
-     * {@code defaultMetrics: {kpa|knative-hpa|hpa: metric or null}}, {@code maxReplicasCeiling},
-     * {@code containerConcurrencyMax}, {@code extraGpuResources: [..]}, {@code gpuMaxPerReplica},
-     * {@code gpuMaxPerService}, {@code kedaUtilization}, {@code prometheus: {serverAddress, concurrencyQuery, rpsQuery}},
-     * {@code fallbackMode}, {@code clusterUnavailableAction: warn|deny}.
+     * Settings from a case: the {@code webhook.*} keys themselves, as an admin sets them, e.g.
+     * {@code settings: {webhook.audit-only: "true", webhook.rules.scale-to-zero: "warn"}}.
      */
     public static PolicySettings settings(JsonNode s) {
-        PolicySettings.Builder b = PolicySettings.builder();
-        if (s == null || s.isMissingNode() || s.isNull()) {
-            return b.build();
+        Map<String, String> raw = new java.util.TreeMap<>();
+        if (s != null && s.isObject()) {
+            s.fields().forEachRemaining(e -> raw.put(e.getKey(), e.getValue().asText()));
         }
-        b.auditOnly(s.path("auditOnly").asBoolean(false));
-        s.path("ruleActions").fields().forEachRemaining(e -> b.ruleAction(e.getKey(),
-                Action.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT))));
-        if (s.has("defaultMinReplicas")) {
-            b.defaultMinReplicas(s.get("defaultMinReplicas").asInt());
-        }
-        s.path("defaultMetrics").fields().forEachRemaining(e -> {
-            Autoscaler a = Stream.of(Autoscaler.values()).filter(x -> x.label().equals(e.getKey())).findFirst().orElseThrow();
-            b.defaultMetric(a, e.getValue().isNull() ? null : e.getValue().asText());
-        });
-        if (s.has("maxReplicasCeiling")) {
-            b.maxReplicasCeiling(OptionalInt.of(s.get("maxReplicasCeiling").asInt()));
-        }
-        if (s.has("containerConcurrencyMax")) {
-            b.containerConcurrencyMax(s.get("containerConcurrencyMax").asInt());
-        }
-        if (s.has("extraGpuResources")) {
-            List<String> names = new ArrayList<>();
-            s.get("extraGpuResources").forEach(n -> names.add(n.asText()));
-            b.extraGpuResources(names);
-        }
-        if (s.has("gpuMaxPerReplica")) {
-            b.gpuMaxPerReplica(OptionalInt.of(s.get("gpuMaxPerReplica").asInt()));
-        }
-        if (s.has("gpuMaxPerService")) {
-            b.gpuMaxPerService(OptionalInt.of(s.get("gpuMaxPerService").asInt()));
-        }
-        if (s.has("kedaUtilization")) {
-            b.kedaUtilization(s.get("kedaUtilization").asInt());
-        }
-        if (s.has("prometheus")) {
-            JsonNode p = s.get("prometheus");
-            b.prometheus(text(p, "serverAddress"), text(p, "concurrencyQuery"), text(p, "rpsQuery"));
-        }
-        if (s.has("fallbackMode")) {
-            b.fallbackMode(DeploymentMode.parse(s.get("fallbackMode").asText()).orElseThrow());
-        }
-        if (s.has("clusterUnavailableAction")) {
-            b.clusterUnavailableAction(Action.valueOf(s.get("clusterUnavailableAction").asText().toUpperCase(Locale.ROOT)));
-        }
-        return b.build();
+        return PolicySettings.from(raw);
     }
 
     private static Optional<String> text(JsonNode node, String field) {

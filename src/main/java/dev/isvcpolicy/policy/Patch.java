@@ -1,10 +1,10 @@
-package dev.isvcpolicy.patch;
+package dev.isvcpolicy.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.patch.PatchOp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,23 +91,5 @@ public final class Patch {
 
     public List<PatchOp> ops() {
         return List.copyOf(ops);
-    }
-
-    public boolean isEmpty() {
-        return ops.isEmpty();
-    }
-
-    /** The patch as the API server wants it: a JSON array of operations. */
-    public static ArrayNode toJson(List<PatchOp> ops) {
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        for (PatchOp op : ops) {
-            ObjectNode node = array.addObject();
-            node.put("op", op.op());
-            node.put("path", op.path());
-            if (op.value() != null) {
-                node.set("value", op.value());
-            }
-        }
-        return array;
     }
 }

@@ -1,0 +1,42 @@
+package dev.isvcpolicy.admission;
+
+import dev.isvcpolicy.cluster.ClusterDefaults;
+import dev.isvcpolicy.cluster.WorkloadCaches;
+import dev.isvcpolicy.policy.ClusterState;
+import dev.isvcpolicy.policy.ClusterView;
+import dev.isvcpolicy.policy.DeploymentMode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+
+/** The cluster as the webhook's informers see it: KServe's default mode and the namespace's workloads, from caches. */
+@ApplicationScoped
+public class LiveCluster implements ClusterState {
+
+    @Inject
+    ClusterDefaults defaults;
+
+    @Inject
+    WorkloadCaches caches;
+
+    @Override
+    public Optional<DeploymentMode> defaultMode() {
+        return defaults.defaultMode();
+    }
+
+    @Override
+    public ClusterView scaledObjectsIn(String namespace) {
+        return caches.scaledObjectsIn(namespace);
+    }
+
+    @Override
+    public InferenceServices inferenceServicesIn(String namespace) {
+        WorkloadCaches.InferenceServices isvcs = caches.inferenceServicesIn(namespace);
+        return new InferenceServices(isvcs.lookup(), isvcs.detail(), isvcs.objects());
+    }
+
+    /** A ScaledObject arrived: KEDA may have been installed since the last look for its CRD. */
+    void scaledObjectSeen() {
+        caches.scaledObjectSeen();
+    }
+}
