@@ -92,11 +92,7 @@ public final class ContextResolver {
             case MODELMESH -> new Component(kind, index, path, spec, objectName, Autoscaler.NOT_SCALED, null);
             case KNATIVE -> {
                 Optional<Review.Annotation> cls = review.effective(bare, Annotations.KNATIVE_CLASS);
-                Autoscaler autoscaler = cls.map(a -> switch (a.value()) {
-                    case Annotations.KPA_CLASS -> Autoscaler.KPA;
-                    case Annotations.HPA_CLASS -> Autoscaler.KNATIVE_HPA;
-                    default -> Autoscaler.CUSTOM;
-                }).orElse(Autoscaler.KPA);
+                Autoscaler autoscaler = cls.map(a -> knativeClass(a.value())).orElse(Autoscaler.KPA);
                 yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
             }
             case STANDARD -> {
@@ -104,6 +100,21 @@ public final class ContextResolver {
                 Autoscaler autoscaler = cls.map(a -> standardClass(a.value())).orElse(Autoscaler.HPA);
                 yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
             }
+        };
+    }
+
+    /**
+     * The Knative-mode values of {@code autoscaling.knative.dev/class}. A value with no dot is no class
+     * to Knative (autoscaler-class denies it), but it is judged as the class it was meant to be
+     * ({@link Annotations#knativeClassMeant}: {@code hpa} as Knative-HPA, anything else as KPA), so the
+     * default metric and Knative annotations are still written and the other rules still judge it.
+     */
+    public static Autoscaler knativeClass(String value) {
+        String cls = Annotations.knativeClassMeant(value).orElse(value);
+        return switch (cls) {
+            case Annotations.KPA_CLASS -> Autoscaler.KPA;
+            case Annotations.HPA_CLASS -> Autoscaler.KNATIVE_HPA;
+            default -> Autoscaler.CUSTOM;
         };
     }
 

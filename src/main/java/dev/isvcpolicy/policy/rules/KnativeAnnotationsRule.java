@@ -86,7 +86,39 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             }
             return;
         }
-        desired.ifPresent(value -> writeIfAbsent(review, c, edits, key, value));
+        desired.ifPresent(value -> writeUnlessDecided(review, c, edits, key, value));
+    }
+
+    /**
+     * Writes a component's metric or target unless something already decides it: the component's own
+     * annotation (any value, never overwritten), or an InferenceService-level annotation that says the
+     * same (KServe copies it onto every component). An InferenceService-level value that differs is a
+     * default the component's field overrides (KServe writes the field over it for that component), so
+     * the override is written on the component, where it is what KServe will apply.
+     */
+    private static void writeUnlessDecided(Review review, Component c, Edits edits, String key, String value) {
+        if (c.spec().path("annotations").has(key)) {
+            return;
+        }
+        Optional<Review.Annotation> isvc = review.annotation(key);
+        if (isvc.isPresent() && sameValue(key, isvc.get().value(), value)) {
+            return;
+        }
+        if (isvc.isEmpty() && Json.object(review.object(), "metadata").flatMap(m -> Json.object(m, "annotations"))
+                .map(a -> a.has(key)).orElse(false)) {
+            return; // a non-string value there: not this rule's to judge
+        }
+        edits.set(c.field("annotations").key(key), value);
+    }
+
+    /** The same to Knative: targets compared as numbers ({@code "10"} and {@code "10.0"}), metrics as text. */
+    private static boolean sameValue(String key, String annotated, String derived) {
+        if (Annotations.KNATIVE_TARGET.equals(key)) {
+            Optional<BigDecimal> a = Json.parseDecimal(annotated);
+            Optional<BigDecimal> d = Json.parseDecimal(derived);
+            return a.isPresent() && d.isPresent() && a.get().compareTo(d.get()) == 0;
+        }
+        return annotated.equals(derived);
     }
 
     private static boolean mirroredInOldObject(Review review, Component c, String key, String value) {
