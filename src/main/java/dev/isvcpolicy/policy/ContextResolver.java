@@ -21,9 +21,15 @@ public final class ContextResolver {
     /** As above, with what the cluster's caches said passed on to the rules. */
     public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
             Optional<DeploymentMode> clusterDefault, PolicySettings settings, ClusterView cluster) {
+        return resolve(operation, object, oldObject, namespace, clusterDefault, settings, cluster, KnativeLimits.UNKNOWN);
+    }
+
+    /** As above, with what Knative's config-autoscaler says. */
+    public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+            Optional<DeploymentMode> clusterDefault, PolicySettings settings, ClusterView cluster, KnativeLimits knative) {
         String name = isvcName(object);
         Review partial = new Review(operation, object, oldObject, name, namespace, settings.fallbackMode(),
-                ModeSource.FALLBACK, List.of(), settings, cluster);
+                ModeSource.FALLBACK, List.of(), settings, cluster, knative);
 
         DeploymentMode mode;
         ModeSource source;
@@ -44,7 +50,7 @@ public final class ContextResolver {
             source = ModeSource.FALLBACK;
         }
 
-        Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings, cluster);
+        Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings, cluster, knative);
         List<Component> components = new ArrayList<>();
         JsonNode spec = Json.object(object, "spec").orElse(null);
         for (ComponentKind kind : List.of(ComponentKind.PREDICTOR, ComponentKind.TRANSFORMER, ComponentKind.EXPLAINER)) {
@@ -68,7 +74,7 @@ public final class ContextResolver {
                 }
             }
         }
-        return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster);
+        return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster, knative);
     }
 
     /** {@code <isvc>-predictor}, or {@code <isvc>-<spec.predictor.name>-predictor} when the predictor is named. */

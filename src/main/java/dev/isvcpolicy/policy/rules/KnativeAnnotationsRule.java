@@ -15,7 +15,10 @@ import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.Validation;
 import java.math.BigDecimal;
+import dev.isvcpolicy.policy.Action;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -139,6 +142,21 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         }
     }
 
+    /** Legacy camelCase spellings Knative still reads, each with its kebab twin (which Knative reads first). */
+    static final Map<String, String> LEGACY = Map.of(
+            "targetUtilizationPercentage", "target-utilization-percentage",
+            "targetBurstCapacity", "target-burst-capacity",
+            "panicWindowPercentage", "panic-window-percentage",
+            "panicThresholdPercentage", "panic-threshold-percentage",
+            "initialScale", "initial-scale",
+            "scaleDownDelay", "scale-down-delay",
+            "scaleToZeroPodRetentionPeriod", "scale-to-zero-pod-retention-period",
+            "metricAggregationAlgorithm", "metric-aggregation-algorithm");
+
+    /** Keys only the KPA reads: ignored under Knative's HPA class. */
+    static final Set<String> KPA_ONLY = Set.of("panic-window-percentage", "panic-threshold-percentage", "target-burst-capacity",
+            "activation-scale", "target-utilization-percentage", "metric-aggregation-algorithm");
+
     @Override
     public void validate(Review review, Findings findings) {
         if (review.mode() != DeploymentMode.KNATIVE) {
@@ -148,9 +166,35 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             if (!c.autoscaler().isKnative()) {
                 continue;
             }
-            for (Map.Entry<String, Review.Annotation> e : knativeAnnotations(review, c).entrySet()) {
-                check(c, e.getKey().substring(Annotations.KNATIVE_PREFIX.length()), e.getValue(), findings);
+            Map<String, Review.Annotation> all = knativeAnnotations(review, c);
+            for (Map.Entry<String, Review.Annotation> e : all.entrySet()) {
+                String key = e.getKey().substring(Annotations.KNATIVE_PREFIX.length());
+                String kebab = LEGACY.get(key);
+                if (kebab != null) {
+                    Review.Annotation twin = all.get(Annotations.KNATIVE_PREFIX + kebab);
+                    if (twin != null) {
+                        if (!twin.value().equals(e.getValue().value())) {
+                            findings.add(Action.DENY, Finding.Type.DUPLICATE, List.of(e.getValue().path(), twin.path()), e.getValue().value(),
+                                    "is \"" + e.getValue().value() + "\" but " + twin.path() + " is \"" + twin.value() + "\": both spellings reach "
+                                            + c.label() + " and Knative silently takes the kebab-case one; keep only " + Annotations.KNATIVE_PREFIX + kebab);
+                        }
+                        continue; // Knative reads the kebab one: judge that
+                    }
+                }
+                check(review, c, kebab != null ? kebab : key, e.getValue(), findings);
             }
+            maxScaleLimit(review, c, findings);
+        }
+    }
+
+    /** maxReplicas (which KServe writes as max-scale when not 0) above the cluster's max-scale-limit. */
+    private static void maxScaleLimit(Review review, Component c, Findings f) {
+        int limit = review.knative().maxScaleLimit().orElse(0);
+        Json.IntField max = Json.int32(c.spec(), "maxReplicas");
+        if (limit > 0 && max.valid() && max.get() > limit) {
+            f.deny(Finding.Type.INVALID, c.field("maxReplicas"), max.get(), "is " + max.get() + ", above this cluster's Knative max-scale-limit "
+                    + limit + " (" + review.knative().detail() + "): KServe writes it as autoscaling.knative.dev/max-scale and Knative refuses "
+                    + "the revision; set maxReplicas to " + limit + " or less");
         }
     }
 
@@ -176,9 +220,13 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         }
     }
 
-    private static void check(Component c, String key, Review.Annotation a, Findings f) {
+    private static void check(Review review, Component c, String key, Review.Annotation a, Findings f) {
         String v = a.value();
         FieldPath p = a.path();
+        if (c.autoscaler() == Autoscaler.KNATIVE_HPA && KPA_ONLY.contains(key)) {
+            f.warn(Finding.Type.INVALID, p, v, "only the KPA reads this; " + c.label() + " is scaled by Knative's HPA class ("
+                    + Annotations.HPA_CLASS + "), which ignores it: remove it, or use " + Annotations.KPA_CLASS);
+        }
         switch (key) {
             case "metric" -> {
                 if (c.autoscaler() == Autoscaler.KPA && !"concurrency".equals(v) && !"rps".equals(v)) {
@@ -197,10 +245,28 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
                     f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is not a burst capacity: use 0 or more, or -1 for unlimited");
                 }
             }
-            case "initial-scale" -> wholeAtLeast(v, 0, p, f);
-            case "activation-scale" -> wholeAtLeast(v, 2, p, f);
-            case "window" -> duration(v, BigDecimal.valueOf(6), HOUR, p, f, "6s to 1h, e.g. \"60s\"");
-            case "scale-down-delay" -> duration(v, BigDecimal.ZERO, HOUR, p, f, "0s to 1h, e.g. \"15m\"");
+            case "initial-scale" -> {
+                if (wholeAtLeast(v, 0, p, f) && Long.parseLong(v.strip().replace("+", "")) == 0
+                        && review.knative().allowZeroInitialScale().filter(allowed -> !allowed).isPresent()) {
+                    f.deny(Finding.Type.FORBIDDEN, p, v, "0 is not allowed by this cluster: Knative's config-autoscaler ("
+                            + review.knative().detail() + ") does not set allow-zero-initial-scale: \"true\", so Knative refuses the revision; "
+                            + "use 1 or more, or ask the cluster admin to allow a zero initial scale");
+                }
+            }
+            case "activation-scale" -> {
+                if (wholeAtLeast(v, 2, p, f)) {
+                    activationWithinReplicas(c, Long.parseLong(v.strip().replace("+", "")), a, f);
+                }
+            }
+            case "window" -> duration(v, BigDecimal.valueOf(6), HOUR, true, p, f, "6s to 1h, e.g. \"60s\"");
+            case "scale-down-delay" -> duration(v, BigDecimal.ZERO, HOUR, true, p, f, "0s to 1h, e.g. \"15m\"");
+            case "scale-to-zero-pod-retention-period" -> duration(v, BigDecimal.ZERO, HOUR, false, p, f, "0s to 1h, e.g. \"1m5s\"");
+            case "metric-aggregation-algorithm" -> {
+                if (c.autoscaler() == Autoscaler.KPA && !"linear".equals(v) && !"weighted-exponential".equals(v)
+                        && !"weightedExponential".equals(v)) {
+                    f.deny(Finding.Type.NOT_SUPPORTED, p, v, "\"" + v + "\" is not a KPA aggregation algorithm: use linear or weighted-exponential");
+                }
+            }
             case "min-scale", "max-scale", "minScale", "maxScale" -> {
                 String field = key.toLowerCase().startsWith("min") ? "minReplicas" : "maxReplicas";
                 f.warn(p, "KServe drops this annotation and derives it from " + field + ": set "
@@ -208,6 +274,28 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * activation-scale between the component's min-scale (KServe writes minReplicas, 1 when absent) and
+     * its max-scale (maxReplicas, when not 0): Knative refuses it outside.
+     */
+    private static void activationWithinReplicas(Component c, long activation, Review.Annotation a, Findings f) {
+        Json.IntField min = Json.int32(c.spec(), "minReplicas");
+        boolean minSet = Json.has(c.spec(), "minReplicas");
+        long effectiveMin = minSet ? (min.valid() ? min.get() : -1) : 1;
+        if (effectiveMin > activation) {
+            List<FieldPath> paths = minSet ? List.of(a.path(), c.field("minReplicas")) : List.of(a.path());
+            f.add(Action.DENY, Finding.Type.INVALID, paths, a.value(), "is " + activation + ", below the minimum scale of " + c.label() + " ("
+                    + (minSet ? "minReplicas " + effectiveMin : "1: KServe writes min-scale 1 when minReplicas is absent")
+                    + "), and Knative refuses an activation scale below min-scale; set it to at least " + effectiveMin + ", or remove it");
+        }
+        Json.IntField max = Json.int32(c.spec(), "maxReplicas");
+        if (max.valid() && max.get() > 0 && activation > max.get()) {
+            f.add(Action.DENY, Finding.Type.INVALID, List.of(a.path(), c.field("maxReplicas")), a.value(), "is " + activation
+                    + ", above maxReplicas " + max.get() + " of " + c.label() + " (KServe writes it as max-scale), and Knative refuses an "
+                    + "activation scale above max-scale; set it to " + max.get() + " or less, or raise maxReplicas");
         }
     }
 
@@ -225,20 +313,23 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         }
     }
 
-    private static void wholeAtLeast(String v, long min, FieldPath p, Findings f) {
+    /** Whether it is a whole number of at least {@code min} (else denied). */
+    private static boolean wholeAtLeast(String v, long min, FieldPath p, Findings f) {
         Optional<BigDecimal> d = Json.parseDecimal(v);
         boolean whole = d.isPresent() && WHOLE.matcher(v).matches()
                 && d.get().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
         if (!whole || d.get().compareTo(BigDecimal.valueOf(min)) < 0) {
             f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use a whole number of at least " + min);
+            return false;
         }
+        return true;
     }
 
-    private static void duration(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f, String expected) {
+    private static void duration(String v, BigDecimal min, BigDecimal max, boolean wholeSeconds, FieldPath p, Findings f, String expected) {
         Optional<BigDecimal> seconds = GoDuration.seconds(v);
         if (seconds.isEmpty()) {
             f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is not a duration: write a number with a unit, " + expected);
-        } else if (seconds.get().stripTrailingZeros().scale() > 0) {
+        } else if (wholeSeconds && seconds.get().stripTrailingZeros().scale() > 0) {
             f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" has a fraction of a second: Knative takes whole seconds, " + expected);
         } else if (seconds.get().compareTo(min) < 0 || seconds.get().compareTo(max) > 0) {
             f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use " + expected);
