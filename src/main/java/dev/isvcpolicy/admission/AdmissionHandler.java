@@ -48,6 +48,9 @@ public class AdmissionHandler {
     WorkloadCaches caches;
 
     @Inject
+    dev.isvcpolicy.cluster.KnativeAutoscalerConfig knative;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -151,11 +154,12 @@ public class AdmissionHandler {
         }
         JsonNode old = decoded.oldObject() != null && decoded.oldObject().isObject() ? decoded.oldObject() : null;
         if (endpoint == Endpoint.MUTATE) {
-            return mutate(uid, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(), cluster.defaultMode()), record);
+            return mutate(uid, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(), cluster.defaultMode())
+                    .withKnative(knative.limits()), record);
         }
         ClusterView view = req.getNamespace() == null ? ClusterView.OFF : caches.scaledObjectsIn(req.getNamespace());
         return validate(uid, req, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
-                cluster.defaultMode(), view), record);
+                cluster.defaultMode(), view).withKnative(knative.limits()), record);
     }
 
     /** Why {@code object} cannot be judged as a {@code kind} (a JSON object whose kind, if given, is that), or null. */
