@@ -27,6 +27,23 @@ import java.util.regex.Pattern;
 /**
  * Knative mode: writes the class/metric/target annotations KServe derives from the component's fields,
  * and refuses annotation values Knative would only reject later, in a Revision's status.
+ *
+ * <p>Mutation: on each component's {@code annotations}, the resolved class, {@code metric} (=
+ * scaleMetric) and {@code target} (= scaleTarget). An annotation already in force that says the same
+ * decides (an InferenceService-level one reaches every component: KServe copies it), so nothing is
+ * written there; a component's own annotation is never overwritten; an InferenceService-level value that
+ * differs from the component's field is overridden on the component, as KServe does.
+ *
+ * <p>Validation, for every {@code autoscaling.knative.dev/*} annotation in force on a KPA or Knative-HPA
+ * component (the InferenceService's, overridden by the component's), as Knative's own webhook reads
+ * them: metric per class, target, utilization and panic percentages, burst capacity, initial and
+ * activation scale (between the effective minReplicas, 1 when absent, and a non-zero maxReplicas),
+ * window, scale-down-delay and scale-to-zero-pod-retention-period (Go durations up to 1h), the KPA's
+ * metric-aggregation-algorithm; legacy camelCase spellings judged as their kebab twins, both spellings
+ * with different values denied (Knative silently takes the kebab one); with Knative's
+ * {@code config-autoscaler} known, maxReplicas above {@code max-scale-limit} and {@code initial-scale: 0}
+ * unless {@code allow-zero-initial-scale}. Warned: min/max-scale annotations (KServe drops them), and
+ * KPA-only keys on a Knative-HPA component (ignored).
  */
 public final class KnativeAnnotationsRule implements Mutation, Validation {
 
@@ -43,7 +60,12 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
 
     @Override
     public String doc() {
-        return "Knative mode: write autoscaling.knative.dev class/metric/target from the component; refuse values Knative rejects";
+        return "Knative mode: write autoscaling.knative.dev class/metric/target from the component where the annotation in force "
+                + "does not already say it; refuse values Knative rejects (metric, target, percentages, burst capacity, initial and "
+                + "activation scale within min/maxReplicas, window, scale-down-delay and scale-to-zero-pod-retention-period up to 1h, "
+                + "metric-aggregation-algorithm, camelCase spellings as their kebab twins and both spellings disagreeing, "
+                + "config-autoscaler's max-scale-limit and allow-zero-initial-scale); warn on min/max-scale and on KPA-only keys under "
+                + "Knative's HPA";
     }
 
     @Override
