@@ -246,8 +246,9 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         String v = a.value();
         FieldPath p = a.path();
         if (c.autoscaler() == Autoscaler.KNATIVE_HPA && KPA_ONLY.contains(key)) {
-            f.warn(Finding.Type.INVALID, p, v, "only the KPA reads this; " + c.label() + " is scaled by Knative's HPA class ("
-                    + Annotations.HPA_CLASS + "), which ignores it: remove it, or use " + Annotations.KPA_CLASS);
+            f.warn(Finding.Type.INVALID, p, v, "only the KPA reads this; " + (a.onComponent() ? c.label() + " is" : "it reaches components")
+                    + " scaled by Knative's HPA class (" + Annotations.HPA_CLASS + "), which ignores it: remove it"
+                    + (a.onComponent() ? "" : " or set it only on KPA components") + ", or use " + Annotations.KPA_CLASS);
         }
         switch (key) {
             case "metric" -> {
