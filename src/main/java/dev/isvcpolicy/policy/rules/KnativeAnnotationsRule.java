@@ -198,7 +198,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
                         if (!twin.value().equals(e.getValue().value())) {
                             findings.add(Action.DENY, Finding.Type.DUPLICATE, List.of(e.getValue().path(), twin.path()), e.getValue().value(),
                                     "is \"" + e.getValue().value() + "\" but " + twin.path() + " is \"" + twin.value() + "\": both spellings reach "
-                                            + c.label() + " and Knative silently takes the kebab-case one; keep only " + Annotations.KNATIVE_PREFIX + kebab);
+                                            + (e.getValue().onComponent() || twin.onComponent() ? c.label() : "every component") + " and Knative silently takes the kebab-case one; keep only " + Annotations.KNATIVE_PREFIX + kebab);
                         }
                         continue; // Knative reads the kebab one: judge that
                     }
