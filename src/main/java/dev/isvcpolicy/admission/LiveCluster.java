@@ -1,10 +1,12 @@
 package dev.isvcpolicy.admission;
 
 import dev.isvcpolicy.cluster.ClusterDefaults;
+import dev.isvcpolicy.cluster.KnativeAutoscalerConfig;
 import dev.isvcpolicy.cluster.WorkloadCaches;
 import dev.isvcpolicy.policy.ClusterState;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.KnativeLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -18,6 +20,14 @@ public class LiveCluster implements ClusterState {
 
     @Inject
     WorkloadCaches caches;
+
+    @Inject
+    KnativeAutoscalerConfig knative;
+
+    @Override
+    public KnativeLimits knativeLimits() {
+        return knative.limits();
+    }
 
     @Override
     public Optional<DeploymentMode> defaultMode() {

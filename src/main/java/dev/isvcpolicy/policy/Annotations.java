@@ -28,4 +28,17 @@ public final class Annotations {
     public static final String KPA_CLASS = "kpa.autoscaling.knative.dev";
     /** Value of {@link #KNATIVE_CLASS} for Knative's HPA. */
     public static final String HPA_CLASS = "hpa.autoscaling.knative.dev";
+
+    /**
+     * The Knative class a value with no dot was meant to be ({@code kpa}, {@code HPA}: Knative finds no
+     * autoscaler for it), or empty for a real class name (anything with a dot). {@code hpa} in any letter
+     * case means {@link #HPA_CLASS}; every other dot-less value (e.g. {@code KPA}, {@code banana}, empty)
+     * gets Knative's default class, {@link #KPA_CLASS}.
+     */
+    public static java.util.Optional<String> knativeClassMeant(String value) {
+        if (value.contains(".")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("hpa".equalsIgnoreCase(value.strip()) ? HPA_CLASS : KPA_CLASS);
+    }
 }

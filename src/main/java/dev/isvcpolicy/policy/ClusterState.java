@@ -14,6 +14,11 @@ public interface ClusterState {
     /** KServe's default deployment mode ({@code inferenceservice-config}), empty when unknown (the fallback applies). */
     Optional<DeploymentMode> defaultMode();
 
+    /** What Knative's {@code config-autoscaler} says ({@link KnativeLimits#UNKNOWN} when it is not read). */
+    default KnativeLimits knativeLimits() {
+        return KnativeLimits.UNKNOWN;
+    }
+
     /** The namespace's ScaledObjects that point at a Deployment, with whether they could be looked up. */
     ClusterView scaledObjectsIn(String namespace);
 

@@ -67,7 +67,8 @@ public final class Decider {
         Optional<DeploymentMode> clusterDefault = cluster.defaultMode();
         PolicyEngine.MutationResult mutation = null;
         if (in.stage() != Stage.VALIDATE) {
-            mutation = engine.mutate(new PolicyEngine.Input(operation, object, old, in.namespace(), clusterDefault));
+            mutation = engine.mutate(new PolicyEngine.Input(operation, object, old, in.namespace(), clusterDefault)
+                    .withKnative(cluster.knativeLimits()));
             if (in.stage() == Stage.MUTATE) {
                 Decision.Verdict verdict = mutation.ops().isEmpty() ? Decision.Verdict.ALLOWED : Decision.Verdict.PATCHED;
                 return new Decision(verdict, Optional.of(Kind.INFERENCE_SERVICE), operation, name, mutation.context(), mutation.ops(),
@@ -77,7 +78,7 @@ public final class Decider {
         ObjectNode judged = mutation == null ? object : mutation.mutated();
         ClusterView view = in.namespace() == null ? ClusterView.OFF : cluster.scaledObjectsIn(in.namespace());
         PolicyEngine.ValidationResult validation = engine.validate(
-                new PolicyEngine.Input(operation, judged, old, in.namespace(), clusterDefault, view));
+                new PolicyEngine.Input(operation, judged, old, in.namespace(), clusterDefault, view).withKnative(cluster.knativeLimits()));
         boolean patched = mutation != null && !mutation.ops().isEmpty();
         Decision.Verdict verdict = !validation.allowed() ? Decision.Verdict.DENIED
                 : patched ? Decision.Verdict.PATCHED : Decision.Verdict.ALLOWED;

@@ -20,11 +20,21 @@ public final class PolicyEngine {
      * namespace's ScaledObjects ({@link ClusterView#OFF} when not looked up).
      */
     public record Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
-            Optional<DeploymentMode> clusterDefault, ClusterView cluster) {
+            Optional<DeploymentMode> clusterDefault, ClusterView cluster, KnativeLimits knative) {
 
         public Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
                 Optional<DeploymentMode> clusterDefault) {
             this(operation, object, oldObject, namespace, clusterDefault, ClusterView.OFF);
+        }
+
+        public Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+                Optional<DeploymentMode> clusterDefault, ClusterView cluster) {
+            this(operation, object, oldObject, namespace, clusterDefault, cluster, KnativeLimits.UNKNOWN);
+        }
+
+        /** The same request with what Knative's config-autoscaler says ({@link KnativeLimits#UNKNOWN}: not read). */
+        public Input withKnative(KnativeLimits limits) {
+            return new Input(operation, object, oldObject, namespace, clusterDefault, cluster, limits);
         }
     }
 
@@ -146,6 +156,6 @@ public final class PolicyEngine {
 
     private Review resolve(Input in, ObjectNode object) {
         return ContextResolver.resolve(in.operation(), object, in.oldObject(), in.namespace(), in.clusterDefault(), settings,
-                in.cluster());
+                in.cluster(), in.knative());
     }
 }

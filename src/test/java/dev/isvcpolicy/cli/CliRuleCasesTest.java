@@ -45,12 +45,12 @@ class CliRuleCasesTest {
 
     /**
      * Every case a file can express: not the ScaledObject-side cases or those that set the cluster's cache
-     * state (offline, the run's own files are the cache: {@code CheckCommandTest} covers that), and not an
+     * state or Knative's config-autoscaler (offline, the run's own files are the cache: {@code CheckCommandTest} covers that), and not an
      * UPDATE without an old object (the CLI knows an update only from {@code --old}).
      */
     static Stream<RuleCases.Case> cases() {
         return RuleRegistry.catalog().keySet().stream().flatMap(RuleCases::load)
-                .filter(c -> c.node().has("object") && !c.node().has("cluster"))
+                .filter(c -> c.node().has("object") && !c.node().has("cluster") && !c.node().has("knativeAutoscaler"))
                 .filter(c -> !"UPDATE".equalsIgnoreCase(c.node().path("operation").asText()) || c.node().has("oldObject"));
     }
 

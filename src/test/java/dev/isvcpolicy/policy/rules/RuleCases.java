@@ -14,6 +14,7 @@ import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.KnativeLimits;
 import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.PolicyEngine;
 import dev.isvcpolicy.policy.PolicySettings;
@@ -41,6 +42,8 @@ import java.util.stream.StreamSupport;
  * <li>{@code scaledObject} instead of {@code object}: a ScaledObject judged on {@code /validate} against
  * {@code inferenceServices: [...]} (the namespace's, as stored; {@code lookup} and {@code detail} as above);
  * only {@code expect} applies;</li>
+ * <li>{@code knativeAutoscaler}: the {@code data} of Knative's {@code config-autoscaler} ConfigMap as the
+ * informer would give it, e.g. {@code {max-scale-limit: "10"}} (absent: not read, the checks that need it are skipped);</li>
  * <li>{@code settings}: overrides of {@link PolicySettings} (see {@link #settings});</li>
  * <li>{@code expect}: the exact findings of this rule from {@code /validate} on the object as given, each
  * {@code {action, path}} (or {@code paths: [main, other, ...]} for a finding on several fields), its field
@@ -148,7 +151,17 @@ public final class RuleCases {
         Operation operation = Operation.valueOf(node.path("operation").asText("CREATE").toUpperCase(Locale.ROOT));
         JsonNode old = node.get("oldObject");
         return new PolicyEngine.Input(operation, object.deepCopy(), old, node.path("namespace").asText("default"),
-                clusterDefault(node), cluster(node.get("cluster")));
+                clusterDefault(node), cluster(node.get("cluster"))).withKnative(knative(node.get("knativeAutoscaler")));
+    }
+
+    /** The {@code knativeAutoscaler} block of a case: the data of Knative's config-autoscaler (absent: not read). */
+    static KnativeLimits knative(JsonNode data) {
+        if (data == null || data.isNull()) {
+            return KnativeLimits.UNKNOWN;
+        }
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        data.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        return KnativeLimits.fromData(map);
     }
 
     private static Optional<DeploymentMode> clusterDefault(JsonNode node) {
