@@ -82,6 +82,8 @@ public final class AutoscalerConflictRule implements Validation {
             case KNATIVE_HPA -> "Knative's HPA class (Knative mode)";
             case HPA -> "KServe's HorizontalPodAutoscaler (autoscalerClass hpa, Standard mode)";
             case KEDA -> "KServe's own ScaledObject (autoscalerClass keda, Standard mode)";
+            case NONE -> "KServe, which pins the replicas to minReplicas on every reconcile (autoscalerClass none"
+                    + (Scaling.kedaClass(c, review) ? ", as keda without autoScaling is" : "") + ", Standard mode),";
             default -> "the autoscaler class \"" + review.effective(c, review.mode() == DeploymentMode.KNATIVE
                     ? Annotations.KNATIVE_CLASS : Annotations.AUTOSCALER_CLASS).map(Review.Annotation::value).orElse(c.autoscaler().label())
                     + "\" (" + review.mode().value() + " mode)";

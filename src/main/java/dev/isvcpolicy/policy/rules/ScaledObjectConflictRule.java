@@ -1,6 +1,7 @@
 package dev.isvcpolicy.policy.rules;
 
 import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Finding;
@@ -64,8 +65,12 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
                         + "\" (Standard mode) so that this ScaledObject alone scales it"
                 : "run InferenceService \"" + isvc.name() + "\" in Standard mode with " + Annotations.AUTOSCALER_CLASS
                         + ": external (a mode changes only by recreating it)";
-        return "Deployment \"" + target + "\" is the " + c.label() + " of InferenceService \"" + isvc.name() + "\", which "
-                + AutoscalerConflictRule.inCharge(c, isvc) + " already scales: this ScaledObject would fight it over the replicas. "
+        String who = c.autoscaler() == Autoscaler.NONE
+                ? "whose replicas KServe pins to minReplicas on every reconcile (autoscalerClass none"
+                        + (Scaling.kedaClass(c, isvc) ? ", as keda without autoScaling is" : "") + "; only external leaves them alone)"
+                : "which " + AutoscalerConflictRule.inCharge(c, isvc) + " already scales";
+        return "Deployment \"" + target + "\" is the " + c.label() + " of InferenceService \"" + isvc.name() + "\", " + who
+                + ": this ScaledObject would fight it over the replicas. "
                 + "To scale it with KEDA, " + fix + "; or use the InferenceService's own autoscaling fields";
     }
 }
