@@ -32,6 +32,11 @@ public record ClusterView(Lookup lookup, String detail, List<ScaledObjectRef> sc
         public boolean ownedBy(String isvcName, String isvcUid) {
             return owner != null && owner.is(isvcName, isvcUid);
         }
+
+        /** Made by a user: not controlled by an InferenceService, InferenceGraph or LLMInferenceService. */
+        public boolean userMade() {
+            return owner == null;
+        }
     }
 
     /** Lookups switched off: no cluster-side check. */

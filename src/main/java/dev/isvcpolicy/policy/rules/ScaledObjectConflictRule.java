@@ -12,9 +12,10 @@ import dev.isvcpolicy.policy.ScaledObjectValidation;
 import dev.isvcpolicy.policy.ScaledObjects;
 
 /**
- * The ScaledObject side of {@code autoscaler-conflict}: a ScaledObject may scale an InferenceService
- * component's Deployment only when that component's autoscaler is external or none, or when KServe made
- * it (an ownerReference to that InferenceService).
+ * The ScaledObject side of {@code autoscaler-conflict}: a user's ScaledObject may scale an InferenceService
+ * component's Deployment only when that component's autoscaler is external (none is not enough: KServe pins
+ * its replicas to minReplicas). One controlled by KServe (an ownerReference with {@code controller: true} to
+ * an InferenceService, InferenceGraph or LLMInferenceService) is KServe's own and is not judged.
  */
 public final class ScaledObjectConflictRule implements ScaledObjectValidation {
 
@@ -47,10 +48,10 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
             case READY -> {
             }
         }
+        if (r.owner().isPresent()) {
+            return;
+        }
         for (Review isvc : r.inferenceServices()) {
-            if (r.owner().isPresent() && r.owner().get().is(isvc.name(), ScaledObjects.uid(isvc.object()))) {
-                continue;
-            }
             for (Component c : isvc.components()) {
                 if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target, c.objectName())) {
                     f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target, message(target, isvc, c));
