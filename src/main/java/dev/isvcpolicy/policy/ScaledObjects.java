@@ -24,14 +24,6 @@ public final class ScaledObjects {
      * {@code {kind: InferenceService, name: m, uid: 6f0c...}}; uid may be empty.
      */
     public record Owner(String kind, String name, String uid) {
-
-        /** Same name; and same uid when both are known (a recreated InferenceService does not own its predecessor's objects). */
-        public boolean is(String isvcName, String isvcUid) {
-            if (!"InferenceService".equals(kind) || !name.equals(isvcName)) {
-                return false;
-            }
-            return uid.isEmpty() || isvcUid == null || isvcUid.isEmpty() || uid.equals(isvcUid);
-        }
     }
 
     /**
