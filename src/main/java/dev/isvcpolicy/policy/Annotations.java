@@ -41,4 +41,18 @@ public final class Annotations {
         }
         return java.util.Optional.of("hpa".equalsIgnoreCase(value.strip()) ? HPA_CLASS : KPA_CLASS);
     }
+    /** KEDA: pause autoscaling of the ScaledObject KServe copies this onto, {@code "true"} or {@code "false"}. */
+    public static final String KEDA_PAUSED = "autoscaling.keda.sh/paused";
+    /** KEDA: pause scaling in only, {@code "true"} or {@code "false"}. */
+    public static final String KEDA_PAUSED_SCALE_IN = "autoscaling.keda.sh/paused-scale-in";
+    /** KEDA: pause scaling out only, {@code "true"} or {@code "false"}. */
+    public static final String KEDA_PAUSED_SCALE_OUT = "autoscaling.keda.sh/paused-scale-out";
+    /** KEDA: pause at this replica count, e.g. {@code "0"}. */
+    public static final String KEDA_PAUSED_REPLICAS = "autoscaling.keda.sh/paused-replicas";
+    /** KEDA: {@code "false"} on an HPA switches off KEDA's own check that one HPA scales a workload. */
+    public static final String KEDA_HPA_OWNERSHIP = "validations.keda.sh/hpa-ownership";
+    /** Legacy KServe metric annotation, e.g. {@code cpu}: read by no controller today. */
+    public static final String LEGACY_METRICS = "serving.kserve.io/metrics";
+    /** Legacy KServe target annotation, e.g. {@code 80}: read by no controller today. */
+    public static final String LEGACY_TARGET_UTILIZATION = "serving.kserve.io/targetUtilizationPercentage";
 }

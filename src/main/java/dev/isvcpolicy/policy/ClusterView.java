@@ -28,9 +28,9 @@ public record ClusterView(Lookup lookup, String detail, List<ScaledObjectRef> sc
     /** A ScaledObject that scales a Deployment, e.g. {@code my-so -> my-model-predictor}. */
     public record ScaledObjectRef(String name, String deployment, ScaledObjects.Owner owner) {
 
-        /** KServe's own ScaledObject of this InferenceService (an ownerReference to it), not one a user made. */
-        public boolean ownedBy(String isvcName, String isvcUid) {
-            return owner != null && owner.is(isvcName, isvcUid);
+        /** Made by a user: not controlled by an InferenceService, InferenceGraph or LLMInferenceService. */
+        public boolean userMade() {
+            return owner == null;
         }
     }
 

@@ -7,7 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Resolves the deployment mode and each component's autoscaler (RULES.md §2). Pure. */
+/**
+ * Resolves the deployment mode and each component's autoscaler (RULES.md §2). Pure. With class
+ * {@code keda}, a component without {@code autoScaling} is {@link Autoscaler#NONE}: KServe (after v0.20)
+ * makes no ScaledObject for it and pins its replicas. One with {@code scaleMetric} or {@code scaleTarget}
+ * left stays keda: {@code keda-metrics}' mutation converts those into {@code autoScaling}, and what it could
+ * not convert is an error of a component meant for KEDA (judged as keda, not ignored as none).
+ */
 public final class ContextResolver {
 
     private ContextResolver() {
@@ -104,6 +110,10 @@ public final class ContextResolver {
             case STANDARD -> {
                 Optional<Review.Annotation> cls = review.effective(bare, Annotations.AUTOSCALER_CLASS);
                 Autoscaler autoscaler = cls.map(a -> standardClass(a.value())).orElse(Autoscaler.HPA);
+                if (autoscaler == Autoscaler.KEDA && !Json.has(spec, "autoScaling") && !Json.has(spec, "scaleMetric")
+                        && !Json.has(spec, "scaleTarget")) {
+                    autoscaler = Autoscaler.NONE;
+                }
                 yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
             }
         };

@@ -14,10 +14,14 @@ import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
+import java.util.Optional;
 
 /**
  * No {@code scaleMetric} and no {@code autoScaling}: write the autoscaler's default metric (KPA
  * concurrency, HPA cpu). A Knative metric annotation already says the metric, so it is left alone.
+ * When the legacy annotation {@code serving.kserve.io/metrics} (component, else InferenceService) names a metric
+ * this autoscaler can use (exactly as written, e.g. {@code memory} under an HPA), that metric is written instead:
+ * it is the user's intent, though KServe no longer reads the annotation ({@code scale-metric} warns about it).
  */
 public final class DefaultScaleMetricRule implements ComponentMutation {
 
@@ -60,7 +64,8 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
 
     @Override
     public String doc() {
-        return "scaleMetric and autoScaling absent: write the autoscaler's default metric (KPA concurrency, HPA cpu)";
+        return "scaleMetric and autoScaling absent: write the metric of the legacy serving.kserve.io/metrics annotation when the "
+                + "autoscaler can use it, else the autoscaler's default (KPA concurrency, HPA cpu)";
     }
 
     @Override
@@ -77,6 +82,15 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
 
     @Override
     public void mutate(Component c, Review review, Edits edits) {
+        Optional<Review.Annotation> legacy = review.effective(c, Annotations.LEGACY_METRICS)
+                .filter(a -> c.autoscaler().scaleMetrics().contains(a.value()));
+        if (legacy.isPresent()) {
+            if (edits.set(c.field("scaleMetric"), legacy.get().value())) {
+                edits.notice(c.field("scaleMetric"), "set to " + legacy.get().value() + " from the legacy annotation "
+                        + Annotations.LEGACY_METRICS + ", which KServe no longer reads");
+            }
+            return;
+        }
         edits.set(c.field("scaleMetric"), defaultMetric(review.settings(), c.autoscaler()).orElseThrow());
     }
 }

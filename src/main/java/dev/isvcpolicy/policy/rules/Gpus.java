@@ -110,10 +110,37 @@ final class Gpus {
         return head + worker * workers;
     }
 
+    /** NVIDIA's MIG slices, e.g. {@code nvidia.com/mig-1g.5gb}: KServe counts them as GPUs. */
+    static final String MIG_PREFIX = "nvidia.com/mig-";
+
+    /** A GPU resource name: a configured or annotated one, or any MIG slice. */
+    static boolean isGpu(String name, Set<String> names) {
+        return names.contains(name) || name.startsWith(MIG_PREFIX);
+    }
+
+    /**
+     * An extended resource as Kubernetes defines it: a name with a domain prefix outside {@code kubernetes.io/}
+     * (e.g. {@code huawei.com/ascend-1980}); Kubernetes requires whole amounts and requests equal to limits.
+     */
+    static boolean isExtended(String name) {
+        return name.contains("/") && !name.contains("kubernetes.io/") && !name.startsWith("requests.");
+    }
+
+    /** The resource names of a container's requests and limits, requests first. */
+    static Set<String> resourceNamesOf(Container k) {
+        Set<String> out = new LinkedHashSet<>();
+        k.node().path("resources").path("requests").fieldNames().forEachRemaining(out::add);
+        k.node().path("resources").path("limits").fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
     private static long gpus(Container k, Set<String> names) {
         JsonNode resources = k.node().path("resources");
         long total = 0;
-        for (String name : names) {
+        for (String name : resourceNamesOf(k)) {
+            if (!isGpu(name, names)) {
+                continue;
+            }
             Optional<Long> amount = Quantities.positiveWhole(resources.path("limits").get(name));
             if (amount.isEmpty()) {
                 amount = Quantities.positiveWhole(resources.path("requests").get(name));

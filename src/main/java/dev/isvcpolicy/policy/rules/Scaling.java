@@ -135,6 +135,15 @@ final class Scaling {
         return Optional.empty();
     }
 
+    /**
+     * Standard mode and class {@code keda} (component annotation, else the InferenceService's), whether or not
+     * the component has {@code autoScaling} (without it, it resolves to none).
+     */
+    static boolean kedaClass(Component c, Review r) {
+        return r.mode() == DeploymentMode.STANDARD
+                && r.effective(c, Annotations.AUTOSCALER_CLASS).map(a -> "keda".equals(a.value())).orElse(false);
+    }
+
     static boolean isStandardScaled(Component c) {
         return c.autoscaler() == Autoscaler.HPA || c.autoscaler() == Autoscaler.KEDA;
     }
