@@ -44,6 +44,14 @@ public final class CheckCommand {
             out.print(CheckOptions.USAGE);
             return ALLOWED;
         }
+        if (options.version()) {
+            out.println(dev.isvcpolicy.Version.line(Completion.PROGRAM));
+            return ALLOWED;
+        }
+        if (options.completion().isPresent()) {
+            out.print(Completion.bash());
+            return ALLOWED;
+        }
         PolicySettings settings;
         try {
             settings = OfflineSettings.build(options.config(), options.sets(), env);
@@ -52,6 +60,13 @@ public final class CheckCommand {
             return BAD_INPUT;
         }
         PolicyEngine engine = new PolicyEngine(settings);
+        CrdSchema crds;
+        try {
+            crds = options.crds().isEmpty() ? CrdSchema.none() : CrdSchema.load(options.crds(), stdin);
+        } catch (CrdSchema.BadCrd e) {
+            err.println("isvc-check: " + e.getMessage());
+            return BAD_INPUT;
+        }
 
         Map<String, JsonNode> old = new HashMap<>();
         if (options.old().isPresent()) {
@@ -122,6 +137,8 @@ public final class CheckCommand {
             results.add(check.check(d, ns, k == null ? null : old.get(k), cluster));
         }
 
+        results = crds.judge(results);
+
         List<String> written = new ArrayList<>();
         boolean fixToStdout = options.fix() && options.readsStdin();
         PrintStream report = fixToStdout ? err : out;
@@ -133,7 +150,10 @@ public final class CheckCommand {
             }
         }
         Report r = new Report(sources.size(), results, skipped, errors, written);
-        int code = r.denied() > 0 ? DENIED : errors.isEmpty() ? ALLOWED : BAD_INPUT;
+        int code = r.denied() > 0 ? DENIED : errors.isEmpty() && !r.nothingChecked() ? ALLOWED : BAD_INPUT;
+        if (r.nothingChecked()) {
+            err.println("isvc-check: " + r.nothingCheckedMessage());
+        }
         if (options.format() == CheckOptions.Format.JSON) {
             report.println(r.json(code));
         } else {
