@@ -90,7 +90,7 @@ final class Report {
 
     /** Why a run found nothing to check, for stderr. */
     String nothingCheckedMessage() {
-        StringBuilder b = new StringBuilder("no InferenceService or ScaledObject found in ").append(plural(files, "input", "inputs"));
+        StringBuilder b = new StringBuilder("no InferenceService or ScaledObject found in ").append(plural(files, "file", "files"));
         if (!skipped.isEmpty()) {
             b.append(" (").append(skipped.size()).append(" of other kinds skipped ").append(skippedKinds()).append(')');
         }

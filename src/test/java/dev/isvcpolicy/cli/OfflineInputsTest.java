@@ -111,7 +111,7 @@ class OfflineInputsTest {
     void aRunThatFindsNothingToCheckExitsTwoAndSaysSo() throws IOException {
         Path empty = write("empty.yaml", "apiVersion: v1\nkind: List\nitems: []\n");
         Cli.Run run = Cli.run(empty.toString()).expect(CheckCommand.BAD_INPUT, "an empty List");
-        assertTrue(run.err().contains("no InferenceService or ScaledObject found in 1 input: nothing was checked"), run.err());
+        assertTrue(run.err().contains("no InferenceService or ScaledObject found in 1 file: nothing was checked"), run.err());
 
         Path other = write("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n");
         Cli.Run run2 = Cli.run("-o", "json", other.toString()).expect(CheckCommand.BAD_INPUT, "only other kinds");
