@@ -95,8 +95,44 @@ class ChartTest {
                 ((ObjectNode) actual.path("metadata")).remove("labels");
             }
             assertEquals(expected, actual, id + ": the same object (webhook rules and paths, failurePolicy, RBAC rules, "
-                    + "pod and container security context, probes, ports, env, volumes)");
+                    + "pod and container security context, probes, ports, env, volumes); first difference at "
+                    + firstDifference(expected, actual, ""));
         });
+    }
+
+    /** The JSON Pointer of the first place where two trees differ, e.g. {@code /spec/template/spec/securityContext/runAsGroup}. */
+    static String firstDifference(JsonNode a, JsonNode b, String at) {
+        if (a.equals(b)) {
+            return null;
+        }
+        if (a.isObject() && b.isObject()) {
+            Set<String> names = new TreeSet<>();
+            a.fieldNames().forEachRemaining(names::add);
+            b.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                String d = firstDifference(a.path(n), b.path(n), at + "/" + n);
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        if (a.isArray() && b.isArray() && a.size() == b.size()) {
+            for (int i = 0; i < a.size(); i++) {
+                String d = firstDifference(a.get(i), b.get(i), at + "/" + i);
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return at + " (k8s/: " + a + ", chart: " + b + ")";
+    }
+
+    @Test
+    void firstDifferenceNamesThePlace() throws IOException {
+        JsonNode a = JSON.readTree("{\"spec\": {\"x\": [1, {\"y\": 2}], \"z\": 3}}");
+        JsonNode b = JSON.readTree("{\"spec\": {\"x\": [1, {\"y\": 4}], \"z\": 3}}");
+        assertEquals("/spec/x/1/y (k8s/: 2, chart: 4)", firstDifference(a, b, ""));
+        assertEquals(null, firstDifference(a, a.deepCopy(), ""));
     }
 
     private static JsonNode at(JsonNode node, List<String> path) {
