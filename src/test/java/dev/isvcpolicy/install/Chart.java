@@ -42,6 +42,46 @@ final class Chart {
         return template(sets);
     }
 
+    /**
+     * {@code helm lint --strict} of the chart with {@code overrides} (YAML) merged into its values.yaml:
+     * helm-java's lint takes no values file, so a copy of the chart gets the merged values.
+     */
+    static com.marcnuri.helm.LintResult lint(String overrides) {
+        try {
+            Path copy = Files.createTempDirectory("chart");
+            Path target = copy.resolve(DIR.getFileName());
+            try (var files = Files.walk(DIR)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Path to = target.resolve(DIR.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to);
+                    }
+                }
+            }
+            if (overrides != null) {
+                com.fasterxml.jackson.databind.node.ObjectNode values =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) Manifests.YAML.readTree(DIR.resolve("values.yaml").toFile());
+                merge(values, Manifests.YAML.readTree(overrides));
+                Files.writeString(target.resolve("values.yaml"), Manifests.YAML.writeValueAsString(values));
+            }
+            return new Helm(target).lint().strict().call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void merge(com.fasterxml.jackson.databind.node.ObjectNode into, com.fasterxml.jackson.databind.JsonNode from) {
+        from.fields().forEachRemaining(e -> {
+            if (e.getValue().isObject() && into.path(e.getKey()).isObject()) {
+                merge((com.fasterxml.jackson.databind.node.ObjectNode) into.get(e.getKey()), e.getValue());
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
     /** {@code helm template} with these {@code --set} values; throws when Helm refuses to render. */
     static Manifests.Rendered template(Map<String, Object> sets) {
         return template(sets, null);

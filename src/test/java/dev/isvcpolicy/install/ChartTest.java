@@ -60,6 +60,46 @@ class ChartTest {
         }
     }
 
+    /** Each switch of values.yaml, as a values file: lint must pass and template must render with it. */
+    static final List<String> SWITCHES = List.of(
+            "namespace: {create: true}",
+            "certificates: {source: cert-manager}",
+            "webhook: {auditOnly: true, extraEnv: [{name: WEBHOOK_CLUSTER_FALLBACK_MODE, value: Standard}]}",
+            "webhooks: {mutate: {failurePolicy: Fail, timeoutSeconds: 2, matchConditions: [{name: a, expression: 'true'}]},"
+                    + " objectSelector: {matchLabels: {a: b}}, namespaceSelectorExpressions: [{key: k, operator: Exists}]}",
+            "replicas: 3\npodDisruptionBudget: {enabled: false}",
+            "image: {repository: registry.example/w, tag: '1.0'}\nresources: {limits: {memory: 1Gi}}\npriorityClassName: high",
+            "policy: {settings: {webhook.audit-only: 'true'}}",
+            "exceptions: {legacy: {namespace: legacy, name: '*', rules: [scale-to-zero], reason: migrating}}",
+            "kserve: {namespace: serving, configMapName: isvc-config}",
+            "serviceMonitor: {enabled: true}\nprometheusRule: {enabled: true}\ndashboards: {enabled: true}",
+            "certificates: {source: cert-manager}\nserviceMonitor: {enabled: true, labels: {release: prom}}");
+
+    @ParameterizedTest(name = "lint --strict and template with {0}")
+    @org.junit.jupiter.params.provider.FieldSource("SWITCHES")
+    void everySwitchLintsAndRenders(String values) {
+        LintResult lint = Chart.lint(values);
+        assertFalse(lint.isFailed(), values + ": " + lint.getMessages());
+        for (String m : lint.getMessages()) {
+            assertFalse(m.contains("[ERROR]") || m.contains("[WARNING]"), values + ": " + m);
+        }
+        Manifests.Rendered r = Chart.template(Map.of(), values);
+        // What no switch may change: the hardened pod, and webhooks that always name their fields.
+        JsonNode pod = r.one("Deployment").path("spec").path("template").path("spec");
+        JsonNode sec = pod.path("containers").get(0).path("securityContext");
+        assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), values);
+        assertTrue(sec.path("readOnlyRootFilesystem").asBoolean(), values);
+        assertFalse(sec.path("allowPrivilegeEscalation").asBoolean(true), values);
+        assertEquals(List.of("ALL"), texts(sec.path("capabilities").path("drop")), values);
+        for (String kind : List.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")) {
+            for (JsonNode w : r.one(kind).path("webhooks")) {
+                assertEquals("None", w.path("sideEffects").asText(), values);
+                assertFalse(w.path("clientConfig").has("caBundle"), values);
+            }
+        }
+        assertTrue(r.ofKind("Secret").isEmpty(), values + ": no Secret, ever");
+    }
+
     /** kind/namespace/name of every object that is not of a pending kind. */
     private static Map<String, ObjectNode> byId(Manifests.Rendered r) {
         Map<String, ObjectNode> out = new TreeMap<>();
@@ -293,6 +333,9 @@ class ChartTest {
     void anUnknownCertificateSourceIsRefused() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.template(Map.of("certificates.source", "vault")));
         assertTrue(e.getMessage().contains("use script or cert-manager"), e.getMessage());
+        // helm lint tolerates fail (lint mode), but not a template that cannot render: proof that it reads the merged values.
+        LintResult lint = Chart.lint("webhooks: {mutate: null}");
+        assertTrue(lint.isFailed(), "lint reads the merged values too: " + lint.getMessages());
     }
 
     @ParameterizedTest(name = "monitoring with certificates from {0}")
