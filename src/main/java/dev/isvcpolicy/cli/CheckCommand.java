@@ -61,6 +61,14 @@ public final class CheckCommand {
             out.print(CheckOptions.USAGE);
             return ALLOWED;
         }
+        if (options.version()) {
+            out.println(dev.isvcpolicy.Version.line(Completion.PROGRAM));
+            return ALLOWED;
+        }
+        if (options.completion().isPresent()) {
+            out.print(Completion.bash());
+            return ALLOWED;
+        }
         PolicySettings settings;
         try {
             settings = OfflineSettings.build(options.config(), options.sets(), env, systemProperties);
@@ -69,6 +77,13 @@ public final class CheckCommand {
             return BAD_INPUT;
         }
         PolicyEngine engine = new PolicyEngine(settings);
+        CrdSchema crds;
+        try {
+            crds = options.crds().isEmpty() ? CrdSchema.none() : CrdSchema.load(options.crds(), stdin);
+        } catch (CrdSchema.BadCrd e) {
+            err.println("isvc-check: " + e.getMessage());
+            return BAD_INPUT;
+        }
 
         Map<String, JsonNode> old = new HashMap<>();
         if (options.old().isPresent()) {
@@ -137,6 +152,8 @@ public final class CheckCommand {
             results.add(ObjectResult.of(d, ns, decision));
         }
 
+        results = crds.judge(results);
+
         List<String> written = new ArrayList<>();
         boolean fixToStdout = options.fix() && options.readsStdin();
         PrintStream report = fixToStdout ? err : out;
@@ -148,7 +165,10 @@ public final class CheckCommand {
             }
         }
         Report r = new Report(sources.size(), results, skipped, errors, written);
-        int code = r.denied() > 0 ? DENIED : errors.isEmpty() ? ALLOWED : BAD_INPUT;
+        int code = r.denied() > 0 ? DENIED : errors.isEmpty() && !r.nothingChecked() ? ALLOWED : BAD_INPUT;
+        if (r.nothingChecked()) {
+            err.println("isvc-check: " + r.nothingCheckedMessage());
+        }
         if (options.format() == CheckOptions.Format.JSON) {
             report.println(r.json(code));
         } else {

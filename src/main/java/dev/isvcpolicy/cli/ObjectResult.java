@@ -68,9 +68,9 @@ public record ObjectResult(Documents.Document document, String kind, String name
         return !ops.isEmpty();
     }
 
-    /** {@code denied}, {@code allowed}, or {@code exempt}. */
+    /** {@code denied}, {@code allowed}, or {@code exempt} (an exempt object is still denied by a CRD schema finding, --crd). */
     public String verdict() {
-        if (outcome != Outcome.CHECKED) {
+        if (outcome != Outcome.CHECKED && !denied()) {
             return outcome.label();
         }
         return denied() ? "denied" : "allowed";

@@ -90,16 +90,17 @@ class CliRuleCasesTest {
         assertEquals(validation.allowed() ? "allowed" : "denied", o.path("verdict").asText(), c.name());
         assertEquals(validation.context().mode().value(), o.path("mode").asText(), c.name() + ": mode");
         assertEquals(asJson(ops(mutation.ops())), o.path("mutations"), c.name() + ": mutations");
-        assertEquals(notices(mutation.notices()), o.path("notices"), c.name() + ": notices");
-        assertEquals(findings(validation.findings()), o.path("findings"), c.name() + ": findings");
+        assertEquals(reported(mutation.notices(), validation.findings()), withoutLines(o.path("findings")),
+                c.name() + ": notices and findings");
 
         Cli.Run fix = Cli.run(withFix(args));
         assertEquals(run.code(), fix.code(), c.name() + ": --fix reports the same verdict");
-        JsonNode fixed = Documents.YAML.readTree(Files.readString(file));
-        assertEquals(asJson(mutation.mutated()), fixed, c.name() + ": the fixed file holds the patched object");
+        // Both read as kubectl reads YAML: a whole number written 2.0 reaches the API server as 2.
+        assertEquals(asKubectlReads(Fixer.render(asJson(mutation.mutated()), false)), asKubectlReads(Files.readString(file)),
+                c.name() + ": the fixed file holds the patched object");
         JsonNode again = Cli.run(args.toArray(String[]::new)).json().path("objects").get(0);
         assertEquals(F.arrayNode(), again.path("mutations"), c.name() + ": nothing left to patch after --fix");
-        assertEquals(o.path("findings"), again.path("findings"), c.name() + ": same findings after --fix");
+        assertEquals(validated(o.path("findings")), validated(again.path("findings")), c.name() + ": same findings after --fix");
         assertTrue(fix.json().path("written").size() == (mutation.ops().isEmpty() ? 0 : 1), c.name() + ": written only when patched");
     }
 
@@ -141,24 +142,50 @@ class CliRuleCasesTest {
         return a;
     }
 
-    static ArrayNode notices(List<Notice> notices) {
+    /** What {@code -o json} lists per object: /mutate's notices (warn), then /validate's findings; lines left out. */
+    static ArrayNode reported(List<Notice> notices, List<Finding> findings) {
         ArrayNode a = F.arrayNode();
-        notices.forEach(n -> a.addObject().put("rule", n.ruleId()).put("path", n.path()).put("message", n.message()));
-        return a;
-    }
-
-    static ArrayNode findings(List<Finding> findings) {
-        ArrayNode a = F.arrayNode();
+        notices.forEach(n -> a.addObject().put("rule", n.ruleId()).put("action", "warn").put("path", n.path())
+                .put("message", n.message()).put("stage", "mutate"));
         findings.forEach(f -> {
-            ObjectNode o = a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("type", f.type().label())
-                    .put("path", f.path());
+            ObjectNode o = a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("path", f.path())
+                    .put("message", f.message()).put("stage", "validate").put("type", f.type().label());
             ArrayNode paths = o.putArray("paths");
             f.paths().forEach(paths::add);
             if (f.value() != null) {
                 o.put("value", f.value());
             }
-            o.put("message", f.message());
         });
+        return a;
+    }
+
+    /** The findings of {@code -o json} without their lines (each must have one), to compare with {@link #reported}. */
+    static ArrayNode withoutLines(JsonNode findings) {
+        ArrayNode a = F.arrayNode();
+        for (JsonNode f : findings) {
+            assertTrue(f.path("line").asInt() >= 1, "every finding has its line: " + f);
+            ObjectNode copy = f.deepCopy();
+            copy.remove("line");
+            a.add(copy);
+        }
+        return a;
+    }
+
+    /** A YAML text as the offline check (and kubectl) reads it. */
+    static JsonNode asKubectlReads(String yaml) {
+        List<Documents.Document> docs = Documents.parse(new Documents.Source("t.yaml", null, yaml, false));
+        assertEquals(1, docs.size(), yaml);
+        return docs.get(0).node();
+    }
+
+    /** The /validate findings of {@code -o json} without their lines: what a --fix leaves unchanged. */
+    static ArrayNode validated(JsonNode findings) {
+        ArrayNode a = F.arrayNode();
+        for (JsonNode f : withoutLines(findings)) {
+            if (f.path("stage").asText().equals("validate")) {
+                a.add(f);
+            }
+        }
         return a;
     }
 }
