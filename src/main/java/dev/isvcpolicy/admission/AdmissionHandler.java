@@ -12,6 +12,7 @@ import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Notice;
 import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.Texts;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -66,7 +67,7 @@ public class AdmissionHandler {
         try {
             answer = answer(endpoint, body, record);
         } catch (RuntimeException | StackOverflowError e) {
-            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), record.uid);
+            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), Texts.log(record.uid));
             record.decision = "error";
             record.reason = e.getClass().getSimpleName();
             answer = record.uid == null
@@ -79,7 +80,7 @@ public class AdmissionHandler {
             audit.write(record);
             metrics.record(record);
         } catch (RuntimeException e) {
-            LOG.warnf("could not record the decision on request uid %s: %s", record.uid, e.toString());
+            LOG.warnf("could not record the decision on request uid %s: %s", Texts.log(record.uid), Texts.log(e.toString()));
         }
         return answer;
     }
@@ -102,7 +103,7 @@ public class AdmissionHandler {
             describe(decoded, record);
             response = decide(endpoint, decoded, record);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), decoded.uid());
+            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), Texts.log(decoded.uid()));
             record.decision = "error";
             record.reason = e.getClass().getSimpleName();
             response = Responses.refuse(decoded.uid(), 500, "InternalError",
@@ -164,7 +165,7 @@ public class AdmissionHandler {
             return "request.object must be the " + kind + " as a JSON object";
         }
         if (!kind.equals(object.path("kind").asText(kind))) {
-            return "request.object is a " + object.path("kind").asText() + ", not " + article + " " + kind;
+            return "request.object is a " + Texts.cut(object.path("kind").asText()) + ", not " + article + " " + kind;
         }
         return null;
     }

@@ -3,6 +3,7 @@ package dev.isvcpolicy.admission;
 import dev.isvcpolicy.patch.Patch;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Texts;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -25,6 +26,10 @@ public final class Responses {
     public static final int MAX_WARNINGS = 20;
     /** The API server ignores warnings beyond 4 KiB in all. */
     public static final int MAX_WARNINGS_TOTAL = 4096;
+    /** A refusal lists at most this many causes, then one that says how many more there are. */
+    public static final int MAX_CAUSES = 50;
+    /** A refusal's message quotes at most this many findings, then says how many more there are. */
+    public static final int MAX_MESSAGE_FINDINGS = 10;
 
     private Responses() {
     }
@@ -55,16 +60,29 @@ public final class Responses {
         return r;
     }
 
-    /** A refusal in the API server's shape for invalid objects: 422 Invalid, one cause per denying finding. */
+    /**
+     * A refusal in the API server's shape for invalid objects: 422 Invalid, one cause per denying finding.
+     * Bounded whatever the object: at most {@value #MAX_CAUSES} causes plus one that counts the rest, a
+     * message that quotes at most {@value #MAX_MESSAGE_FINDINGS} findings, each text cut at
+     * {@link Texts#MAX_MESSAGE} characters and the name at {@link Texts#MAX_VALUE}.
+     */
     public static AdmissionResponse invalid(String uid, String group, String kind, String name, List<Finding> denials, List<String> warnings,
             Map<String, String> audit) {
+        String shownName = Texts.cut(name);
         List<StatusCause> causes = new ArrayList<>();
-        for (Finding f : denials) {
-            causes.add(new StatusCauseBuilder().withReason("FieldValueInvalid").withField(f.path()).withMessage(f.message() + " [" + f.ruleId() + "]").build());
+        for (Finding f : denials.subList(0, Math.min(denials.size(), MAX_CAUSES))) {
+            causes.add(new StatusCauseBuilder().withReason("FieldValueInvalid").withField(Texts.cut(f.path(), Texts.MAX_MESSAGE))
+                    .withMessage(Texts.cut(f.message(), Texts.MAX_MESSAGE) + " [" + f.ruleId() + "]").build());
         }
-        String message = kind + " \"" + name + "\" is invalid: " + denials.stream().map(Finding::line).collect(Collectors.joining("; "));
+        if (denials.size() > MAX_CAUSES) {
+            causes.add(new StatusCauseBuilder().withReason("FieldValueInvalid")
+                    .withMessage("and " + (denials.size() - MAX_CAUSES) + " more denials: see the webhook's audit log").build());
+        }
+        String message = kind + " \"" + shownName + "\" is invalid: " + denials.stream().limit(MAX_MESSAGE_FINDINGS)
+                .map(f -> Texts.cut(f.line(), Texts.MAX_MESSAGE)).collect(Collectors.joining("; "))
+                + (denials.size() > MAX_MESSAGE_FINDINGS ? "; and " + (denials.size() - MAX_MESSAGE_FINDINGS) + " more" : "");
         Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message)
-                .withDetails(new StatusDetailsBuilder().withName(name).withGroup(group).withKind(kind)
+                .withDetails(new StatusDetailsBuilder().withName(shownName).withGroup(group).withKind(kind)
                         .withCauses(causes).build())
                 .build();
         AdmissionResponse r = allow(uid, warnings, audit);

@@ -13,6 +13,7 @@ import java.util.Set;
 public final class Findings {
 
     private final Set<Finding> findings = new LinkedHashSet<>();
+    private final FindingCap cap = new FindingCap();
     private String currentRule = "unknown";
 
     void startRule(String ruleId) {
@@ -20,18 +21,25 @@ public final class Findings {
     }
 
     public void deny(FieldPath path, String message) {
-        findings.add(new Finding(currentRule, Action.DENY, path.toString(), message));
+        add(Action.DENY, path, message);
     }
 
     public void warn(FieldPath path, String message) {
-        findings.add(new Finding(currentRule, Action.WARN, path.toString(), message));
+        add(Action.WARN, path, message);
     }
 
+    /** Keeps the finding, or only counts it once its rule and action have {@value FindingCap#MAX_PER_RULE}. */
     public void add(Action action, FieldPath path, String message) {
-        findings.add(new Finding(currentRule, action, path.toString(), message));
+        Finding f = new Finding(currentRule, action, path.toString(), message);
+        if (!findings.contains(f) && cap.admit(currentRule, action, f.path())) {
+            findings.add(f);
+        }
     }
 
+    /** The findings kept, then one per rule and action that says how many more were left out. */
     public List<Finding> all() {
-        return new ArrayList<>(findings);
+        List<Finding> out = new ArrayList<>(findings);
+        out.addAll(cap.summaries());
+        return out;
     }
 }

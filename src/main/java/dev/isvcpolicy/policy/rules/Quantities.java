@@ -15,13 +15,13 @@ final class Quantities {
     private static final Pattern QUANTITY =
             Pattern.compile("^([+-]?[0-9]+(?:\\.[0-9]*)?|[+-]?\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]{1,3})?$");
 
-    /** The value of a quantity (a JSON number or a quantity string), or empty when it is not one. */
+    /** The value of a quantity (a JSON number or a quantity string), or empty when it is not one. Never throws. */
     static Optional<BigDecimal> parse(JsonNode node) {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
         if (node.isNumber()) {
-            return Optional.of(node.decimalValue());
+            return dev.isvcpolicy.policy.Json.number(node); // 1e400 as a JSON number is infinity: not a quantity
         }
         return node.isTextual() ? parse(node.asText()) : Optional.empty();
     }
