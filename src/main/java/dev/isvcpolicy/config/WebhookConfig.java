@@ -172,4 +172,16 @@ public interface WebhookConfig {
         /** PromQL for scaleMetric rps, with the same placeholders. */
         Optional<String> rpsQuery();
     }
+
+    /** Limits of the admission port beyond {@code quarkus.http.*} (issue 15; see RequestDeadline). */
+    Http http();
+
+    interface Http {
+        /**
+         * Longest time from a request's headers to the end of its answer, e.g. {@code 15s}; a request still
+         * open then (a body sent a byte at a time, or never finished) loses its connection or HTTP/2 stream.
+         */
+        @WithDefault("15s")
+        java.time.Duration requestTimeout();
+    }
 }

@@ -15,8 +15,11 @@ import java.util.Map;
  */
 public final class FindingCap {
 
-    /** Findings kept per rule and action in one review. */
-    public static final int MAX_PER_RULE = 100;
+    /**
+     * Findings kept per rule and action in one review: below the 50 causes of a refusal, so that a rule's
+     * findings and the one that counts the rest fit in the answer together.
+     */
+    public static final int MAX_PER_RULE = 40;
 
     private final Map<String, Overflow> overflow = new HashMap<>();
     private final Map<String, Integer> kept = new HashMap<>();
