@@ -106,6 +106,16 @@ public final class Responses {
                 .withReason("BadRequest").withMessage(message).build();
     }
 
+    /**
+     * A plain {@code Status} body for an HTTP 429: {@code inFlight} large reviews are being judged or wait
+     * already. The API server treats the failed call by the webhook's failurePolicy; a client retries.
+     */
+    public static Status tooManyLarge(int inFlight) {
+        return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(429)
+                .withReason("TooManyRequests").withMessage("the webhook is judging " + inFlight + " large objects (over "
+                        + LargeReviews.THRESHOLD_BYTES / 1024 + " KiB) already; try again shortly").build();
+    }
+
     private static void setWarnings(AdmissionResponse r, List<String> warnings) {
         if (!warnings.isEmpty()) {
             r.setWarnings(fitWarnings(warnings));

@@ -128,6 +128,39 @@ class HostileInputTest {
     }
 
     @Test
+    void manyLargeReviewsAtOnceAreJudgedOrRefusedWithA429AndSmallOnesGoOn() throws Exception {
+        byte[] body = Reviews.JSON.writeValueAsBytes(Reviews.isvcReview("CREATE", "default",
+                HostileObjects.bigAnnotations("annotated", 1, 400_000), null));
+        assertTrue(LargeReviews.isLarge(body));
+        int clients = 12;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            answers.add(pool.submit(() -> Reviews.post(url("/validate"), body)));
+        }
+        for (int i = 0; i < 20; i++) {
+            assertTrue(small("/validate").path("allowed").asBoolean(), "small reviews are answered meanwhile");
+        }
+        int judged = 0;
+        int refused = 0;
+        for (java.util.concurrent.Future<Response> f : answers) {
+            Response r = f.get();
+            if (r.statusCode() == 429) {
+                refused++;
+                assertEquals("TooManyRequests", Reviews.JSON.readTree(r.asByteArray()).path("reason").asText(), r.asString());
+            } else {
+                assertEquals(200, r.statusCode(), r.asString());
+                assertFalse(Reviews.response(r).path("allowed").asBoolean(true), "judged: the bad window annotation is refused");
+                judged++;
+            }
+        }
+        pool.shutdown();
+        System.out.printf("%d large reviews at once: %d judged, %d refused with 429%n", clients, judged, refused);
+        assertEquals(clients, judged + refused);
+        assertTrue(judged >= 1, "at least the first one is judged");
+    }
+
+    @Test
     void hugeAnnotationsAreCutInTheAnswerAndTheAuditLineAndANewlineStaysInsideIt() throws Exception {
         ObjectNode review = Reviews.isvcReview("CREATE", "default", HostileObjects.bigAnnotations("annotated", 4, 500_000), null);
         String uid = review.path("request").path("uid").asText();
