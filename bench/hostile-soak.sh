@@ -6,6 +6,7 @@
 #
 # Builds the jar if needed, starts it on free ports chosen now (local profile: self-signed certificate,
 # no cluster; JVM sized as in the Deployment, -XX:MaxRAM=320m), and runs two phases with `hey`:
+#   0. the 3.3 MB object alone, ten times in a row: the time to judge it over HTTPS, warm;
 #   1. baseline: valid /validate reviews only, 4 clients;
 #   2. mixed:    the same valid load, while other clients send, without pause, a 3.3 MB InferenceService
 #                with 36,000 broken GPU containers (2 clients), four 500 KB annotations (1 client), reviews
@@ -92,6 +93,9 @@ echo "warm-up ..." >&2
 hey -z 10s -c 4 $HEY -m POST -T application/json -D bench/validate-review.json "$url/validate" >/dev/null
 hey -n 20 -c 2 $HEY -m POST -T application/json -D "$work/huge.json" "$url/validate" >/dev/null
 
+alone=$(hey -n 10 -c 1 $HEY -m POST -T application/json -D "$work/huge.json" "$url/validate")
+echo "the 3.3 MB object alone, one at a time, warm (10 reviews): $(summary "$alone")," \
+  "answer $(curl -sk -H 'Content-Type: application/json' --data-binary @"$work/huge.json" "$url/validate" | wc -c) bytes"
 sample_rss > "$work/rss-baseline" & sampler=$!
 base=$(hey -z "$duration" -c 4 $HEY -m POST -T application/json -D bench/validate-review.json "$url/validate")
 kill $sampler 2>/dev/null || true
