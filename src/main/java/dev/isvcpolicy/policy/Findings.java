@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Collects findings from every rule and component. The engine tells it which rule is running, so
@@ -24,15 +25,28 @@ public final class Findings {
         add(Action.DENY, path, message);
     }
 
+    /** A deny whose message is built only if it is kept (rules that may report once per container). */
+    public void deny(FieldPath path, Supplier<String> message) {
+        add(Action.DENY, path, message);
+    }
+
     public void warn(FieldPath path, String message) {
         add(Action.WARN, path, message);
     }
 
     /** Keeps the finding, or only counts it once its rule and action have {@value FindingCap#MAX_PER_RULE}. */
     public void add(Action action, FieldPath path, String message) {
-        Finding f = new Finding(currentRule, action, path.toString(), message);
-        if (!findings.contains(f) && cap.admit(currentRule, action, f.path())) {
-            findings.add(f);
+        add(action, path, () -> message);
+    }
+
+    /** As {@link #add(Action, FieldPath, String)}, building the message only for a finding that is kept. */
+    public void add(Action action, FieldPath path, Supplier<String> message) {
+        if (!cap.hasRoom(currentRule, action)) {
+            cap.leftOut(currentRule, action, path);
+            return;
+        }
+        if (findings.add(new Finding(currentRule, action, path.toString(), message.get()))) {
+            cap.kept(currentRule, action);
         }
     }
 

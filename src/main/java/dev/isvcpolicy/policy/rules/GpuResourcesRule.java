@@ -59,15 +59,15 @@ public final class GpuResourcesRule implements Validation {
             Optional<Long> l = Quantities.positiveWhole(limit);
             Optional<Long> r = Quantities.positiveWhole(request);
             if (limit != null && l.isEmpty()) {
-                f.deny(lp, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(limit) + ")");
+                f.deny(lp, () -> "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(limit) + ")");
             }
             if (request != null && r.isEmpty()) {
-                f.deny(rp, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(request) + ")");
+                f.deny(rp, () -> "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(request) + ")");
             }
             if (request != null && limit == null) {
-                f.deny(lp, "missing: Kubernetes takes GPUs from limits only; set " + lp + " to the same amount as " + rp);
+                f.deny(lp, () -> "missing: Kubernetes takes GPUs from limits only; set " + lp + " to the same amount as " + rp);
             } else if (l.isPresent() && r.isPresent() && !l.get().equals(r.get())) {
-                f.deny(rp, "is " + r.get() + " but " + lp + " is " + l.get() + ": GPUs cannot be overcommitted, so requests must equal limits");
+                f.deny(rp, () -> "is " + r.get() + " but " + lp + " is " + l.get() + ": GPUs cannot be overcommitted, so requests must equal limits");
             }
         }
     }

@@ -30,6 +30,9 @@ final class Quantities {
         if (text == null || text.length() > 64) {
             return Optional.empty();
         }
+        if (!text.isEmpty() && text.length() <= 9 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.of(BigDecimal.valueOf(Integer.parseInt(text))); // "1", "8": the common case, no regex
+        }
         Matcher m = QUANTITY.matcher(text.trim());
         if (!m.matches()) {
             return Optional.empty();
