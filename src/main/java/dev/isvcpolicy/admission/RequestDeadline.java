@@ -12,7 +12,8 @@ import jakarta.inject.Inject;
  * A time limit on each request of the admission port, from its headers to the end of the answer: a
  * client that sends its body slowly (a few bytes a second stay under any idle timeout) or never finishes
  * it loses its connection (HTTP/1.1) or its stream (HTTP/2) after {@code webhook.http.request-timeout}
- * (default 15 s, longer than the 5 s the API server gives the webhook and than its 30 s maximum halved).
+ * (default 15 s: three times the 5 s the API server waits for an answer, {@code timeoutSeconds}, so a
+ * review it still waits for is never cut).
  * Headers are bounded by {@code quarkus.http.limits.max-header-size} and the idle timeout; connections
  * that send nothing by {@code quarkus.http.idle-timeout}.
  */
