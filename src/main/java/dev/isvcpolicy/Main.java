@@ -21,6 +21,9 @@ public final class Main {
     }
 
     public static void main(String... args) {
+        // Before any TLS class loads: the JDK reads it once. A client may not renegotiate TLS 1.2 (each
+        // renegotiation is a full handshake of server CPU, asked for as often as a client likes).
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         if (args.length == 1 && Version.FLAG.equals(args[0])) {
             System.out.println(Version.line());
             System.exit(0);

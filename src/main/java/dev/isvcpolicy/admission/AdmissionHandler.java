@@ -7,6 +7,7 @@ import dev.isvcpolicy.policy.Decider;
 import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Kind;
 import dev.isvcpolicy.policy.Stage;
+import dev.isvcpolicy.policy.Texts;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -52,7 +53,7 @@ public class AdmissionHandler {
         try {
             answer = answer(endpoint, body, record);
         } catch (RuntimeException | StackOverflowError e) {
-            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), record.uid);
+            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), Texts.log(record.uid));
             record.decision = "error";
             record.reason = e.getClass().getSimpleName();
             answer = record.uid == null
@@ -64,7 +65,7 @@ public class AdmissionHandler {
             audit.write(record);
             metrics.record(record);
         } catch (RuntimeException e) {
-            LOG.warnf("could not record the decision on request uid %s: %s", record.uid, e.toString());
+            LOG.warnf("could not record the decision on request uid %s: %s", Texts.log(record.uid), Texts.log(e.toString()));
         }
         return answer;
     }
@@ -90,7 +91,7 @@ public class AdmissionHandler {
             record.from(decision);
             response = respond(decoded.uid(), decision);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), decoded.uid());
+            LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), Texts.log(decoded.uid()));
             record.decision = "error";
             record.reason = e.getClass().getSimpleName();
             response = internalError(decoded.uid());

@@ -2,6 +2,7 @@ package dev.isvcpolicy.admission;
 
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Texts;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -24,6 +25,10 @@ public final class Responses {
     public static final int MAX_WARNINGS = 20;
     /** The API server ignores warnings beyond 4 KiB in all. */
     public static final int MAX_WARNINGS_TOTAL = 4096;
+    /** A refusal lists at most this many causes, then one that says how many more there are. */
+    public static final int MAX_CAUSES = 50;
+    /** A refusal's message quotes at most this many findings, then says how many more there are. */
+    public static final int MAX_MESSAGE_FINDINGS = 10;
 
     private Responses() {
     }
@@ -54,20 +59,37 @@ public final class Responses {
         return r;
     }
 
-    /** A refusal in the API server's shape for invalid objects: 422 Invalid, one cause per denying finding. */
+    /**
+     * A refusal in the API server's shape for invalid objects: 422 Invalid, one cause per denying finding.
+     * Bounded whatever the object: at most {@value #MAX_CAUSES} causes plus one that counts the rest, a
+     * message that quotes at most {@value #MAX_MESSAGE_FINDINGS} findings, each text cut at
+     * {@link Texts#MAX_MESSAGE} characters and the name at {@link Texts#MAX_VALUE}.
+     */
     public static AdmissionResponse invalid(String uid, String group, String kind, String name, List<Finding> denials, List<String> warnings,
             Map<String, String> audit) {
+        String shownName = Texts.cut(name);
         List<StatusCause> causes = new ArrayList<>();
+        int shown = 0;
         for (Finding f : denials) {
+            if (causes.size() >= MAX_CAUSES) {
+                break;
+            }
+            shown++;
             // One cause per field involved, as the API server lists a field error per field.
             for (String path : f.paths()) {
-                causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(path)
-                        .withMessage(causeMessage(f)).build());
+                causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(Texts.cut(path, Texts.MAX_MESSAGE))
+                        .withMessage(Texts.cut(causeMessage(f), Texts.MAX_MESSAGE)).build());
             }
         }
-        String message = kind + " \"" + name + "\" is invalid: " + denials.stream().map(Finding::line).collect(Collectors.joining("; "));
+        if (denials.size() > shown) {
+            causes.add(new StatusCauseBuilder().withReason("FieldValueInvalid")
+                    .withMessage("and " + (denials.size() - shown) + " more denials: see the webhook's audit log").build());
+        }
+        String message = kind + " \"" + shownName + "\" is invalid: " + denials.stream().limit(MAX_MESSAGE_FINDINGS)
+                .map(f -> Texts.cut(f.line(), Texts.MAX_MESSAGE)).collect(Collectors.joining("; "))
+                + (denials.size() > MAX_MESSAGE_FINDINGS ? "; and " + (denials.size() - MAX_MESSAGE_FINDINGS) + " more" : "");
         Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message)
-                .withDetails(new StatusDetailsBuilder().withName(name).withGroup(group).withKind(kind)
+                .withDetails(new StatusDetailsBuilder().withName(shownName).withGroup(group).withKind(kind)
                         .withCauses(causes).build())
                 .build();
         AdmissionResponse r = allow(uid, warnings, audit);
@@ -92,6 +114,9 @@ public final class Responses {
         };
         // The value once: a message that already quotes it is not prefixed with it again.
         String value = f.value() == null || f.message().contains("\"" + f.value() + "\"") ? "" : ": \"" + f.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        if (f.type() == Finding.Type.INVALID && value.isEmpty()) {
+            return f.message() + " [" + f.ruleId() + "]"; // no value to show: the message says what is wrong
+        }
         return kind + value + ": " + f.message() + " [" + f.ruleId() + "]";
     }
 
@@ -108,6 +133,16 @@ public final class Responses {
     public static Status badRequest(String message) {
         return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(400)
                 .withReason("BadRequest").withMessage(message).build();
+    }
+
+    /**
+     * A plain {@code Status} body for an HTTP 429: {@code inFlight} large reviews are being judged or wait
+     * already. The API server treats the failed call by the webhook's failurePolicy; a client retries.
+     */
+    public static Status tooManyLarge(int inFlight) {
+        return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(429)
+                .withReason("TooManyRequests").withMessage("the webhook is judging " + inFlight + " large objects (over "
+                        + LargeReviews.THRESHOLD_BYTES / 1024 + " KiB) already; try again shortly").build();
     }
 
     private static void setWarnings(AdmissionResponse r, List<String> warnings) {

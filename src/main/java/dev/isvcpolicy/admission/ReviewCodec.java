@@ -22,6 +22,8 @@ public final class ReviewCodec {
     public static final int MAX_STRING_LENGTH = 1_048_576;
 
     public static final String API_VERSION = "admission.k8s.io/v1";
+    /** Longest uid accepted: the API server sends UUIDs (36 characters); a longer one is not from it. */
+    public static final int MAX_UID_LENGTH = 128;
 
     static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -59,9 +61,9 @@ public final class ReviewCodec {
         try {
             root = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadReview(null, "body is not valid JSON: " + e.getOriginalMessage());
+            throw new BadReview(null, "body is not valid JSON: " + PublicMessages.ofJson(e));
         } catch (IOException e) {
-            throw new BadReview(null, "body cannot be read: " + e.getMessage());
+            throw new BadReview(null, "body cannot be read: " + PublicMessages.clean(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new BadReview(null, "body is not an AdmissionReview: expected a JSON object");
@@ -79,6 +81,10 @@ public final class ReviewCodec {
         if (uid == null) {
             throw new BadReview(null, "AdmissionReview request has no uid");
         }
+        if (uid.length() > MAX_UID_LENGTH) {
+            throw new BadReview(null, "AdmissionReview request.uid is " + uid.length() + " characters long: the API server sends"
+                    + " UUIDs, at most " + MAX_UID_LENGTH + " characters are accepted");
+        }
         // The envelope without the objects (kept as trees) and without options (never read; fabric8 maps
         // them polymorphically, the costliest part of the envelope). A shallow copy: nothing is mutated.
         ObjectNode envelope = MAPPER.createObjectNode();
@@ -93,7 +99,7 @@ public final class ReviewCodec {
         try {
             request = ENVELOPE.readValue(envelope);
         } catch (IOException | IllegalArgumentException e) {
-            throw new BadReview(uid, "AdmissionReview request is malformed: " + shortMessage(e));
+            throw new BadReview(uid, "AdmissionReview request is malformed: " + PublicMessages.ofMapping(e, "request"));
         }
         return new Decoded(request, nullToMissing(object), nullToMissing(oldObject));
     }
@@ -118,14 +124,5 @@ public final class ReviewCodec {
         String text = node.isTextual() ? node.asText() : node.toString();
         text = text.replaceAll("[^\\x20-\\x7e]", "?");
         return "\"" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"";
-    }
-
-    private static String shortMessage(Exception e) {
-        String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        if (msg == null) {
-            return e.getClass().getSimpleName();
-        }
-        msg = msg.replaceAll("\\s+", " ");
-        return msg.length() > 200 ? msg.substring(0, 197) + "..." : msg;
     }
 }

@@ -44,6 +44,9 @@ public class AdmissionMetrics {
     dev.isvcpolicy.cluster.KnativeAutoscalerConfig knative;
 
     @Inject
+    dev.isvcpolicy.admission.LargeReviews large;
+
+    @Inject
     dev.isvcpolicy.config.WebhookConfig config;
 
     void register(@Observes StartupEvent event) {
@@ -79,6 +82,10 @@ public class AdmissionMetrics {
                 .description("1 when KEDA's ScaledObject CRD was found (the ScaledObject cache runs)").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
+        FunctionCounter.builder("isvc.webhook.large.reviews.rejected", large, dev.isvcpolicy.admission.LargeReviews::rejectedCount)
+                .description("Reviews of large bodies answered 429 because as many as allowed were already being judged").register(registry);
+        FunctionCounter.builder("isvc.webhook.audit.dropped", audit, AuditLog::dropped)
+                .description("Audit lines dropped because the audit writer's queue was full (stdout could not keep up)").register(registry);
     }
 
     private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
@@ -99,17 +106,22 @@ public class AdmissionMetrics {
                 .register(registry));
     }
 
-    /** Counts one decision. */
+    /**
+     * Counts one decision. Every label comes from a closed set ({@link MetricLabels}): a value the request
+     * made up is counted under {@code other}, so no request can add series.
+     */
     public void record(AuditRecord r) {
-        String endpoint = r.endpoint == null ? "unknown" : r.endpoint;
+        String endpoint = MetricLabels.endpoint(r.endpoint);
         counter("isvc.webhook.reviews", "Admission reviews by endpoint, operation and decision",
-                "endpoint", endpoint, "operation", r.operation == null ? "unknown" : r.operation, "decision", r.decision).increment();
+                "endpoint", endpoint, "operation", MetricLabels.operation(r.operation), "decision", MetricLabels.decision(r.decision))
+                .increment();
         for (Finding f : r.findings) {
             counter("isvc.webhook.findings", "Findings by rule and outcome (deny, warn, audit-only-deny)",
-                    "rule", f.ruleId(), "action", f.outcome()).increment();
+                    "rule", MetricLabels.rule(f.ruleId()), "action", MetricLabels.outcome(f.outcome())).increment();
         }
         for (PatchOp op : r.patch) {
-            counter("isvc.webhook.patch.operations", "JSON Patch operations by mutation rule", "rule", op.ruleId()).increment();
+            counter("isvc.webhook.patch.operations", "JSON Patch operations by mutation rule", "rule", MetricLabels.rule(op.ruleId()))
+                    .increment();
         }
         timer(endpoint).record(Duration.ofNanos((long) (r.durationMs * 1_000_000)));
     }

@@ -7,18 +7,27 @@ import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Review;
+import dev.isvcpolicy.policy.Texts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One admission decision as the audit log keeps it: who asked what, what was decided and why. Never
- * the object itself: only field paths, rule messages, and patch values that are small scalars.
+ * the object itself: only field paths, rule messages, and patch values that are small scalars. The line
+ * is bounded whatever the request: every value taken from it is cut at {@link Texts#MAX_VALUE}
+ * characters (messages and paths at {@link Texts#MAX_MESSAGE}) and marked {@code ...[cut, N chars]}, and
+ * lists stop at {@value #MAX_LISTED} entries with a count of the rest ({@code findingsNotListed},
+ * {@code warningsNotListed}, {@code patchNotListed}, {@code groupsNotListed}).
  */
 public final class AuditRecord {
 
     /** Patch values longer than this (or not scalars) are left out of the audit line. */
     static final int MAX_LOGGED_VALUE = 64;
+    /** An audit line lists at most this many findings, warnings, patch operations and components; a count says how many more. */
+    static final int MAX_LISTED = 100;
+    /** An audit line lists at most this many groups of the user. */
+    static final int MAX_GROUPS = 20;
 
     public final Instant time = Instant.now();
     public String endpoint;
@@ -97,23 +106,24 @@ public final class AuditRecord {
         g.writeStartObject();
         g.writeStringField("time", isoTime(time));
         g.writeStringField("endpoint", endpoint);
-        g.writeStringField("uid", uid);
-        g.writeStringField("operation", operation);
+        g.writeStringField("uid", Texts.cut(uid));
+        g.writeStringField("operation", Texts.cut(operation));
         if (dryRun != null) {
             g.writeBooleanField("dryRun", dryRun);
         }
-        g.writeStringField("kind", kind);
-        g.writeStringField("namespace", namespace);
-        g.writeStringField("name", name);
-        g.writeStringField("user", user);
+        g.writeStringField("kind", Texts.cut(kind));
+        g.writeStringField("namespace", Texts.cut(namespace));
+        g.writeStringField("name", Texts.cut(name));
+        g.writeStringField("user", Texts.cut(user));
         g.writeArrayFieldStart("groups");
-        for (String group : groups) {
-            g.writeString(group);
+        for (String group : groups.subList(0, Math.min(groups.size(), MAX_GROUPS))) {
+            g.writeString(Texts.cut(group));
         }
         g.writeEndArray();
+        more(g, "groupsNotListed", groups.size(), MAX_GROUPS);
         g.writeStringField("decision", decision);
         if (reason != null) {
-            g.writeStringField("reason", reason);
+            g.writeStringField("reason", Texts.cut(reason, Texts.MAX_MESSAGE));
         }
         if (policy != null) {
             g.writeStringField("policy", policy);
@@ -122,41 +132,44 @@ public final class AuditRecord {
             g.writeStringField("mode", context.mode().value());
             g.writeStringField("modeSource", context.modeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             g.writeArrayFieldStart("components");
-            for (Component c : context.components()) {
+            List<Component> components = context.components();
+            for (Component c : components.subList(0, Math.min(components.size(), MAX_LISTED))) {
                 g.writeStartObject();
                 g.writeStringField("component", c.label());
-                g.writeStringField("objectName", c.objectName());
+                g.writeStringField("objectName", Texts.cut(c.objectName()));
                 g.writeStringField("autoscaler", c.autoscaler().label());
                 g.writeEndObject();
             }
             g.writeEndArray();
+            more(g, "componentsNotListed", components.size(), MAX_LISTED);
         }
         g.writeArrayFieldStart("findings");
-        for (Finding x : findings) {
+        for (Finding x : findings.subList(0, Math.min(findings.size(), MAX_LISTED))) {
             g.writeStartObject();
             g.writeStringField("rule", x.ruleId());
             g.writeStringField("action", x.action().label());
             g.writeStringField("type", x.type().label());
-            g.writeStringField("path", x.path());
+            g.writeStringField("path", Texts.cut(x.path(), Texts.MAX_MESSAGE));
             if (x.paths().size() > 1) {
                 g.writeArrayFieldStart("paths");
                 for (String p : x.paths()) {
-                    g.writeString(p);
+                    g.writeString(Texts.cut(p, Texts.MAX_MESSAGE));
                 }
                 g.writeEndArray();
             }
-            g.writeStringField("message", x.message());
+            g.writeStringField("message", Texts.cut(x.message(), Texts.MAX_MESSAGE));
             if (x.auditOnly()) {
                 g.writeBooleanField("auditOnly", true);
             }
             g.writeEndObject();
         }
         g.writeEndArray();
+        more(g, "findingsNotListed", findings.size(), MAX_LISTED);
         g.writeArrayFieldStart("patch");
-        for (PatchOp op : patch) {
+        for (PatchOp op : patch.subList(0, Math.min(patch.size(), MAX_LISTED))) {
             g.writeStartObject();
             g.writeStringField("op", op.op());
-            g.writeStringField("path", op.path());
+            g.writeStringField("path", Texts.cut(op.path(), Texts.MAX_MESSAGE));
             g.writeStringField("rule", op.ruleId());
             if (loggable(op.value())) {
                 g.writeFieldName("value");
@@ -165,13 +178,22 @@ public final class AuditRecord {
             g.writeEndObject();
         }
         g.writeEndArray();
+        more(g, "patchNotListed", patch.size(), MAX_LISTED);
         g.writeArrayFieldStart("warnings");
-        for (String w : warnings) {
-            g.writeString(w);
+        for (String w : warnings.subList(0, Math.min(warnings.size(), MAX_LISTED))) {
+            g.writeString(Texts.cut(w, Texts.MAX_MESSAGE));
         }
         g.writeEndArray();
+        more(g, "warningsNotListed", warnings.size(), MAX_LISTED);
         g.writeNumberField("durationMs", Math.round(durationMs * 1000) / 1000.0);
         g.writeEndObject();
+    }
+
+    /** {@code "field": n} with the number of items not listed, when there are any. */
+    private static void more(com.fasterxml.jackson.core.JsonGenerator g, String field, int size, int listed) throws java.io.IOException {
+        if (size > listed) {
+            g.writeNumberField(field, size - listed);
+        }
     }
 
     /** Small scalars only: a patch value that is an object or a long string is not copied into the log. */

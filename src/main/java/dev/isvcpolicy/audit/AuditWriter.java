@@ -20,8 +20,12 @@ import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
  * The handler of the audit category: one background thread writes the lines to stdout (and to the
  * audit file, when there is one) in batches, so that a review costs no write system call and no
  * thread wake-up of its own. Under load a batch gathers for {@value #GATHER_MILLIS} ms: one write per
- * batch instead of one per line. No line is dropped: when {@value #CAPACITY} lines are waiting, the
- * caller waits; after {@link #close()} lines are written at once, on the caller's thread.
+ * batch instead of one per line. The caller never waits for the writer: reviews run on the event loops,
+ * and a stalled stdout (a slow log collector, a full pipe) or a dead writer must not stop admissions.
+ * When {@value #CAPACITY} lines are waiting, a new line is dropped and counted ({@code dropped}), and
+ * the writer survives any error of its own, {@link OutOfMemoryError} included: the lines of the batch it
+ * was writing are counted as failed and it goes on with the next. After {@link #close()} lines are
+ * written at once, on the caller's thread.
  */
 final class AuditWriter extends ExtHandler {
 
@@ -34,13 +38,19 @@ final class AuditWriter extends ExtHandler {
     private final OutputStream stdout;
     private final SizeRotatingFileHandler file;
     private final Consumer<String> failed;
+    private final Runnable dropped;
     private final Thread thread;
     private volatile boolean closed;
 
-    AuditWriter(OutputStream stdout, SizeRotatingFileHandler file, Consumer<String> failed) {
+    /**
+     * @param failed  told once per line that could not be written, with the reason
+     * @param dropped told once per line dropped because the queue was full
+     */
+    AuditWriter(OutputStream stdout, SizeRotatingFileHandler file, Consumer<String> failed, Runnable dropped) {
         this.stdout = stdout;
         this.file = file;
         this.failed = failed;
+        this.dropped = dropped;
         if (file != null) {
             file.setAutoFlush(false);
         }
@@ -56,12 +66,10 @@ final class AuditWriter extends ExtHandler {
             return;
         }
         if (!closed) {
-            try {
-                queue.put(line);
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!queue.offer(line)) {
+                dropped.run();
             }
+            return;
         }
         synchronized (this) {
             write(List.of(line));
@@ -113,9 +121,16 @@ final class AuditWriter extends ExtHandler {
                 if (closed) {
                     return;
                 }
-            } catch (RuntimeException e) {
-                failed.accept(e.toString());
+            } catch (Throwable e) { // OutOfMemoryError included: the writer must outlive any batch
+                int lost = Math.max(1, batch.size());
                 batch.clear();
+                try {
+                    for (int i = 0; i < lost; i++) {
+                        failed.accept(e.getClass().getSimpleName());
+                    }
+                } catch (Throwable ignored) {
+                    // nothing left to tell it with; the next batch is written as usual
+                }
             }
         }
     }

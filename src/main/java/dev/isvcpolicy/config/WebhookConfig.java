@@ -23,7 +23,7 @@ public interface WebhookConfig {
     List<String> KEYS = List.of("webhook.tls.cert-file", "webhook.tls.key-file", "webhook.tls.check-period",
             "webhook.audit.file", "webhook.audit.file-max-bytes", "webhook.audit.file-backups",
             "webhook.bench.noop-endpoint", "webhook.cluster.lookups", "webhook.cluster.config-map-namespace",
-            "webhook.cluster.config-map-name");
+            "webhook.cluster.config-map-name", "webhook.http.request-timeout");
 
     /** The serving certificate. */
     Tls tls();
@@ -88,4 +88,15 @@ public interface WebhookConfig {
 
     }
 
+    /** Limits of the admission port beyond {@code quarkus.http.*} (see RequestDeadline). */
+    Http http();
+
+    interface Http {
+        /**
+         * Longest time from a request's headers to the end of its answer, e.g. {@code 15s}; a request still
+         * open then (a body sent a byte at a time, or never finished) loses its connection or HTTP/2 stream.
+         */
+        @WithDefault("15s")
+        java.time.Duration requestTimeout();
+    }
 }

@@ -5,19 +5,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Collects findings from every rule and component. The engine tells it which rule is running, so
  * rules only say where and what; a finding reported twice (an ISVC-level annotation judged once per
- * component) is kept once.
+ * component) is kept once. At most {@value FindingCap#MAX_PER_RULE} findings are kept per rule and
+ * action; the rest are counted ({@link FindingCap}).
  *
  * <p>{@link #deny(FieldPath, String)} and {@link #warn(FieldPath, String)} report an
  * {@link Finding.Type#INVALID} value; the typed forms say which Kubernetes field error it is and carry
- * the offending value (cut out when longer than {@value Finding#MAX_VALUE} characters).
+ * the offending value (left out when longer than {@value Finding#MAX_VALUE} characters).
  */
 public final class Findings {
 
     private final Set<Finding> findings = new LinkedHashSet<>();
+    private final FindingCap cap = new FindingCap();
     private String currentRule = "unknown";
 
     void startRule(String ruleId) {
@@ -25,31 +28,45 @@ public final class Findings {
     }
 
     public void deny(FieldPath path, String message) {
-        add(Action.DENY, Finding.Type.INVALID, List.of(path), null, message);
+        add(Action.DENY, Finding.Type.INVALID, List.of(path), null, () -> message);
     }
 
     public void warn(FieldPath path, String message) {
-        add(Action.WARN, Finding.Type.INVALID, List.of(path), null, message);
+        add(Action.WARN, Finding.Type.INVALID, List.of(path), null, () -> message);
     }
 
     public void add(Action action, FieldPath path, String message) {
-        add(action, Finding.Type.INVALID, List.of(path), null, message);
+        add(action, Finding.Type.INVALID, List.of(path), null, () -> message);
     }
 
     /** A typed finding at one field; {@code value} is the offending value as written, or null. */
     public void deny(Finding.Type type, FieldPath path, Object value, String message) {
-        add(Action.DENY, type, List.of(path), value, message);
+        add(Action.DENY, type, List.of(path), value, () -> message);
     }
 
     public void warn(Finding.Type type, FieldPath path, Object value, String message) {
-        add(Action.WARN, type, List.of(path), value, message);
+        add(Action.WARN, type, List.of(path), value, () -> message);
     }
 
     /** A finding that involves several fields (the main one first), e.g. minReplicas above maxReplicas. */
     public void add(Action action, Finding.Type type, List<FieldPath> paths, Object value, String message) {
+        add(action, type, paths, value, () -> message);
+    }
+
+    /**
+     * As {@link #add(Action, Finding.Type, List, Object, String)}, building the message only for a finding
+     * that is kept (rules that may report once per container of a huge object).
+     */
+    public void add(Action action, Finding.Type type, List<FieldPath> paths, Object value, Supplier<String> message) {
+        if (!cap.hasRoom(currentRule, action)) {
+            cap.leftOut(currentRule, action, paths.get(0));
+            return;
+        }
         List<String> rendered = new ArrayList<>(paths.size());
         paths.forEach(p -> rendered.add(p.toString()));
-        findings.add(new Finding(currentRule, action, type, rendered, render(value), message, false));
+        if (findings.add(new Finding(currentRule, action, type, rendered, render(value), message.get(), false))) {
+            cap.kept(currentRule, action);
+        }
     }
 
     /** A JSON scalar as text, a string as is; objects and arrays are not values a finding repeats. */
@@ -63,7 +80,10 @@ public final class Findings {
         return value.toString();
     }
 
+    /** The findings kept, then one per rule and action that says how many more were left out. */
     public List<Finding> all() {
-        return new ArrayList<>(findings);
+        List<Finding> out = new ArrayList<>(findings);
+        out.addAll(cap.summaries());
+        return out;
     }
 }

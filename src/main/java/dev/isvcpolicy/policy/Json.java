@@ -72,13 +72,13 @@ public final class Json {
         return new IntField(true, null, n);
     }
 
-    /** A number in any JSON spelling: a number, or a string holding a plain decimal. */
+    /** A number in any JSON spelling: a number, or a string holding a plain decimal; empty for anything else. */
     public static Optional<BigDecimal> decimal(JsonNode node) {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
         if (node.isNumber()) {
-            return Optional.of(node.decimalValue());
+            return number(node);
         }
         if (node.isTextual()) {
             return parseDecimal(node.asText());
@@ -86,6 +86,25 @@ public final class Json {
         return Optional.empty();
     }
 
+    /**
+     * A JSON number as a decimal, or empty when it has none: a number too large for a double
+     * ({@code 1e400} parses as infinity) or NaN. Never throws.
+     */
+    public static Optional<BigDecimal> number(JsonNode node) {
+        if (node == null || !node.isNumber()) {
+            return Optional.empty();
+        }
+        if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(node.decimalValue());
+        } catch (NumberFormatException | ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A plain decimal of at most 64 characters ({@code 10}, {@code 0.5}, {@code 1e3}), or empty. Never throws. */
     public static Optional<BigDecimal> parseDecimal(String text) {
         if (text == null || text.isBlank() || text.length() > 64) {
             return Optional.empty();

@@ -14,6 +14,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManager;
@@ -27,7 +28,9 @@ import org.jboss.logging.Logger;
  * is built once with this key manager, which hands each new handshake the pair that is current. So a
  * rotation never rebuilds the server's TLS context, and no connection is lost while it happens (Vert.x
  * 4.5 closes connections accepted while it rebuilds one). A new pair is taken only when both files
- * parse and the key matches the certificate; until then the previous pair is served.
+ * parse, the key matches the certificate, and the certificate is valid now (after its notBefore, before
+ * its notAfter); until then the previous pair is served. An expired or not-yet-valid pair would only
+ * make every handshake fail: keeping the old pair at least serves until the old one expires.
  */
 public final class FileKeyManager extends X509ExtendedKeyManager {
 
@@ -44,13 +47,39 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
     private volatile Pair current;
     private volatile Pair previous;
     private volatile String lastProblem;
+    private final Clock clock;
 
-    /** Loads the pair; throws when it cannot be served (start-up fails with the reason). */
+    /**
+     * Loads the pair; throws when it cannot be served (start-up fails with the reason). A certificate that
+     * is not valid now is still taken at start-up (there is nothing else to serve), with a warning.
+     */
     public FileKeyManager(Vertx vertx, Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        this(vertx, certFile, keyFile, Clock.systemUTC());
+    }
+
+    /** As above, judging validity by {@code clock} (tests). */
+    FileKeyManager(Vertx vertx, Path certFile, Path keyFile, Clock clock) throws IOException, GeneralSecurityException {
         this.vertx = vertx;
         this.certFile = certFile;
         this.keyFile = keyFile;
+        this.clock = clock;
         this.current = load(Files.readAllBytes(certFile), Files.readAllBytes(keyFile));
+        String invalid = invalidNow(current.chain()[0]);
+        if (invalid != null) {
+            LOG.warnf("the certificate in %s %s; serving it until a valid one is mounted", certFile, invalid);
+        }
+    }
+
+    /** Why the certificate cannot be served now ("expired on ...", "is not valid before ..."), or null. */
+    private String invalidNow(X509Certificate cert) {
+        java.time.Instant now = clock.instant();
+        if (now.isAfter(cert.getNotAfter().toInstant())) {
+            return "expired on " + cert.getNotAfter().toInstant();
+        }
+        if (now.isBefore(cert.getNotBefore().toInstant())) {
+            return "is not valid before " + cert.getNotBefore().toInstant();
+        }
+        return null;
     }
 
     /** Reads the files again; returns true when a new pair is now served. Never throws. */
@@ -70,6 +99,13 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
         }
         try {
             Pair next = load(cert, key);
+            String invalid = invalidNow(next.chain()[0]);
+            if (invalid != null) {
+                problem("the new certificate in " + certFile + " (serial " + next.chain()[0].getSerialNumber().toString(16) + ") "
+                        + invalid + ": not taken; still serving serial " + now.chain()[0].getSerialNumber().toString(16)
+                        + " (until " + now.chain()[0].getNotAfter().toInstant() + ")");
+                return false;
+            }
             previous = now;
             current = next;
             lastProblem = null;

@@ -31,6 +31,8 @@ final class DiscoveryOnlyApiServer implements AutoCloseable {
                     new Kind("ConfigMap", "configmaps", true)),
             "apps/v1", List.of(new Kind("Deployment", "deployments", true)),
             "policy/v1", List.of(new Kind("PodDisruptionBudget", "poddisruptionbudgets", true)),
+            "networking.k8s.io/v1", List.of(new Kind("NetworkPolicy", "networkpolicies", true)),
+            "scheduling.k8s.io/v1", List.of(new Kind("PriorityClass", "priorityclasses", false)),
             "rbac.authorization.k8s.io/v1", List.of(new Kind("Role", "roles", true), new Kind("RoleBinding", "rolebindings", true),
                     new Kind("ClusterRole", "clusterroles", false), new Kind("ClusterRoleBinding", "clusterrolebindings", false)),
             "admissionregistration.k8s.io/v1", List.of(

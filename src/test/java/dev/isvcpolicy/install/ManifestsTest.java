@@ -93,7 +93,8 @@ class ManifestsTest {
         Set<String> kinds = new TreeSet<>();
         r.docs().forEach(d -> kinds.add(d.path("kind").asText()));
         Set<String> expected = new TreeSet<>(Set.of("Namespace", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "Deployment",
-                "PodDisruptionBudget", "Service", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"));
+                "PodDisruptionBudget", "Service", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "NetworkPolicy",
+                "PriorityClass"));
         if (variant.equals(Manifests.CERT_MANAGER)) {
             expected.addAll(Set.of("Issuer", "Certificate"));
         }
@@ -101,7 +102,7 @@ class ManifestsTest {
         assertTrue(r.ofKind("Secret").isEmpty(), "no Secret in the manifests: keys are made on install, never committed");
         String ns = r.one("Namespace").path("metadata").path("name").asText();
         assertEquals("restricted", r.one("Namespace").path("metadata").path("labels").path("pod-security.kubernetes.io/enforce").asText());
-        for (String kind : List.of("ServiceAccount", "Deployment", "PodDisruptionBudget", "Service")) {
+        for (String kind : List.of("ServiceAccount", "Deployment", "PodDisruptionBudget", "Service", "NetworkPolicy")) {
             assertEquals(ns, r.one(kind).path("metadata").path("namespace").asText(), kind + " in the webhook's namespace");
         }
     }
@@ -256,9 +257,22 @@ class ManifestsTest {
                 byHost = true;
                 assertEquals(spec.path("selector").path("matchLabels"), t.path("labelSelector").path("matchLabels"));
                 assertEquals(1, t.path("maxSkew").asInt());
+                // hard where the node count allows: one node is one domain (skew 0); no minDomains, which
+                // would hold the second replica Pending on a one-node cluster; cordoned nodes not counted
+                assertEquals("DoNotSchedule", t.path("whenUnsatisfiable").asText(), "replicas never share a node while another has none");
+                assertFalse(t.has("minDomains"), "a one-node cluster still runs both replicas");
+                assertEquals("Honor", t.path("nodeTaintsPolicy").asText(), "a drained (cordoned) node does not hold the replacement Pending");
+            } else {
+                assertEquals("ScheduleAnyway", t.path("whenUnsatisfiable").asText(), t.path("topologyKey").asText()
+                        + ": only the hostname label is on every node; a hard constraint on another key skips unlabelled nodes");
             }
         }
         assertTrue(byHost, "spread across nodes");
+        ObjectNode priority = r.one("PriorityClass");
+        assertEquals(priority.path("metadata").path("name").asText(), pod.path("priorityClassName").asText(), "the pods use the PriorityClass");
+        assertTrue(priority.path("value").asLong() > 0 && priority.path("value").asLong() <= 1_000_000_000L,
+                "above ordinary pods, within the range of user classes: " + priority.path("value"));
+        assertFalse(priority.path("globalDefault").asBoolean(false), "not every pod's default");
 
         assertEquals(r.one("ServiceAccount").path("metadata").path("name").asText(), pod.path("serviceAccountName").asText());
         assertTrue(pod.path("automountServiceAccountToken").asBoolean(true), "the informer needs the ServiceAccount token");
@@ -282,6 +296,43 @@ class ManifestsTest {
         }
         assertFalse(pod.path("hostNetwork").asBoolean(false));
         assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 25, "room for the shutdown delay and drain");
+    }
+
+    @ParameterizedTest(name = "{0}: NetworkPolicy opens the admission port to all, the management port to scraping namespaces")
+    @ValueSource(strings = {Manifests.PLAIN, Manifests.CERT_MANAGER})
+    void theNetworkPolicyOpensOnlyWhatIsNeeded(String variant) {
+        Manifests.Rendered r = Manifests.render(variant);
+        ObjectNode deployment = r.one("Deployment");
+        ObjectNode policy = r.one("NetworkPolicy");
+        JsonNode spec = policy.path("spec");
+        assertEquals(deployment.path("spec").path("selector").path("matchLabels"), spec.path("podSelector").path("matchLabels"),
+                "it selects the webhook's pods");
+        assertEquals(List.of("Ingress"), texts(spec.path("policyTypes")), "ingress only: the informers reach the API server freely");
+        Map<String, Integer> ports = new java.util.HashMap<>();
+        for (JsonNode p : container(deployment).path("ports")) {
+            ports.put(p.path("name").asText(), p.path("containerPort").asInt());
+        }
+        int admission = ports.get("https");
+        int management = ports.get("management");
+        assertEquals(2, spec.path("ingress").size(), spec.toString());
+        boolean admissionOpen = false;
+        boolean managementScoped = false;
+        for (JsonNode rule : spec.path("ingress")) {
+            List<Integer> rulePorts = new ArrayList<>();
+            rule.path("ports").forEach(p -> rulePorts.add(p.path("port").asInt()));
+            if (rulePorts.equals(List.of(admission))) {
+                admissionOpen = !rule.has("from");
+            } else if (rulePorts.equals(List.of(management))) {
+                JsonNode from = rule.path("from");
+                managementScoped = from.size() == 1 && from.get(0).path("namespaceSelector").path("matchLabels")
+                        .path("autoscaling-policy.isvcpolicy.dev/scrape").asText().equals("true") && !from.get(0).has("podSelector")
+                        && !from.get(0).has("ipBlock");
+            } else {
+                throw new AssertionError("a rule for other ports: " + rule);
+            }
+        }
+        assertTrue(admissionOpen, "the API server (not selectable) reaches the admission port " + admission);
+        assertTrue(managementScoped, "the management port " + management + " only from namespaces labelled for scraping");
     }
 
     @ParameterizedTest(name = "{0}: RBAC grants what ClusterAccess lists, read-only, nothing more")

@@ -101,6 +101,58 @@ class FileKeyManagerTest {
         assertEquals("RSA", km.getPrivateKey(km.chooseEngineServerAlias("RSA", null, null)).getAlgorithm());
     }
 
+    /** A clock the test moves. */
+    static final class MovableClock extends java.time.Clock {
+        volatile java.time.Instant now = java.time.Instant.now();
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aPairThatIsNotValidNowIsNotTakenOnReload(@TempDir Path dir) throws Exception {
+        pair(dir, "a", "ec-pkcs8"); // each valid from now for 2 days
+        pair(dir, "b", "ec-pkcs8");
+        pair(dir, "c", "rsa-pkcs1");
+        install(dir, "a.crt", "tls.crt");
+        install(dir, "a.key", "tls.key");
+        MovableClock clock = new MovableClock();
+        FileKeyManager km = new FileKeyManager(vertx, dir.resolve("tls.crt"), dir.resolve("tls.key"), clock);
+        BigInteger a = km.certificate().getSerialNumber();
+
+        // b is expired by the clock: a matching pair, but not taken
+        clock.now = km.certificate().getNotAfter().toInstant().plusSeconds(60);
+        install(dir, "b.crt", "tls.crt");
+        install(dir, "b.key", "tls.key");
+        assertFalse(km.refresh(), "an expired pair is not taken");
+        assertEquals(a, km.certificate().getSerialNumber());
+        assertEquals(a, km.getCertificateChain(km.chooseEngineServerAlias("EC", null, null))[0].getSerialNumber());
+
+        // c is not valid yet by the clock
+        clock.now = java.time.Instant.now().minus(java.time.Duration.ofDays(1));
+        install(dir, "c.crt", "tls.crt");
+        install(dir, "c.key", "tls.key");
+        assertFalse(km.refresh(), "a pair before its notBefore is not taken");
+        assertEquals(a, km.certificate().getSerialNumber());
+
+        // the same files once the clock is inside c's validity: taken
+        clock.now = java.time.Instant.now();
+        assertTrue(km.refresh(), "a valid pair is taken");
+        assertEquals("RSA", km.certificate().getPublicKey().getAlgorithm());
+    }
+
     @Test
     void aHandshakeThatSpansASwapGetsAConsistentPair(@TempDir Path dir) throws Exception {
         pair(dir, "a", "ec-pkcs8");

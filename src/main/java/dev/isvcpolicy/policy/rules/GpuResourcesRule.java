@@ -100,6 +100,9 @@ public final class GpuResourcesRule implements Validation {
             }
             JsonNode limit = limits.get(name);
             JsonNode request = requests.get(name);
+            if (limit == null && request == null) {
+                continue; // the common case: no paths built, so a container costs a few lookups
+            }
             FieldPath lp = resources.child("limits").key(name);
             FieldPath rp = resources.child("requests").key(name);
             Optional<Long> l = Quantities.positiveWhole(limit);

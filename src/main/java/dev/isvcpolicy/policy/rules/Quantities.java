@@ -15,13 +15,13 @@ final class Quantities {
     private static final Pattern QUANTITY =
             Pattern.compile("^([+-]?[0-9]+(?:\\.[0-9]*)?|[+-]?\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]{1,3})?$");
 
-    /** The value of a quantity (a JSON number or a quantity string), or empty when it is not one. */
+    /** The value of a quantity (a JSON number or a quantity string), or empty when it is not one. Never throws. */
     static Optional<BigDecimal> parse(JsonNode node) {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
         if (node.isNumber()) {
-            return Optional.of(node.decimalValue());
+            return dev.isvcpolicy.policy.Json.number(node); // 1e400 as a JSON number is infinity: not a quantity
         }
         return node.isTextual() ? parse(node.asText()) : Optional.empty();
     }
@@ -29,6 +29,9 @@ final class Quantities {
     static Optional<BigDecimal> parse(String text) {
         if (text == null || text.length() > 64) {
             return Optional.empty();
+        }
+        if (!text.isEmpty() && text.length() <= 9 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.of(BigDecimal.valueOf(Integer.parseInt(text))); // "1", "8": the common case, no regex
         }
         Matcher m = QUANTITY.matcher(text.trim());
         if (!m.matches()) {

@@ -1,0 +1,99 @@
+package dev.isvcpolicy.admission;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.isvcpolicy.policy.Texts;
+import java.util.Collection;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the JSON library's exceptions into messages for a 400 answer: where the problem is (a field
+ * path, a line and column) and what was expected, in the words of JSON ("a string", "a list"), never
+ * the names of the classes that read it, and at most {@value #MAX_LENGTH} characters.
+ */
+final class PublicMessages {
+
+    static final int MAX_LENGTH = 200;
+
+    /** A Java type name as Jackson quotes it, e.g. {@code `io.fabric8.kubernetes.api.model.authentication.UserInfo`}. */
+    private static final Pattern QUOTED_TYPE = Pattern.compile("`[^`]*`");
+    /** A fully qualified class name, e.g. {@code java.lang.String} or {@code io.fabric8...UserInfo$Builder}. */
+    private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*");
+    /** What Jackson appends after a message: the source and position, with class names in it. */
+    private static final Pattern SOURCE = Pattern.compile("\\s*\\n?\\s*at \\[Source:.*$", Pattern.DOTALL);
+
+    private PublicMessages() {
+    }
+
+    /** A parse error of the body: what is wrong and where (line and column). */
+    static String ofJson(JsonProcessingException e) {
+        String what;
+        if (e instanceof StreamConstraintsException) {
+            what = "exceeds a limit of this webhook (nesting depth " + ReviewCodec.MAX_NESTING_DEPTH + ", string length "
+                    + ReviewCodec.MAX_STRING_LENGTH + ", number length 100 digits)";
+        } else {
+            what = clean(e.getOriginalMessage());
+        }
+        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+            what = what + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        }
+        return Texts.cut(what, MAX_LENGTH);
+    }
+
+    /** A mapping error of the envelope: the field path under {@code root} and the JSON type expected there. */
+    static String ofMapping(Exception e, String root) {
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder(root);
+            for (JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    path.append('.').append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    path.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            String expected = e instanceof MismatchedInputException mi ? expected(mi.getTargetType()) : null;
+            return Texts.cut(Texts.log(path.toString()), MAX_LENGTH) + (expected == null ? " has a value of the wrong type"
+                    : " must be " + expected);
+        }
+        String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return Texts.cut(clean(msg), MAX_LENGTH);
+    }
+
+    /** The JSON type a Java type is read from, in words. */
+    static String expected(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == String.class || type.isEnum()) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != void.class)) {
+            return "a number";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "an object";
+        }
+        return "an object";
+    }
+
+    /** A message without class names, source excerpts or line breaks; "invalid input" when nothing is left. */
+    static String clean(String message) {
+        if (message == null || message.isBlank()) {
+            return "invalid input";
+        }
+        String m = SOURCE.matcher(message).replaceAll("");
+        m = QUOTED_TYPE.matcher(m).replaceAll("a value");
+        m = CLASS_NAME.matcher(m).replaceAll("a value");
+        m = m.replaceAll("\\s+", " ").trim();
+        return Texts.cut(Texts.log(m), MAX_LENGTH);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.isvcpolicy.policy;
+
+/**
+ * Bounds and escapes text that came from a request before it reaches an answer, an audit line or a
+ * log line: a value is cut at a fixed length and marked as cut, and control characters are written
+ * as escapes, so a newline in a uid cannot start a log line of its own.
+ */
+public final class Texts {
+
+    /** Longest value copied from a request into an audit line or a log line, in characters. */
+    public static final int MAX_VALUE = 256;
+    /** Longest message (a finding's, a cause's) copied into an answer or an audit line, in characters. */
+    public static final int MAX_MESSAGE = 512;
+
+    private Texts() {
+    }
+
+    /**
+     * {@code text} when it has at most {@code max} characters; otherwise its first characters followed by
+     * {@code ...[cut, N chars]}, where N is the original length, the whole at most {@code max + 24}
+     * characters. A surrogate pair is never split. Null stays null.
+     */
+    public static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Math.max(0, max);
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "...[cut, " + text.length() + " chars]";
+    }
+
+    /** {@link #cut(String, int)} at {@link #MAX_VALUE}. */
+    public static String cut(String text) {
+        return cut(text, MAX_VALUE);
+    }
+
+    /**
+     * A request value as a log line may show it: cut at {@link #MAX_VALUE}, then every character below
+     * U+0020, U+007F, and the line and paragraph separators U+2028/U+2029 written as {@code \n},
+     * {@code \r}, {@code \t} or {@code \}{@code uXXXX}, and a backslash doubled. Null gives {@code null}.
+     */
+    public static String log(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String s = cut(text);
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String escape = switch (c) {
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                case '\\' -> "\\\\";
+                default -> c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085'
+                        ? String.format("\\u%04x", (int) c) : null;
+            };
+            if (escape != null && out == null) {
+                out = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (out != null) {
+                if (escape != null) {
+                    out.append(escape);
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+}
