@@ -92,11 +92,15 @@ public final class PolicyEngine {
         ObjectNode working = in.object().deepCopy();
         Edits edits = new Edits(new Patch(working));
         Review review = resolve(in, working);
-        run(RuleRegistry.MUTATIONS.stream().filter(Mutation::decidesContext).toList(), review, edits);
+        run(CONTEXT_MUTATIONS, review, edits);
         review = resolve(in, working);
-        run(RuleRegistry.MUTATIONS.stream().filter(r -> !r.decidesContext()).toList(), review, edits);
+        run(COMPONENT_MUTATIONS, review, edits);
         return new MutationResult(edits.patch().ops(), edits.notices(), working, review);
     }
+
+    /** The mutations that may change the mode or an autoscaler class, then the rest, in registry order. */
+    private static final List<Mutation> CONTEXT_MUTATIONS = RuleRegistry.MUTATIONS.stream().filter(Mutation::decidesContext).toList();
+    private static final List<Mutation> COMPONENT_MUTATIONS = RuleRegistry.MUTATIONS.stream().filter(r -> !r.decidesContext()).toList();
 
     private void run(List<Mutation> rules, Review review, Edits edits) {
         for (Mutation rule : rules) {

@@ -51,11 +51,18 @@ public final class PolicySettings {
     private final Map<String, Object> values;
     private final Map<String, Action> ruleActions;
     private final Map<String, String> given;
+    /** Read on every review: worked out once. */
+    private final Set<String> exemptNamespaces;
+    private final String hash;
 
     private PolicySettings(Map<String, Object> values, Map<String, Action> ruleActions, Map<String, String> given) {
         this.values = values;
         this.ruleActions = ruleActions;
         this.given = given;
+        @SuppressWarnings("unchecked")
+        List<String> exempt = (List<String>) values.get(EXEMPT_NAMESPACES.key());
+        this.exemptNamespaces = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(exempt));
+        this.hash = digest(effective().toString());
     }
 
     /** Every problem with a set of keys, all at once; {@link #getMessage()} reads on its own in a log line. */
@@ -208,7 +215,7 @@ public final class PolicySettings {
     }
 
     public Set<String> exemptNamespaces() {
-        return new LinkedHashSet<>(get(EXEMPT_NAMESPACES));
+        return exemptNamespaces;
     }
 
     public DeploymentMode fallbackMode() {
@@ -250,8 +257,12 @@ public final class PolicySettings {
 
     /** A short digest of the policy in force (12 hex digits), the same on every replica with the same keys. */
     public String hash() {
+        return hash;
+    }
+
+    private static String digest(String text) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(effective().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -265,7 +276,7 @@ public final class PolicySettings {
 
     @Override
     public int hashCode() {
-        return effective().hashCode();
+        return hash.hashCode();
     }
 
     @Override
