@@ -12,6 +12,7 @@ import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Notice;
 import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.ScaledObjects;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -153,7 +154,7 @@ public class AdmissionHandler {
         if (endpoint == Endpoint.MUTATE) {
             return mutate(uid, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(), cluster.defaultMode()), record);
         }
-        ClusterView view = req.getNamespace() == null ? ClusterView.OFF : caches.scaledObjectsIn(req.getNamespace());
+        ClusterView view = req.getNamespace() == null ? ClusterView.OFF : caches.scaledObjectsFor(req.getNamespace());
         return validate(uid, req, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
                 cluster.defaultMode(), view), record);
     }
@@ -183,7 +184,7 @@ public class AdmissionHandler {
         }
         caches.scaledObjectSeen();
         String namespace = req.getNamespace() == null ? "" : req.getNamespace();
-        WorkloadCaches.InferenceServices isvcs = caches.inferenceServicesIn(namespace);
+        WorkloadCaches.InferenceServices isvcs = caches.inferenceServicesFor(namespace, ScaledObjects.targetDeployment(object));
         PolicyEngine.ValidationResult result = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
                 (ObjectNode) object, namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
         String name = object.path("metadata").path("name").asText(String.valueOf(req.getName()));

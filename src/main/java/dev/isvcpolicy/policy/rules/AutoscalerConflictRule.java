@@ -62,7 +62,7 @@ public final class AutoscalerConflictRule implements Validation {
         }
         String uid = ScaledObjects.uid(review.object());
         for (Component c : scaled) {
-            for (ClusterView.ScaledObjectRef so : cluster.scaledObjects()) {
+            for (ClusterView.ScaledObjectRef so : cluster.scaledObjectsTargeting(c.objectName())) {
                 if (!so.ownedBy(review.name(), uid) && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
                     f.deny(c.classPath() != null ? c.classPath() : c.path(), "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
