@@ -51,6 +51,13 @@ public class WorkloadCaches {
             .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject")
             .withPlural("scaledobjects").withNamespaced(true).build();
 
+    /**
+     * Objects per page when an informer lists (and relists) its kind: without a limit the API server answers
+     * with every object at once, and 20,000 InferenceServices as fabric8 reads them (before they are cut
+     * down) need more heap than the pod has.
+     */
+    static final long LIST_PAGE = 500;
+
     /** The CRD whose presence says KEDA is installed. */
     static final String KEDA_CRD = "scaledobjects.keda.sh";
 
@@ -326,7 +333,7 @@ public class WorkloadCaches {
         AtomicBoolean saidUnreachable = new AtomicBoolean();
         try {
             SharedIndexInformer<GenericKubernetesResource> inf = client.get().genericKubernetesResources(context)
-                    .inAnyNamespace().runnableInformer(0);
+                    .inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
             inf.itemStore(new SlimObjects.SlimItemStore(slim));
             if (!indexers.isEmpty()) {
                 inf.addIndexers(indexers);

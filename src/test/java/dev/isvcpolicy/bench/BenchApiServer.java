@@ -3,44 +3,45 @@ package dev.isvcpolicy.bench;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
-import java.util.HashMap;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * A mock API server (fabric8's, CRUD mode, plain HTTP) holding many InferenceServices and ScaledObjects,
- * for {@code bench/scale.sh}: the webhook's informers list them from it as from a real API server.
+ * A stand-in API server for {@code bench/scale.sh}, plain HTTP on 127.0.0.1, holding many InferenceServices
+ * and ScaledObjects: the webhook's informers list them from it as from a real API server, then watch (the
+ * watch stays open and never reports a change). It answers only what the webhook asks: the two lists
+ * (in pages, when asked with {@code limit}), KEDA's CRD, and 404 for anything else (KServe's ConfigMap: the webhook uses its
+ * fallback mode). fabric8's CRUD mock server would do, but it takes minutes to create 10,000 objects
+ * one by one (each create scans what it holds); this one serializes the lists once.
  *
- * <pre>java -cp ... dev.isvcpolicy.bench.ClusterFill PORT NAMESPACE ISVCS SCALEDOBJECTS [SPREAD_NAMESPACES]</pre>
+ * <pre>java -cp ... dev.isvcpolicy.bench.BenchApiServer PORT NAMESPACE ISVCS SCALEDOBJECTS [SPREAD_NAMESPACES]</pre>
  *
  * Puts {@code ISVCS} InferenceServices and {@code SCALEDOBJECTS} ScaledObjects in {@code NAMESPACE} (with
- * {@code SPREAD_NAMESPACES > 1}, spread round-robin over {@code NAMESPACE-0 .. NAMESPACE-(n-1)} instead),
- * each as an API server stores it: {@code managedFields}, a {@code last-applied-configuration} annotation,
- * status conditions and a full spec (about 4 KiB for an InferenceService). Every ScaledObject is KServe's own
- * (ownerReference to its InferenceService) and targets that InferenceService's predictor, so none conflicts
- * with the InferenceService the benchmark reviews. Prints {@code READY} when filled and serves until killed.
+ * {@code SPREAD_NAMESPACES > 1}, round-robin over {@code NAMESPACE-0 .. NAMESPACE-(n-1)} instead), each as
+ * an API server stores it: {@code managedFields}, a {@code last-applied-configuration} annotation, status
+ * conditions and a full spec (about 2.9 KiB of JSON for an InferenceService, 1.2 KiB for a ScaledObject).
+ * Every ScaledObject is KServe's own (ownerReference to its InferenceService) and targets that
+ * InferenceService's predictor, so none conflicts with the InferenceService the benchmark reviews.
+ * Prints {@code READY} when serving.
  */
-public final class ClusterFill {
+public final class BenchApiServer {
 
     static final ResourceDefinitionContext ISVC = new ResourceDefinitionContext.Builder().withGroup("serving.kserve.io")
             .withVersion("v1beta1").withKind("InferenceService").withPlural("inferenceservices").withNamespaced(true).build();
     static final ResourceDefinitionContext SO = new ResourceDefinitionContext.Builder().withGroup("keda.sh")
             .withVersion("v1alpha1").withKind("ScaledObject").withPlural("scaledobjects").withNamespaced(true).build();
 
-    /** The mock server logs every request at INFO; held here so the setting is not collected away. */
-    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ClusterFill() {
+    private BenchApiServer() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,37 +50,113 @@ public final class ClusterFill {
         int isvcs = Integer.parseInt(args[2]);
         int sos = Integer.parseInt(args[3]);
         int spread = args.length > 4 ? Integer.parseInt(args[4]) : 1;
-        QUIET.setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
-        server.init(InetAddress.getByName("127.0.0.1"), port);
-        KubernetesClient client = server.createClient();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd("scaledobjects", "keda.sh", "v1alpha1", "ScaledObject")).create();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd("inferenceservices", "serving.kserve.io", "v1beta1", "InferenceService")).create();
-        long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> done = new java.util.ArrayList<>();
+        List<GenericKubernetesResource> isvcItems = new ArrayList<>();
+        List<GenericKubernetesResource> soItems = new ArrayList<>();
         for (int i = 0; i < Math.max(isvcs, sos); i++) {
-            int n = i;
             String ns = spread > 1 ? namespace + "-" + (i % spread) : namespace;
-            done.add(pool.submit(() -> {
-                String uid = String.format("6f0c2b1e-0000-4000-8000-%012d", n);
-                if (n < isvcs) {
-                    client.genericKubernetesResources(ISVC).inNamespace(ns).resource(isvc(ns, n, uid)).create();
-                }
-                if (n < sos) {
-                    client.genericKubernetesResources(SO).inNamespace(ns).resource(scaledObject(ns, n, uid)).create();
-                }
-            }));
+            String uid = String.format("6f0c2b1e-0000-4000-8000-%012d", i);
+            if (i < isvcs) {
+                isvcItems.add(isvc(ns, i, uid));
+            }
+            if (i < sos) {
+                soItems.add(scaledObject(ns, i, uid));
+            }
         }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        pool.shutdown();
-        System.out.printf("filled %d InferenceServices and %d ScaledObjects in %s%s in %.0f s%n", isvcs, sos, namespace,
-                spread > 1 ? "-0.." + (spread - 1) : "", (System.nanoTime() - start) / 1e9);
+        List<byte[]> isvcList = serialized(isvcItems);
+        List<byte[]> soList = serialized(soItems);
+        isvcItems.clear();
+        soItems.clear();
+        byte[] crd = JSON.writeValueAsBytes(crd("scaledobjects", "keda.sh", "v1alpha1", "ScaledObject"));
+        byte[] notFound = "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}"
+                .getBytes(StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            String query = String.valueOf(ex.getRequestURI().getQuery());
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            if (query.contains("watch=true")) {
+                if (ex.getRequestHeaders().containsKey("Upgrade")) {
+                    // No WebSocket here: 503 makes fabric8 watch over plain HTTP instead.
+                    ex.sendResponseHeaders(503, -1);
+                    ex.close();
+                    return;
+                }
+                // A watch that stays open and reports nothing but a bookmark: the cache holds still.
+                ex.sendResponseHeaders(200, 0);
+                String kind = path.endsWith("/inferenceservices") ? "\"serving.kserve.io/v1beta1\",\"kind\":\"InferenceService\""
+                        : path.endsWith("/scaledobjects") ? "\"keda.sh/v1alpha1\",\"kind\":\"ScaledObject\"" : "\"v1\",\"kind\":\"ConfigMap\"";
+                ex.getResponseBody().write(("{\"type\":\"BOOKMARK\",\"object\":{\"apiVersion\":" + kind
+                        + ",\"metadata\":{\"resourceVersion\":\"1000\"}}}\n").getBytes(StandardCharsets.UTF_8));
+                ex.getResponseBody().flush();
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            if (path.endsWith("/configmaps")) {
+                byte[] empty = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":\"1000\"},\"items\":[]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, empty.length);
+                ex.getResponseBody().write(empty);
+                ex.close();
+                return;
+            }
+            byte[] body = path.equals("/apis/serving.kserve.io/v1beta1/inferenceservices") ? page(ISVC, isvcList, query)
+                    : path.equals("/apis/keda.sh/v1alpha1/scaledobjects") ? page(SO, soList, query)
+                    : path.equals("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/scaledobjects.keda.sh") ? crd
+                    : null;
+            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? notFound.length : body.length);
+            ex.getResponseBody().write(body == null ? notFound : body);
+            ex.close();
+        });
+        server.start();
+        System.out.printf("serving %d InferenceServices (%.1f MiB of JSON) and %d ScaledObjects (%.1f MiB) in %s%s on 127.0.0.1:%d%n",
+                isvcs, size(isvcList) / 1048576.0, sos, size(soList) / 1048576.0, namespace, spread > 1 ? "-0.." + (spread - 1) : "", port);
         System.out.println("READY");
-        Thread.currentThread().join();
+    }
+
+    private static List<byte[]> serialized(List<GenericKubernetesResource> items) throws Exception {
+        List<byte[]> out = new ArrayList<>(items.size());
+        for (GenericKubernetesResource item : items) {
+            out.add(JSON.writeValueAsBytes(item));
+        }
+        return out;
+    }
+
+    private static long size(List<byte[]> items) {
+        return items.stream().mapToLong(b -> b.length).sum();
+    }
+
+    /**
+     * One page of a list, as the API server pages it: {@code limit} items from the offset in {@code continue},
+     * and a {@code continue} token while more remain (fabric8's informers list in pages of {@code limit}).
+     */
+    private static byte[] page(ResourceDefinitionContext ctx, List<byte[]> items, String query) throws java.io.IOException {
+        int limit = Integer.MAX_VALUE;
+        int from = 0;
+        for (String param : query.split("&")) {
+            if (param.startsWith("limit=")) {
+                limit = Math.max(1, Integer.parseInt(param.substring(6)));
+            } else if (param.startsWith("continue=")) {
+                from = Integer.parseInt(param.substring(9));
+            }
+        }
+        int to = (int) Math.min(items.size(), (long) from + limit);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(("{\"apiVersion\":\"" + ctx.getGroup() + "/" + ctx.getVersion() + "\",\"kind\":\"" + ctx.getKind()
+                + "List\",\"metadata\":{\"resourceVersion\":\"1000\"" + (to < items.size() ? ",\"continue\":\"" + to + "\"" : "")
+                + "},\"items\":[").getBytes(StandardCharsets.UTF_8));
+        for (int i = from; i < to; i++) {
+            if (i > from) {
+                out.write(',');
+            }
+            out.write(items.get(i));
+        }
+        out.write("]}".getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     static GenericKubernetesResource isvc(String ns, int n, String uid) {
@@ -154,7 +231,7 @@ public final class ClusterFill {
         GenericKubernetesResource r = new GenericKubernetesResource();
         r.setApiVersion(ctx.getGroup() + "/" + ctx.getVersion());
         r.setKind(ctx.getKind());
-        r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ns).withUid(uid)
+        r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ns).withUid(uid).withResourceVersion(String.valueOf(100 + Math.abs(name.hashCode() % 900)))
                 .withGeneration(1L).withCreationTimestamp("2026-11-30T10:00:00Z").build());
         return r;
     }
