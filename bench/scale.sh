@@ -86,6 +86,7 @@ heap_after_gc() {
   curl -sk https://localhost:9000/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.0f", s}'
 }
 rss_kib() { awk '/VmRSS/ {print $2}' /proc/$pid/status; }
+committed_kib() { "$jcmd" "$pid" GC.heap_info | awk '/total/ {gsub("K,","",$4); print $4; exit}'; }
 
 # Payloads: the InferenceService of bench/validate-review.json (namespace team-a) and a user's ScaledObject
 # on a Deployment no InferenceService owns; each also for team-empty.
@@ -145,7 +146,7 @@ fi
 
 if [[ " $parts " == *" memory "* ]]; then
   echo >&2
-  declare -A heap rss
+  declare -A heap rss committed
   for fill in "0 0" "20000 10000"; do
     set -- $fill
     echo "memory: $1 InferenceServices and $2 ScaledObjects over 100 namespaces ..." >&2
@@ -155,11 +156,12 @@ if [[ " $parts " == *" memory "* ]]; then
     hey -z 10s -c 8 -host localhost -m POST -T application/json -D target/bench-scale/isvc-full.json https://localhost:8443/validate >/dev/null
     heap[$1]=$(heap_after_gc)
     rss[$1]=$(rss_kib)
+    committed[$1]=$(committed_kib)
   done
   echo
   echo "memory, -XX:MaxRAM=320m (the Deployment's limit), after the caches synced, 10 s of /validate and a full GC:"
-  awk -v he="${heap[0]}" -v hf="${heap[20000]}" -v re="${rss[0]}" -v rf="${rss[20000]}" 'BEGIN {
-    printf "  empty caches:                                   heap %.1f MiB, RSS %.0f MiB\n", he/1048576, re/1024
-    printf "  20,000 InferenceServices + 10,000 ScaledObjects: heap %.1f MiB, RSS %.0f MiB\n", hf/1048576, rf/1024
+  awk -v he="${heap[0]}" -v hf="${heap[20000]}" -v re="${rss[0]}" -v rf="${rss[20000]}" -v ce="${committed[0]}" -v cf="${committed[20000]}" 'BEGIN {
+    printf "  empty caches:                                    heap in use %.1f MiB (committed %.0f MiB), RSS %.0f MiB\n", he/1048576, ce/1024, re/1024
+    printf "  20,000 InferenceServices + 10,000 ScaledObjects: heap in use %.1f MiB (committed %.0f MiB), RSS %.0f MiB\n", hf/1048576, cf/1024, rf/1024
     printf "  per cached object: %.0f bytes of heap ((%.1f - %.1f MiB) / 30,000)\n", (hf-he)/30000, hf/1048576, he/1048576 }'
 fi

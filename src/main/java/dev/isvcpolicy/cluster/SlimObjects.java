@@ -57,6 +57,7 @@ public final class SlimObjects {
         slim.getMetadata().setAnnotations(annotations(full.getMetadata().getAnnotations()));
         slim.getMetadata().setDeletionTimestamp(full.getMetadata().getDeletionTimestamp());
         Object spec = full.getAdditionalProperties().get("spec");
+        Map<String, Object> top = new LinkedHashMap<>(2);
         if (spec instanceof Map<?, ?> s) {
             Map<String, Object> out = new LinkedHashMap<>(4);
             for (String component : List.of("predictor", "transformer", "explainer")) {
@@ -75,11 +76,12 @@ public final class SlimObjects {
                 }
                 out.put("canary", List.copyOf(kept));
             }
-            slim.setAdditionalProperty("spec", out);
+            top.put("spec", compact(out));
         }
         if (full.getAdditionalProperties().get("status") instanceof Map<?, ?> status && status.get("deploymentMode") instanceof String mode) {
-            slim.setAdditionalProperty("status", Map.of("deploymentMode", shared(mode)));
+            top.put("status", Map.of("deploymentMode", shared(mode)));
         }
+        slim.setAdditionalProperties(compact(top));
         return slim;
     }
 
@@ -88,7 +90,15 @@ public final class SlimObjects {
         GenericKubernetesResource slim = base(full);
         List<OwnerReference> owners = full.getMetadata().getOwnerReferences();
         if (owners != null) {
-            List<OwnerReference> kept = owners.stream().filter(o -> "InferenceService".equals(o.getKind())).toList();
+            List<OwnerReference> kept = owners.stream().filter(o -> "InferenceService".equals(o.getKind())).map(o -> {
+                OwnerReference ref = new OwnerReference();
+                ref.setApiVersion(shared(o.getApiVersion()));
+                ref.setKind(shared(o.getKind()));
+                ref.setName(o.getName());
+                ref.setUid(o.getUid());
+                ref.setAdditionalProperties(Map.of());
+                return ref;
+            }).toList();
             slim.getMetadata().setOwnerReferences(kept.isEmpty() ? null : kept);
         }
         if (full.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("scaleTargetRef") instanceof Map<?, ?> ref) {
@@ -98,7 +108,7 @@ public final class SlimObjects {
                     target.put(key, key.equals("name") ? v : shared(v));
                 }
             }
-            slim.setAdditionalProperty("spec", Map.of("scaleTargetRef", target));
+            slim.setAdditionalProperties(Map.of("spec", Map.of("scaleTargetRef", compact(target))));
         }
         return slim;
     }
@@ -115,9 +125,24 @@ public final class SlimObjects {
                     kept.put(shared(key), shared(value));
                 }
             });
-            out.put("annotations", kept);
+            out.put("annotations", compact(kept));
         }
-        return out;
+        return compact(out);
+    }
+
+    /**
+     * An immutable copy: a fraction of a LinkedHashMap's bytes (no table, no entry objects). Its iteration
+     * order is unspecified, which no rule reading a cached object depends on.
+     */
+    private static <V> Map<String, V> compact(Map<String, V> map) {
+        return switch (map.size()) {
+            case 0 -> Map.of();
+            case 1 -> {
+                Map.Entry<String, V> e = map.entrySet().iterator().next();
+                yield Map.of(e.getKey(), e.getValue());
+            }
+            default -> Map.copyOf(map);
+        };
     }
 
     private static Map<String, String> annotations(Map<String, String> all) {
@@ -130,7 +155,7 @@ public final class SlimObjects {
                 kept.put(shared(k), shared(v));
             }
         });
-        return kept.isEmpty() ? null : kept;
+        return kept.isEmpty() ? null : compact(kept);
     }
 
     /** apiVersion, kind and the identity the informer needs (name, namespace, uid, resourceVersion). */
@@ -147,10 +172,12 @@ public final class SlimObjects {
         meta.setFinalizers(null);
         meta.setManagedFields(null);
         meta.setOwnerReferences(null);
+        meta.setAdditionalProperties(Map.of());
         GenericKubernetesResource slim = new GenericKubernetesResource();
         slim.setApiVersion(shared(full.getApiVersion()));
         slim.setKind(shared(full.getKind()));
         slim.setMetadata(meta);
+        slim.setAdditionalProperties(Map.of());
         return slim;
     }
 
