@@ -6,7 +6,8 @@
 #
 # Prints, per load: the handler's mean time (isvc_webhook_review_duration_seconds sum/count over the
 # run) beside hey's p50, and the share of event-loop CPU samples by what the stack is doing (TLS, HTTP
-# and routing, decode, rules, audit line, encode, metrics). Recordings stay in target/profile-*.jfr.
+# and routing, decode, rules, audit line, encode, metrics), sampled every millisecond. Recordings stay in
+# target/profile-*.jfr; `jfr print --events jdk.ExecutionSample target/profile-paced.jfr` shows the stacks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,12 +49,13 @@ categorize() {
     function count() {
       if (thread !~ /eventloop/) { other++; return }
       n++
-      if (stack ~ /AuditLog|AuditRecord|AuditWriter/) c["audit line"]++
-      else if (stack ~ /AdmissionMetrics|micrometer/) c["metrics"]++
-      else if (stack ~ /ReviewCodec.decode/) c["decode (JSON tree, envelope)"]++
-      else if (stack ~ /AnswerEncoder|ReviewCodec.encode|Responses\./) c["answer (build, encode)"]++
-      else if (stack ~ /PolicyEngine|ContextResolver|policy\.rules|patch\.Patch/) c["rules (working copy, context, rules, patch)"]++
-      else if (stack ~ /AdmissionHandler/) c["handler, rest"]++
+      # A frame is "Class.method(" ; parameter types in a frame have no "." after the class name.
+      if (stack ~ /(AuditLog|AuditRecord|AuditWriter)\.[a-zA-Z<$]/) c["audit line"]++
+      else if (stack ~ /(AdmissionMetrics\.|micrometer\.core\.instrument\.[A-Za-z.$]*\.)/) c["metrics"]++
+      else if (stack ~ /ReviewCodec\.decode/) c["decode (JSON tree, envelope)"]++
+      else if (stack ~ /(AnswerEncoder\.|ReviewCodec\.encode|Responses\.)/) c["answer (build, encode)"]++
+      else if (stack ~ /(PolicyEngine\.|ContextResolver\.|policy\.rules\.[A-Za-z]+\.|patch\.Patch\.)/) c["rules (working copy, context, rules, patch)"]++
+      else if (stack ~ /AdmissionHandler\./) c["handler, rest"]++
       else if (stack ~ /SslHandler|SSLEngine|sun\.security|javax\.crypto|com\.sun\.crypto/) c["TLS"]++
       else if (stack ~ /io\.vertx|io\.netty\.handler\.codec\.http|io\.quarkus/) c["HTTP, routing"]++
       else c["netty I/O, other"]++
@@ -64,10 +66,14 @@ categorize() {
       printf "  (%d event-loop samples; %d on other threads)\n", n, other
     }' | sort -t'%' -k1 -rn
 }
+# The profile settings, with Java samples every millisecond instead of every 10 (paced load has few).
+jfc=target/profile-1ms.jfc
+sed '/<event name="jdk.ExecutionSample">/,/<\/event>/ s/\(<setting name="period"[^>]*>\)[^<]*</\11 ms</' \
+  "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$jfc"
 for load in "1 50 30s paced" "8 0 15s saturated"; do
   set -- $load
   before=$(handler)
-  jcmd $pid JFR.start name=p settings=profile filename="$PWD/target/profile-$4.jfr" >/dev/null
+  jcmd $pid JFR.start name=p settings="$PWD/$jfc" filename="$PWD/target/profile-$4.jfr" >/dev/null
   out=$(hey -z "$3" -c "$1" -q "$2" -host localhost -m POST -T application/json -D "$payload" "$url")
   jcmd $pid JFR.stop name=p >/dev/null
   after=$(handler)

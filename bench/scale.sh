@@ -11,7 +11,7 @@
 #    paced (4 clients at 50 req/s each) and saturated (8 clients); prints p50/p99 and req/s, and full/empty.
 # 2. Memory: 20,000 InferenceServices and 10,000 ScaledObjects over 100 namespaces, against none. After
 #    the caches synced and a forced full GC: heap in use, bytes per cached object, and RSS, JVM sized as in
-#    the Deployment (-XX:MaxRAM=320m).
+#    the Deployment (-XX:MaxRAM=320m); SCALE_JAVA_OPTS adds JVM flags to both runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,7 +60,7 @@ api() {
 # webhook: (re)starts the webhook against it and waits until both caches synced
 webhook() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  java -XX:MaxRAM=320m -Dquarkus.profile=local -Dwebhook.cluster.lookups=true \
+  java -XX:MaxRAM=320m ${SCALE_JAVA_OPTS:-} -Dquarkus.profile=local -Dwebhook.cluster.lookups=true \
     -Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:$api_port -Dquarkus.kubernetes-client.namespace=default \
     -jar target/quarkus-app/quarkus-run.jar > target/bench-scale-server.log 2>&1 &
   pid=$!
