@@ -4,10 +4,11 @@
 # configurations. Rerunning it rotates both, without a failed review on the way:
 #   1. caBundle becomes "new CA + the CA in use until now", so the API server trusts either certificate;
 #   2. the Secret gets the new certificate and key; kubelet updates the mounted files within about a
-#      minute and the webhook reloads them (quarkus.tls.reload-period) without a restart.
+#      minute, and the webhook reads them again (every webhook.tls.check-period, 10 s) and serves the new
+#      pair to new connections, without a restart.
 # The next rotation drops the oldest CA.
 #
-#   certs/make-certs.sh                 # kubectl pointed at the cluster, after kubectl apply -k k8s/
+#   certs/make-certs.sh                 # kubectl pointed at the cluster, after kubectl apply -k k8s/ (or helm install)
 #   certs/make-certs.sh --files-only    # only writes the files (OUT_DIR, default certs/out/)
 #
 # Environment: SERVICE, NAMESPACE (default isvc-autoscaling-webhook for both), DAYS (serving

@@ -1,52 +1,37 @@
 package dev.isvcpolicy.admission;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.audit.AdmissionMetrics;
 import dev.isvcpolicy.audit.AuditLog;
 import dev.isvcpolicy.audit.AuditRecord;
-import dev.isvcpolicy.cluster.ClusterDefaults;
-import dev.isvcpolicy.cluster.WorkloadCaches;
-import dev.isvcpolicy.policy.ClusterView;
-import dev.isvcpolicy.policy.Finding;
-import dev.isvcpolicy.policy.Notice;
-import dev.isvcpolicy.policy.Operation;
-import dev.isvcpolicy.policy.PolicyEngine;
-import dev.isvcpolicy.policy.ScaledObjects;
+import dev.isvcpolicy.policy.Decider;
+import dev.isvcpolicy.policy.Decision;
+import dev.isvcpolicy.policy.Kind;
+import dev.isvcpolicy.policy.Stage;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Decides one AdmissionReview: decode, pick what is judged, run the engine, answer, and leave the
- * audit trail (one audit line and the metrics). Every answer that could read a uid echoes it, an
- * internal error included; nothing here is policy.
+ * The HTTP side of a review: decode the AdmissionReview, hand the object to the {@link Decider}, answer
+ * in the API server's shapes, and leave the audit trail (one audit line and the metrics), made from the
+ * decision at the end. Every answer that could read a uid echoes it, an internal error included; nothing
+ * here is policy.
  */
 @ApplicationScoped
 public class AdmissionHandler {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
-    static final String ISVC_GROUP = Admitted.INFERENCE_SERVICE.apiGroup();
-    static final String ISVC_KIND = Admitted.INFERENCE_SERVICE.kind();
-    static final String KEDA_GROUP = Admitted.SCALED_OBJECT.apiGroup();
-    static final String SCALED_OBJECT_KIND = Admitted.SCALED_OBJECT.kind();
+    @Inject
+    Decider decider;
 
     @Inject
-    PolicyEngine engine;
-
-    @Inject
-    ClusterDefaults cluster;
-
-    @Inject
-    WorkloadCaches caches;
+    LiveCluster cluster;
 
     @Inject
     AuditLog audit;
@@ -72,8 +57,7 @@ public class AdmissionHandler {
             record.reason = e.getClass().getSimpleName();
             answer = record.uid == null
                     ? new Answer(400, Responses.badRequest("the request could not be read as an AdmissionReview"))
-                    : new Answer(200, Responses.review(Responses.refuse(record.uid, 500, "InternalError",
-                            "the autoscaling webhook failed on this request (uid " + record.uid + "); nothing was judged, see the webhook's log")));
+                    : new Answer(200, Responses.review(internalError(record.uid)));
         }
         record.durationMs = (System.nanoTime() - start) / 1_000_000.0;
         try {
@@ -91,29 +75,61 @@ public class AdmissionHandler {
             decoded = ReviewCodec.decode(body);
         } catch (BadReview e) {
             record.uid = e.uid();
-            record.decision = "bad-request";
+            record.decision = Decision.Verdict.BAD_REQUEST.label();
             record.reason = e.getMessage();
             if (e.uid() == null) {
                 return new Answer(400, Responses.badRequest(e.getMessage()));
             }
             return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())));
         }
+        AdmissionRequest req = decoded.request();
+        describe(req, record);
         AdmissionResponse response;
         try {
-            describe(decoded, record);
-            response = decide(endpoint, decoded, record);
+            Decision decision = decide(endpoint, decoded);
+            record.from(decision);
+            response = respond(decoded.uid(), decision);
         } catch (RuntimeException e) {
             LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), decoded.uid());
             record.decision = "error";
             record.reason = e.getClass().getSimpleName();
-            response = Responses.refuse(decoded.uid(), 500, "InternalError",
-                    "the autoscaling webhook failed on this request (uid " + decoded.uid() + "); nothing was judged, see the webhook's log");
+            response = internalError(decoded.uid());
         }
         return new Answer(200, Responses.review(response));
     }
 
-    private static void describe(ReviewCodec.Decoded decoded, AuditRecord record) {
+    private Decision decide(Endpoint endpoint, ReviewCodec.Decoded decoded) {
         AdmissionRequest req = decoded.request();
+        GroupVersionKind gvk = req.getKind();
+        Stage stage = endpoint == Endpoint.MUTATE ? Stage.MUTATE : Stage.VALIDATE;
+        Decider.Input input = new Decider.Input(stage, gvk == null ? null : gvk.getGroup(), gvk == null ? null : gvk.getKind(),
+                req.getOperation(), req.getNamespace(), req.getName(), decoded.object(), decoded.oldObject());
+        if (gvk != null && Kind.of(gvk.getGroup(), gvk.getKind()).filter(k -> k == Kind.SCALED_OBJECT).isPresent()) {
+            cluster.scaledObjectSeen();
+        }
+        return decider.decide(input, cluster);
+    }
+
+    /** The AdmissionResponse of a decision, in the API server's shapes. */
+    static AdmissionResponse respond(String uid, Decision d) {
+        Map<String, String> annotations = d.auditAnnotations();
+        List<String> warnings = d.warningLines();
+        return switch (d.verdict()) {
+            case BAD_REQUEST -> Responses.refuse(uid, 400, "BadRequest", d.reason());
+            case DENIED -> {
+                Kind kind = d.kind().orElseThrow();
+                yield Responses.invalid(uid, kind.group(), kind.kind(), d.name(), d.denials(), warnings, annotations);
+            }
+            default -> Responses.patch(uid, d.ops(), warnings, annotations);
+        };
+    }
+
+    private static AdmissionResponse internalError(String uid) {
+        return Responses.refuse(uid, 500, "InternalError",
+                "the autoscaling webhook failed on this request (uid " + uid + "); nothing was judged, see the webhook's log");
+    }
+
+    private static void describe(AdmissionRequest req, AuditRecord record) {
         record.uid = req.getUid();
         record.operation = req.getOperation();
         record.dryRun = req.getDryRun();
@@ -127,121 +143,5 @@ public class AdmissionHandler {
             record.groups = req.getUserInfo().getGroups() == null ? List.of()
                     : req.getUserInfo().getGroups().stream().filter(java.util.Objects::nonNull).toList();
         }
-    }
-
-    AdmissionResponse decide(Endpoint endpoint, ReviewCodec.Decoded decoded, AuditRecord record) {
-        AdmissionRequest req = decoded.request();
-        String uid = decoded.uid();
-        Operation operation = operation(req.getOperation());
-        boolean scaledObject = endpoint == Endpoint.VALIDATE && is(req.getKind(), KEDA_GROUP, SCALED_OBJECT_KIND);
-        if (operation == null || !(scaledObject || is(req.getKind(), ISVC_GROUP, ISVC_KIND))) {
-            record.decision = "skipped";
-            return Responses.allow(uid, List.of(), Map.of("decision", "skipped"));
-        }
-        if (req.getNamespace() != null && engine.settings().exemptNamespaces().contains(req.getNamespace())) {
-            record.decision = "exempt";
-            return Responses.allow(uid, List.of(), Map.of("decision", "exempt"));
-        }
-        if (scaledObject) {
-            return validateScaledObject(uid, operation, req, decoded.object(), record);
-        }
-        JsonNode object = decoded.object();
-        String refusal = notA(ISVC_KIND, "an", object);
-        if (refusal != null) {
-            return badRequest(uid, refusal, record);
-        }
-        JsonNode old = decoded.oldObject() != null && decoded.oldObject().isObject() ? decoded.oldObject() : null;
-        if (endpoint == Endpoint.MUTATE) {
-            return mutate(uid, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(), cluster.defaultMode()), record);
-        }
-        ClusterView view = req.getNamespace() == null ? ClusterView.OFF : caches.scaledObjectsFor(req.getNamespace());
-        return validate(uid, req, new PolicyEngine.Input(operation, (ObjectNode) object, old, req.getNamespace(),
-                cluster.defaultMode(), view), record);
-    }
-
-    /** Why {@code object} cannot be judged as a {@code kind} (a JSON object whose kind, if given, is that), or null. */
-    private static String notA(String kind, String article, JsonNode object) {
-        if (object == null || !object.isObject()) {
-            return "request.object must be the " + kind + " as a JSON object";
-        }
-        if (!kind.equals(object.path("kind").asText(kind))) {
-            return "request.object is a " + object.path("kind").asText() + ", not " + article + " " + kind;
-        }
-        return null;
-    }
-
-    private static AdmissionResponse badRequest(String uid, String refusal, AuditRecord record) {
-        record.decision = "bad-request";
-        record.reason = refusal;
-        return Responses.refuse(uid, 400, "BadRequest", refusal);
-    }
-
-    private AdmissionResponse validateScaledObject(String uid, Operation operation, AdmissionRequest req, JsonNode object,
-            AuditRecord record) {
-        String refusal = notA(SCALED_OBJECT_KIND, "a", object);
-        if (refusal != null) {
-            return badRequest(uid, refusal, record);
-        }
-        caches.scaledObjectSeen();
-        String namespace = req.getNamespace() == null ? "" : req.getNamespace();
-        WorkloadCaches.InferenceServices isvcs = caches.inferenceServicesFor(namespace, ScaledObjects.targetDeployment(object));
-        PolicyEngine.ValidationResult result = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
-                (ObjectNode) object, namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
-        String name = object.path("metadata").path("name").asText(String.valueOf(req.getName()));
-        return answer(uid, result, KEDA_GROUP, SCALED_OBJECT_KIND, name, record);
-    }
-
-    private AdmissionResponse mutate(String uid, PolicyEngine.Input input, AuditRecord record) {
-        PolicyEngine.MutationResult result = engine.mutate(input);
-        record.context = result.context();
-        record.patch = result.ops();
-        record.warnings = result.notices().stream().map(Notice::line).toList();
-        record.decision = result.ops().isEmpty() ? "allowed" : "patched";
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("decision", record.decision);
-        if (!result.ruleIds().isEmpty()) {
-            annotations.put("mutated-by", String.join(",", result.ruleIds()));
-        }
-        return Responses.patch(uid, result.ops(), record.warnings, annotations);
-    }
-
-    private AdmissionResponse validate(String uid, AdmissionRequest req, PolicyEngine.Input input, AuditRecord record) {
-        PolicyEngine.ValidationResult result = engine.validate(input);
-        String name = result.context().name().isEmpty() ? String.valueOf(req.getName()) : result.context().name();
-        return answer(uid, result, ISVC_GROUP, ISVC_KIND, name, record);
-    }
-
-    private static AdmissionResponse answer(String uid, PolicyEngine.ValidationResult result, String group, String kind, String name,
-            AuditRecord record) {
-        record.context = result.context();
-        record.findings = result.findings();
-        record.warnings = result.warnings().stream().map(Finding::line).toList();
-        record.decision = result.allowed() ? "allowed" : "denied";
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("decision", record.decision);
-        putIds(annotations, "denied-by", record.ruleIds("deny"));
-        putIds(annotations, "warned-by", record.ruleIds("warn"));
-        putIds(annotations, "audit-only-denied-by", record.ruleIds("audit-only-deny"));
-        if (result.allowed()) {
-            return Responses.allow(uid, record.warnings, annotations);
-        }
-        return Responses.invalid(uid, group, kind, name, result.denials(), record.warnings, annotations);
-    }
-
-    private static void putIds(Map<String, String> annotations, String key, List<String> ids) {
-        if (!ids.isEmpty()) {
-            annotations.put(key, String.join(",", new ArrayList<>(ids)));
-        }
-    }
-
-    private static Operation operation(String op) {
-        if ("CREATE".equals(op)) {
-            return Operation.CREATE;
-        }
-        return "UPDATE".equals(op) ? Operation.UPDATE : null;
-    }
-
-    private static boolean is(GroupVersionKind kind, String group, String name) {
-        return kind != null && group.equals(kind.getGroup()) && name.equals(kind.getKind());
     }
 }

@@ -1,6 +1,5 @@
 package dev.isvcpolicy.admission;
 
-import dev.isvcpolicy.patch.Patch;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Finding;
 import io.fabric8.kubernetes.api.model.Status;
@@ -49,7 +48,7 @@ public final class Responses {
     public static AdmissionResponse patch(String uid, List<PatchOp> ops, List<String> warnings, Map<String, String> audit) {
         AdmissionResponse r = allow(uid, warnings, audit);
         if (!ops.isEmpty()) {
-            r.setPatch(Base64.getEncoder().encodeToString(ReviewCodec.encode(Patch.toJson(ops))));
+            r.setPatch(Base64.getEncoder().encodeToString(ReviewCodec.encode(PatchOp.toJson(ops))));
             r.setPatchType("JSONPatch");
         }
         return r;
@@ -60,7 +59,11 @@ public final class Responses {
             Map<String, String> audit) {
         List<StatusCause> causes = new ArrayList<>();
         for (Finding f : denials) {
-            causes.add(new StatusCauseBuilder().withReason("FieldValueInvalid").withField(f.path()).withMessage(f.message() + " [" + f.ruleId() + "]").build());
+            // One cause per field involved, as the API server lists a field error per field.
+            for (String path : f.paths()) {
+                causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(path)
+                        .withMessage(causeMessage(f)).build());
+            }
         }
         String message = kind + " \"" + name + "\" is invalid: " + denials.stream().map(Finding::line).collect(Collectors.joining("; "));
         Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message)
@@ -71,6 +74,25 @@ public final class Responses {
         r.setAllowed(false);
         r.setStatus(status);
         return r;
+    }
+
+    /**
+     * A cause's message as the API server words a field error ({@code field.Error.ErrorBody}): the
+     * type, the value when there is one, then the detail, e.g. {@code Unsupported value: "qps": use
+     * cpu, memory, concurrency or rps [scale-metric]}.
+     */
+    static String causeMessage(Finding f) {
+        String kind = switch (f.type()) {
+            case INVALID -> "Invalid value";
+            case REQUIRED -> "Required value";
+            case NOT_SUPPORTED -> "Unsupported value";
+            case FORBIDDEN -> "Forbidden";
+            case DUPLICATE -> "Duplicate value";
+            case TOO_LONG -> "Too long";
+        };
+        // The value once: a message that already quotes it is not prefixed with it again.
+        String value = f.value() == null || f.message().contains("\"" + f.value() + "\"") ? "" : ": \"" + f.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return kind + value + ": " + f.message() + " [" + f.ruleId() + "]";
     }
 
     /** A refusal that is not about the object's fields: bad request (400) or an internal error (500). */

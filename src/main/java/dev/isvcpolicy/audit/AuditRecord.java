@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Review;
 import java.time.Instant;
@@ -37,6 +38,20 @@ public final class AuditRecord {
     public List<PatchOp> patch = List.of();
     public List<String> warnings = List.of();
     public double durationMs;
+
+    /** The short hash of the policy the decision was made under, e.g. {@code 3f9a0c1b2d4e}. */
+    public String policy;
+
+    /** Fills in what was decided: verdict, reason, context, findings, patch, warnings and the policy's hash. */
+    public void from(Decision d) {
+        decision = d.verdict().label();
+        reason = d.reason();
+        context = d.context();
+        findings = d.findings();
+        patch = d.ops();
+        warnings = d.warningLines();
+        policy = d.policy();
+    }
 
     /** The audit line's JSON as a tree (tests and tools); {@link #write} streams the same fields. */
     public ObjectNode toJson() {
@@ -100,6 +115,9 @@ public final class AuditRecord {
         if (reason != null) {
             g.writeStringField("reason", reason);
         }
+        if (policy != null) {
+            g.writeStringField("policy", policy);
+        }
         if (context != null) {
             g.writeStringField("mode", context.mode().value());
             g.writeStringField("modeSource", context.modeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
@@ -118,7 +136,15 @@ public final class AuditRecord {
             g.writeStartObject();
             g.writeStringField("rule", x.ruleId());
             g.writeStringField("action", x.action().label());
+            g.writeStringField("type", x.type().label());
             g.writeStringField("path", x.path());
+            if (x.paths().size() > 1) {
+                g.writeArrayFieldStart("paths");
+                for (String p : x.paths()) {
+                    g.writeString(p);
+                }
+                g.writeEndArray();
+            }
             g.writeStringField("message", x.message());
             if (x.auditOnly()) {
                 g.writeBooleanField("auditOnly", true);

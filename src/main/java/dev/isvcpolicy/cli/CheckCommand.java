@@ -3,6 +3,11 @@ package dev.isvcpolicy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.PolicyEngine;
+import java.util.Optional;
+import dev.isvcpolicy.policy.Stage;
+import dev.isvcpolicy.policy.Kind;
+import dev.isvcpolicy.policy.Decision;
+import dev.isvcpolicy.policy.Decider;
 import dev.isvcpolicy.policy.PolicySettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +37,18 @@ public final class CheckCommand {
 
     /** Runs one command line; returns the exit code. {@code env} is the process environment (only WEBHOOK_* is read). */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err, Map<String, String> env) {
+        return run(args, stdin, out, err, env, Map.of());
+    }
+
+    /**
+     * As {@link #run(String[], InputStream, PrintStream, PrintStream, Map)}, with the JVM's {@code -Dwebhook.*}
+     * system properties given explicitly ({@code Main} passes the process's own; tests pass their own).
+     */
+    public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err, Map<String, String> env,
+            Map<String, String> systemProperties) {
+        if (RulesCommand.handles(args)) {
+            return RulesCommand.run(args, out, err);
+        }
         CheckOptions options;
         try {
             options = CheckOptions.parse(args);
@@ -44,14 +61,29 @@ public final class CheckCommand {
             out.print(CheckOptions.USAGE);
             return ALLOWED;
         }
+        if (options.version()) {
+            out.println(dev.isvcpolicy.Version.line(Completion.PROGRAM));
+            return ALLOWED;
+        }
+        if (options.completion().isPresent()) {
+            out.print(Completion.bash());
+            return ALLOWED;
+        }
         PolicySettings settings;
         try {
-            settings = OfflineSettings.build(options.config(), options.sets(), env);
+            settings = OfflineSettings.build(options.config(), options.sets(), env, systemProperties);
         } catch (OfflineSettings.BadSettings e) {
             err.println("isvc-check: " + e.getMessage());
             return BAD_INPUT;
         }
         PolicyEngine engine = new PolicyEngine(settings);
+        CrdSchema crds;
+        try {
+            crds = options.crds().isEmpty() ? CrdSchema.none() : CrdSchema.load(options.crds(), stdin);
+        } catch (CrdSchema.BadCrd e) {
+            err.println("isvc-check: " + e.getMessage());
+            return BAD_INPUT;
+        }
 
         Map<String, JsonNode> old = new HashMap<>();
         if (options.old().isPresent()) {
@@ -91,36 +123,36 @@ public final class CheckCommand {
             }
         }
 
-        List<KindCheck> checks = List.of(new InferenceServiceCheck(engine), new ScaledObjectCheck(engine));
         List<ObjectNode> isvcs = new ArrayList<>();
         List<ObjectNode> scaledObjects = new ArrayList<>();
         for (Documents.Document d : documents) {
-            if (checks.get(0).handles(d.node())) {
-                isvcs.add((ObjectNode) d.node());
-            } else if (checks.get(1).handles(d.node())) {
-                scaledObjects.add((ObjectNode) d.node());
+            Optional<Kind> kind = kindOf(d.node());
+            if (kind.isPresent()) {
+                (kind.get() == Kind.INFERENCE_SERVICE ? isvcs : scaledObjects).add((ObjectNode) d.node());
             }
         }
         OfflineCluster cluster = new OfflineCluster(options.defaultMode(), List.copyOf(isvcs), List.copyOf(scaledObjects),
                 options.namespace());
 
+        // Each object as the API server would put it through the webhook: /mutate, then /validate on the patched object.
+        Decider decider = new Decider(engine);
         List<ObjectResult> results = new ArrayList<>();
         List<Documents.Document> skipped = new ArrayList<>();
         for (Documents.Document d : documents) {
-            KindCheck check = checks.stream().filter(c -> c.handles(d.node())).findFirst().orElse(null);
-            if (check == null) {
+            Optional<Kind> kind = kindOf(d.node());
+            if (kind.isEmpty()) {
                 skipped.add(d);
                 continue;
             }
             String ns = namespace(d.node(), options.namespace());
-            if (engine.settings().exemptNamespaces().contains(ns)) {
-                // As the webhook: an exempt namespace is admitted untouched, whatever the kind.
-                results.add(ObjectResult.unchecked(d, check.kind(), ns, name(d.node()), ObjectResult.Outcome.EXEMPT));
-                continue;
-            }
             String k = key(ns, d.node());
-            results.add(check.check(d, ns, k == null ? null : old.get(k), cluster));
+            JsonNode stored = k == null ? null : old.get(k);
+            Decision decision = decider.decide(new Decider.Input(Stage.BOTH, kind.get().group(), kind.get().kind(),
+                    stored == null ? "CREATE" : "UPDATE", ns, name(d.node()), ((ObjectNode) d.node()).deepCopy(), stored), cluster);
+            results.add(ObjectResult.of(d, ns, decision));
         }
+
+        results = crds.judge(results);
 
         List<String> written = new ArrayList<>();
         boolean fixToStdout = options.fix() && options.readsStdin();
@@ -133,7 +165,10 @@ public final class CheckCommand {
             }
         }
         Report r = new Report(sources.size(), results, skipped, errors, written);
-        int code = r.denied() > 0 ? DENIED : errors.isEmpty() ? ALLOWED : BAD_INPUT;
+        int code = r.denied() > 0 ? DENIED : errors.isEmpty() && !r.nothingChecked() ? ALLOWED : BAD_INPUT;
+        if (r.nothingChecked()) {
+            err.println("isvc-check: " + r.nothingCheckedMessage());
+        }
         if (options.format() == CheckOptions.Format.JSON) {
             report.println(r.json(code));
         } else {
@@ -142,6 +177,11 @@ public final class CheckCommand {
         }
         report.flush();
         return code;
+    }
+
+    /** The admitted kind of a document, from its {@code apiVersion} group and {@code kind}; empty for any other. */
+    static Optional<Kind> kindOf(JsonNode object) {
+        return object.isObject() ? Kind.ofApiVersion(object.path("apiVersion").asText(), object.path("kind").asText()) : Optional.empty();
     }
 
     /** {@code metadata.name}, or {@code generateName} followed by {@code *}, or empty. */

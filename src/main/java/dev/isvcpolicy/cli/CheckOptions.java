@@ -13,6 +13,8 @@ import java.util.Optional;
 /**
  * The command line of {@code isvc-check}, parsed. Hand-written rather than picocli: a dozen flags, no
  * reflection (nothing to register for a native image), nothing to load before the first file is read.
+ * picocli only writes the shell completion ({@link Completion}), from a model built in code that a test
+ * keeps equal to {@link #USAGE}.
  *
  * @param inputs      files, directories, or {@code -} for stdin, in the order given
  * @param defaultMode what the cluster's inferenceservice-config would say, e.g. {@code Standard}; empty: the fallback
@@ -20,9 +22,12 @@ import java.util.Optional;
  * @param sets        {@code --set webhook.key=value}, in order (a later one wins)
  * @param old         the stored objects, for an UPDATE check
  * @param namespace   the namespace of objects that name none, as {@code kubectl apply -n}
+ * @param crds        CustomResourceDefinition files whose schemas the objects are checked against first
+ * @param completion  {@code bash}: print the shell completion script instead of checking anything
  */
 public record CheckOptions(List<String> inputs, Optional<DeploymentMode> defaultMode, Optional<Path> config,
-        Map<String, String> sets, Optional<Path> old, String namespace, Format format, boolean fix, boolean quiet, boolean help) {
+        Map<String, String> sets, Optional<Path> old, String namespace, Format format, boolean fix, boolean quiet, boolean help,
+        List<Path> crds, boolean version, Optional<String> completion) {
 
     /** How the report is written. */
     public enum Format {
@@ -40,6 +45,8 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
               --default-mode MODE   the cluster's default deployment mode: Knative, Standard or ModelMesh
                                     (legacy Serverless, RawDeployment); default: webhook.cluster.fallback-mode
               --old FILE            the stored objects: an input with the same namespace/name is checked as an UPDATE
+              --crd FILE            a CustomResourceDefinition (e.g. KServe's): objects of its kind are checked against
+                                    its schema first (unknown fields, types, enums), as the API server would (repeatable)
               -n, --namespace NS    namespace of objects without metadata.namespace (default: default)
               --config FILE         a properties file of webhook.* keys (as in the webhook's configuration)
               --set KEY=VALUE       one webhook.* key, e.g. --set webhook.rules.gpu-scaling-metric=deny (repeatable);
@@ -47,10 +54,13 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
               -o, --output FORMAT   text (default) or json
               --fix                 write the mutated objects back into their files (stdin: to stdout, report to stderr)
               -q, --quiet           text: only objects with mutations, findings or errors, and the summary
+              --completion SHELL    print the completion script for SHELL (bash; zsh can load it with bashcompinit)
+              --version             the version
               -h, --help            this help
 
-            Exit codes: 0 allowed (warnings included), 1 at least one deny, 2 bad input or usage
-            (a deny wins over bad input: 1).
+            Inputs may be kind: List (what kubectl get -o yaml prints), Lists inside Lists included.
+            Exit codes: 0 allowed (warnings included), 1 at least one deny, 2 bad input or usage, or no
+            InferenceService or ScaledObject found at all (a deny wins over bad input: 1).
             """;
 
     /** A command line that cannot be run; the message says why. */
@@ -71,6 +81,9 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
         boolean fix = false;
         boolean quiet = false;
         boolean help = false;
+        boolean version = false;
+        Optional<String> completion = Optional.empty();
+        List<Path> crds = new ArrayList<>();
         boolean onlyInputs = false;
         Deque<String> rest = new ArrayDeque<>(List.of(args));
         while (!rest.isEmpty()) {
@@ -89,6 +102,15 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
                 case "--" -> onlyInputs = true;
                 case "-h", "--help" -> help = flag(inline, name);
                 case "--fix" -> fix = flag(inline, name);
+                case "--version" -> version = flag(inline, name);
+                case "--crd" -> crds.add(Path.of(value(rest, name)));
+                case "--completion" -> {
+                    String v = value(rest, name);
+                    if (!v.equals("bash")) {
+                        throw new UsageException("--completion " + v + ": use bash (zsh: autoload bashcompinit; bashcompinit; then source it)");
+                    }
+                    completion = Optional.of(v);
+                }
                 case "-q", "--quiet" -> quiet = flag(inline, name);
                 case "--default-mode" -> {
                     String v = value(rest, name);
@@ -126,13 +148,14 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
                 default -> throw new UsageException("unknown option " + arg);
             }
         }
-        if (!help && inputs.isEmpty()) {
+        if (!help && !version && completion.isEmpty() && inputs.isEmpty()) {
             throw new UsageException("no input: give files, directories or - for stdin");
         }
         if (inputs.stream().filter("-"::equals).count() > 1) {
             throw new UsageException("- (stdin) can be given once");
         }
-        return new CheckOptions(List.copyOf(inputs), defaultMode, config, sets, old, namespace, format, fix, quiet, help);
+        return new CheckOptions(List.copyOf(inputs), defaultMode, config, sets, old, namespace, format, fix, quiet, help,
+                List.copyOf(crds), version, completion);
     }
 
     private static boolean flag(boolean inline, String name) throws UsageException {

@@ -1,6 +1,7 @@
 package dev.isvcpolicy.cli;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,6 +9,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,13 +27,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads the inputs into documents. YAML is split on its {@code ---}/{@code ...} markers before parsing,
  * so a malformed document is reported with its file and line and the documents after it are still read
  * (a marker at column 0 always ends a document in YAML, so the split is exact). JSON files may hold
  * several values one after another, as kubectl accepts; a syntax error ends the file there.
- * Duplicate keys are an error, as kubectl's strict field validation makes them.
+ * Duplicate keys are an error, as kubectl's strict field validation makes them. YAML scalars are read as
+ * kubectl reads them (YAML 1.1: {@code yes} is true; see {@link KubectlYaml}). Every object knows the line
+ * of each of its fields, and the items of a {@code kind: List} are objects of their own.
  */
 public final class Documents {
 
@@ -52,15 +59,34 @@ public final class Documents {
     }
 
     /**
-     * One document: the parsed object, or the error that stopped it. {@code start}/{@code end} are the
-     * character offsets of its text without the comments around it, which {@code --fix} replaces.
+     * One object: the parsed object, or the error that stopped it. {@code start}/{@code end} are the
+     * character offsets of its document's text without the comments around it, which {@code --fix}
+     * replaces. An object that is an item of a {@code kind: List} (what {@code kubectl get -o yaml}
+     * prints) shares its List's document: {@code item} is the index path to it ({@code [3]}, or
+     * {@code [1, 0]} in a List inside a List) and {@code list} the whole List as read; both are empty for
+     * an object that is a document of its own.
      *
-     * @param line the 1-based line of its first content line
+     * @param line  the 1-based line of its first content line
+     * @param lines the line of each of its fields
      */
-    public record Document(Source source, int index, int line, int start, int end, JsonNode node, InputError error) {
+    public record Document(Source source, int index, int line, int start, int end, JsonNode node, InputError error,
+            LineIndex lines, List<Integer> item, JsonNode list) {
+
+        Document(Source source, int index, int line, int start, int end, JsonNode node, InputError error, LineIndex lines) {
+            this(source, index, line, start, end, node, error, lines, List.of(), null);
+        }
 
         public String where() {
             return source.name() + ":" + line;
+        }
+
+        /** The line of a field path of this object, e.g. {@code spec.predictor.minReplicas}; the object's line if not written. */
+        public int line(String path) {
+            return lines == null ? line : lines.line(path);
+        }
+
+        public boolean inList() {
+            return !item.isEmpty();
         }
     }
 
@@ -97,9 +123,52 @@ public final class Documents {
         return out;
     }
 
-    /** Every document of a source, empty ones (only comments) left out. */
+    /**
+     * Every object of a source, empty documents (only comments) left out, and the items of every
+     * {@code kind: List} (or {@code <Kind>List}) in place of the List.
+     */
     public static List<Document> parse(Source source) {
-        return source.json() ? parseJson(source) : parseYaml(source);
+        List<Document> out = new ArrayList<>();
+        for (Document d : source.json() ? parseJson(source) : parseYaml(source)) {
+            expand(d, d.node(), d.lines(), new ArrayList<>(), out);
+        }
+        return out;
+    }
+
+    /** A List's kind: {@code List} ({@code kubectl get -o yaml}) or a typed {@code InferenceServiceList} from the API. */
+    static boolean isList(JsonNode node) {
+        return node != null && node.isObject() && node.path("kind").isTextual() && node.path("kind").asText().endsWith("List")
+                && node.path("items").isArray();
+    }
+
+    private static void expand(Document d, JsonNode node, LineIndex lines, List<Integer> item, List<Document> out) {
+        if (d.error() != null || !isList(node)) {
+            if (item.isEmpty()) {
+                out.add(new Document(d.source(), out.size(), d.line(), d.start(), d.end(), d.node(), d.error(), d.lines()));
+            } else {
+                out.add(new Document(d.source(), out.size(), lines.objectLine(), d.start(), d.end(), node,
+                        notAnObject(d.source(), lines.objectLine(), node), lines, List.copyOf(item), d.node()));
+            }
+            return;
+        }
+        String listKind = node.path("kind").asText();
+        String itemKind = listKind.substring(0, listKind.length() - "List".length());
+        JsonNode items = node.path("items");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode it = items.get(i);
+            // A typed list from the API (InferenceServiceList) leaves kind and apiVersion off its items.
+            if (it.isObject() && !itemKind.isEmpty() && !it.has("kind")) {
+                ObjectNode filled = ((ObjectNode) it).deepCopy();
+                filled.put("kind", itemKind);
+                if (!filled.has("apiVersion") && node.path("apiVersion").isTextual()) {
+                    filled.put("apiVersion", node.path("apiVersion").asText());
+                }
+                it = filled;
+            }
+            List<Integer> at = new ArrayList<>(item);
+            at.add(i);
+            expand(d, it, lines.sub(List.of("items", String.valueOf(i))), at, out);
+        }
     }
 
     private static void read(Path path, List<Source> out, List<InputError> errors) {
@@ -196,13 +265,21 @@ public final class Documents {
         int startOffset = lines.get(first)[0];
         int endOffset = lines.get(last)[0] + strip(text, lines.get(last)).length();
         try {
-            JsonNode node = YAML.readTree(body.toString());
+            KubectlYaml.Read read = KubectlYaml.read(body.toString(), from);
+            JsonNode node = read.node();
             if (node == null || node.isMissingNode() || node.isNull()) {
                 return;
             }
-            docs.add(new Document(source, index, first + 1, startOffset, endOffset, node, notAnObject(source, first + 1, node)));
+            docs.add(new Document(source, index, first + 1, startOffset, endOffset, node, notAnObject(source, first + 1, node),
+                    read.lines().build(first + 1)));
+        } catch (KubectlYaml.DuplicateKey e) {
+            docs.add(new Document(source, index, first + 1, startOffset, endOffset, null,
+                    new InputError(source.name(), e.line, e.column, e.getMessage()), null));
         } catch (IOException e) {
-            docs.add(new Document(source, index, first + 1, startOffset, endOffset, null, yamlError(source, from, first, e)));
+            docs.add(new Document(source, index, first + 1, startOffset, endOffset, null, yamlError(source, from, first, e), null));
+        } catch (YAMLException e) {
+            docs.add(new Document(source, index, first + 1, startOffset, endOffset, null,
+                    yamlError(source, from, first, new IOException(e.getMessage(), e)), null));
         }
     }
 
@@ -234,25 +311,62 @@ public final class Documents {
                         break;
                     }
                     at = p.currentTokenLocation();
-                    JsonNode node = JSON.readTree(p);
+                    LineIndex.Builder lines = new LineIndex.Builder();
+                    JsonNode node = readJson(p, new ArrayList<>(), lines);
                     int line = at.getLineNr();
                     int start = (int) at.getCharOffset();
                     int end = (int) p.currentLocation().getCharOffset();
-                    docs.add(new Document(source, docs.size(), line, start, end, node, notAnObject(source, line, node)));
+                    docs.add(new Document(source, docs.size(), line, start, end, node, notAnObject(source, line, node), lines.build(line)));
                 } catch (JsonProcessingException e) {
                     JsonLocation loc = e.getLocation();
                     int line = loc == null ? 0 : loc.getLineNr();
                     int col = loc == null ? 0 : loc.getColumnNr();
                     InputError error = new InputError(source.name(), line, col, firstLine(e.getOriginalMessage())
                             + (docs.isEmpty() ? "" : "; the rest of this file is not read"));
-                    docs.add(new Document(source, docs.size(), Math.max(line, 1), 0, 0, null, error));
+                    docs.add(new Document(source, docs.size(), Math.max(line, 1), 0, 0, null, error, null));
                     break;
                 }
             }
         } catch (IOException e) {
-            docs.add(new Document(source, docs.size(), 1, 0, 0, null, new InputError(source.name(), 0, 0, firstLine(e.getMessage()))));
+            docs.add(new Document(source, docs.size(), 1, 0, 0, null, new InputError(source.name(), 0, 0, firstLine(e.getMessage())), null));
         }
         return docs;
+    }
+
+    /** One JSON value, read token by token so that each field's line is recorded; a key written twice is an error. */
+    private static JsonNode readJson(JsonParser p, List<String> path, LineIndex.Builder lines) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = f.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    if (o.has(key)) {
+                        throw new JsonParseException(p, "Duplicate field '" + key + "' for `ObjectNode`");
+                    }
+                    List<String> child = new ArrayList<>(path);
+                    child.add(key);
+                    lines.put(child, p.currentTokenLocation().getLineNr());
+                    p.nextToken();
+                    o.set(key, readJson(p, child, lines));
+                }
+                return o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = f.arrayNode();
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    List<String> child = new ArrayList<>(path);
+                    child.add(String.valueOf(i++));
+                    lines.put(child, p.currentTokenLocation().getLineNr());
+                    a.add(readJson(p, child, lines));
+                }
+                return a;
+            }
+            default -> {
+                return JSON.readTree(p);
+            }
+        }
     }
 
     private static InputError notAnObject(Source source, int line, JsonNode node) {

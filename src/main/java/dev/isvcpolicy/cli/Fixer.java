@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -14,8 +16,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -88,22 +91,50 @@ final class Fixer {
         return written;
     }
 
-    /** The source's text with each patched document replaced by the patched object. */
+    /**
+     * The source's text with each patched document replaced by the patched object. Items of a
+     * {@code kind: List} share their List's document: the List is written again with every patched item
+     * in its place.
+     */
     static String fixed(Documents.Source source, List<ObjectResult> results) {
         String text = source.text();
         StringBuilder out = new StringBuilder();
         int at = 0;
-        List<ObjectResult> patched = results.stream().filter(ObjectResult::mutates)
-                .sorted(Comparator.comparingInt(r -> r.document().start())).toList();
-        for (ObjectResult r : patched) {
-            Documents.Document d = r.document();
+        Map<Integer, List<ObjectResult>> byDocument = new TreeMap<>();
+        results.stream().filter(ObjectResult::mutates)
+                .forEach(r -> byDocument.computeIfAbsent(r.document().start(), k -> new ArrayList<>()).add(r));
+        for (List<ObjectResult> group : byDocument.values()) {
+            Documents.Document d = group.get(0).document();
             out.append(text, at, d.start());
             boolean inlineMarker = !source.json() && text.startsWith("---", d.start());
-            out.append(inlineMarker ? "---\n" : "").append(render(r.mutated(), source.json()));
+            JsonNode written = d.inList() ? listWith(d.list(), group) : group.get(0).mutated();
+            out.append(inlineMarker ? "---\n" : "").append(render(written, source.json()));
             at = d.end();
         }
         out.append(text.substring(at));
         return out.toString();
+    }
+
+    private static JsonNode listWith(JsonNode list, List<ObjectResult> items) {
+        JsonNode copy = list.deepCopy();
+        for (ObjectResult r : items) {
+            JsonNode parent = copy;
+            List<Integer> path = r.document().item();
+            for (int i = 0; i < path.size() - 1; i++) {
+                parent = parent.path("items").get(path.get(i));
+            }
+            ArrayNode siblings = (ArrayNode) parent.path("items");
+            int index = path.get(path.size() - 1);
+            ObjectNode mutated = r.mutated().deepCopy();
+            // A typed List's items were read with the List's kind filled in; write them back as they were.
+            for (String field : List.of("kind", "apiVersion")) {
+                if (!siblings.get(index).has(field)) {
+                    mutated.remove(field);
+                }
+            }
+            siblings.set(index, mutated);
+        }
+        return copy;
     }
 
     static String render(JsonNode object, boolean json) {

@@ -5,6 +5,9 @@ import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Review;
+import dev.isvcpolicy.policy.Kind;
+import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.ModeSource;
 import dev.isvcpolicy.policy.Notice;
 import dev.isvcpolicy.policy.Operation;
@@ -40,8 +43,16 @@ public record ObjectResult(Documents.Document document, String kind, String name
         }
     }
 
-    static ObjectResult unchecked(Documents.Document document, String kind, String namespace, String name, Outcome outcome) {
-        return new ObjectResult(document, kind, namespace, name, outcome, null, null, null, List.of(), List.of(), List.of(), null);
+    /** What the webhook decided about a document's object ({@link Decision.Verdict#EXEMPT} in an exempt namespace). */
+    static ObjectResult of(Documents.Document document, String namespace, Decision d) {
+        String kind = d.kind().map(Kind::kind).orElse(document.node().path("kind").asText());
+        if (d.verdict() == Decision.Verdict.EXEMPT) {
+            return new ObjectResult(document, kind, namespace, d.name(), Outcome.EXEMPT, null, null, null, List.of(), List.of(), List.of(), null);
+        }
+        Review context = d.context();
+        return new ObjectResult(document, kind, namespace, d.name(), Outcome.CHECKED, d.operation(),
+                context == null ? null : context.mode(), context == null ? null : context.modeSource(), d.ops(), d.notices(), d.findings(),
+                d.mutated());
     }
 
     public boolean denied() {
@@ -57,9 +68,9 @@ public record ObjectResult(Documents.Document document, String kind, String name
         return !ops.isEmpty();
     }
 
-    /** {@code denied}, {@code allowed}, or {@code exempt}. */
+    /** {@code denied}, {@code allowed}, or {@code exempt} (an exempt object is still denied by a CRD schema finding, --crd). */
     public String verdict() {
-        if (outcome != Outcome.CHECKED) {
+        if (outcome != Outcome.CHECKED && !denied()) {
             return outcome.label();
         }
         return denied() ? "denied" : "allowed";

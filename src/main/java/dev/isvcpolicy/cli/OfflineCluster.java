@@ -2,6 +2,7 @@ package dev.isvcpolicy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.ClusterState;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.ScaledObjects;
@@ -16,14 +17,16 @@ import java.util.Optional;
  * @param namespace the namespace of objects that name none ({@code -n}, default {@code default})
  */
 public record OfflineCluster(Optional<DeploymentMode> defaultMode, List<ObjectNode> inferenceServices, List<ObjectNode> scaledObjects,
-        String namespace) {
+        String namespace) implements ClusterState {
 
     /** The run's InferenceServices in a namespace, as the webhook's cache would hold them. */
-    public List<ObjectNode> inferenceServicesIn(String ns) {
-        return inferenceServices.stream().filter(o -> ns.equals(namespaceOf(o))).toList();
+    @Override
+    public InferenceServices inferenceServicesIn(String ns) {
+        return new InferenceServices(ClusterView.Lookup.READY, "", inferenceServices.stream().filter(o -> ns.equals(namespaceOf(o))).toList());
     }
 
     /** The run's ScaledObjects in a namespace that target a Deployment, as the webhook's cache would give them. */
+    @Override
     public ClusterView scaledObjectsIn(String ns) {
         return ClusterView.ready(scaledObjects.stream().filter(o -> ns.equals(namespaceOf(o)))
                 .map(ScaledObjects::ref).flatMap(Optional::stream).toList());

@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The webhook's settings without the webhook: the same {@link WebhookConfig} mapping (keys, defaults,
- * environment names) read by SmallRye Config on its own, then {@link SettingsProducer#toSettings}, so a
- * value the webhook would refuse at start-up is refused here with the same message.
+ * The webhook's settings without the webhook: the same keys read by SmallRye Config on its own, then
+ * {@link SettingsProducer#fromConfig}, so a value or key the webhook would refuse at start-up is refused
+ * here with the same message.
  * Precedence, highest first: {@code --set}, {@code -Dwebhook.*} system properties, {@code WEBHOOK_*}
  * environment variables, the {@code --config} file, the defaults. Only {@code webhook.*} keys are read;
  * profile-prefixed keys ({@code %prod.webhook.*}) are not.
@@ -43,8 +43,8 @@ public final class OfflineSettings {
         }
     }
 
-    public static PolicySettings build(Optional<Path> configFile, Map<String, String> sets, Map<String, String> env)
-            throws BadSettings {
+    public static PolicySettings build(Optional<Path> configFile, Map<String, String> sets, Map<String, String> env,
+            Map<String, String> systemProperties) throws BadSettings {
         Map<String, String> fromFile = new HashMap<>();
         if (configFile.isPresent()) {
             Properties p = new Properties();
@@ -62,11 +62,16 @@ public final class OfflineSettings {
             }
         });
         Map<String, String> sysProps = new HashMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(PREFIX))
-                .forEach(k -> sysProps.put(k, System.getProperty(k)));
+        systemProperties.forEach((k, v) -> {
+            if (k.startsWith(PREFIX)) {
+                sysProps.put(k, v);
+            }
+        });
         try {
             SmallRyeConfig config = new SmallRyeConfigBuilder()
                     .withMapping(WebhookConfig.class)
+                    // Policy keys are not in the mapping: SettingsProducer.fromConfig checks every webhook.* key itself.
+                    .withValidateUnknown(false)
                     // Durations as the webhook reads them ("10s", not only ISO-8601 "PT10S").
                     .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                     .withSources(new PropertiesConfigSource(fromFile, "--config", 250))
@@ -74,9 +79,9 @@ public final class OfflineSettings {
                     .withSources(new PropertiesConfigSource(sysProps, "system properties", 400))
                     .withSources(new PropertiesConfigSource(sets, "--set", 500))
                     .build();
-            return SettingsProducer.toSettings(config.getConfigMapping(WebhookConfig.class));
+            return SettingsProducer.fromConfig(config);
         } catch (ConfigValidationException e) {
-            // An unknown webhook.* key or a value that does not convert (webhook.defaults.min-replicas=two).
+            // A plumbing value that does not convert (webhook.tls.check-period=soon).
             throw new BadSettings("invalid webhook configuration: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new BadSettings(e.getMessage());

@@ -18,8 +18,12 @@ import java.util.TreeMap;
  */
 final class Report {
 
-    /** Version of the JSON shape; raised when a field changes meaning or goes away. */
-    static final int JSON_VERSION = 1;
+    /**
+     * Version of the JSON shape; raised when a field changes meaning or goes away. 2: an object's
+     * {@code findings} hold its /mutate notices too (no {@code notices} list), every finding has its
+     * {@code line}, and a top-level {@code findings} list has every finding of the run with its file.
+     */
+    static final int JSON_VERSION = 2;
 
     private final int files;
     private final List<ObjectResult> results;
@@ -63,15 +67,34 @@ final class Report {
                 b.append("  [").append(op.ruleId()).append("]\n");
             }
             for (Notice n : r.notices()) {
-                b.append("  warn   ").append(n.line()).append('\n');
+                b.append("  warn   ").append(at(r, n.path())).append(n.line()).append('\n');
             }
             for (Finding f : r.findings()) {
-                b.append("  ").append(String.format("%-6s ", f.action().label())).append(f.line()).append('\n');
+                b.append("  ").append(String.format("%-6s ", f.action().label())).append(at(r, f.path())).append(f.line()).append('\n');
             }
             b.append("  -> ").append(verdictLine(r)).append('\n');
         }
         b.append(summary(exitCode)).append('\n');
         return b.toString();
+    }
+
+    /** {@code line 12: }, the line of the field in its file. */
+    private static String at(ObjectResult r, String path) {
+        return "line " + r.document().line(path) + ": ";
+    }
+
+    /** No InferenceService or ScaledObject at all: a run that checked nothing must not pass. */
+    boolean nothingChecked() {
+        return results.isEmpty();
+    }
+
+    /** Why a run found nothing to check, for stderr. */
+    String nothingCheckedMessage() {
+        StringBuilder b = new StringBuilder("no InferenceService or ScaledObject found in ").append(plural(files, "file", "files"));
+        if (!skipped.isEmpty()) {
+            b.append(" (").append(skipped.size()).append(" of other kinds skipped ").append(skippedKinds()).append(')');
+        }
+        return b.append(": nothing was checked").toString();
     }
 
     private String verdictLine(ObjectResult r) {
@@ -131,11 +154,26 @@ final class Report {
         return n + " " + (n == 1 ? one : many);
     }
 
+    /**
+     * One finding: {@code stage} says which answer it is part of: {@code mutate} (a notice of /mutate,
+     * always {@code warn}), {@code schema} (the CRD's schema, {@code --crd}) or {@code validate}.
+     */
+    private static ObjectNode finding(ObjectNode x, ObjectResult r, String rule, String action, String path, String message, String stage) {
+        return x.put("rule", rule).put("action", action).put("path", path).put("message", message)
+                .put("line", r.document().line(path)).put("stage", stage);
+    }
+
+    private static ObjectNode place(ObjectResult r) {
+        return JsonNodeFactory.instance.objectNode().put("file", r.document().source().name()).put("kind", r.kind())
+                .put("namespace", r.namespace()).put("name", r.name());
+    }
+
     String json(int exitCode) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("version", JSON_VERSION);
         ArrayNode objects = root.putArray("objects");
+        ArrayNode all = f.arrayNode();
         for (ObjectResult r : results) {
             ObjectNode o = objects.addObject();
             o.put("file", r.document().source().name());
@@ -154,12 +192,23 @@ final class Report {
                     p.set("value", op.value());
                 }
             }
-            ArrayNode notices = o.putArray("notices");
-            r.notices().forEach(n -> notices.addObject().put("rule", n.ruleId()).put("path", n.path()).put("message", n.message()));
             ArrayNode findings = o.putArray("findings");
-            r.findings().forEach(x -> findings.addObject().put("rule", x.ruleId()).put("action", x.action().label())
-                    .put("path", x.path()).put("message", x.message()));
+            for (Notice n : r.notices()) {
+                ObjectNode x = finding(findings.addObject(), r, n.ruleId(), "warn", n.path(), n.message(), "mutate");
+                all.add(place(r).setAll(x));
+            }
+            for (Finding fi : r.findings()) {
+                ObjectNode x = finding(findings.addObject(), r, fi.ruleId(), fi.action().label(), fi.path(), fi.message(),
+                        CrdSchema.RULE.equals(fi.ruleId()) ? "schema" : "validate");
+                x.put("type", fi.type().label());
+                fi.paths().forEach(x.putArray("paths")::add);
+                if (fi.value() != null) {
+                    x.put("value", fi.value());
+                }
+                all.add(place(r).setAll(x));
+            }
         }
+        root.set("findings", all);
         ArrayNode skip = root.putArray("skipped");
         for (Documents.Document d : skipped) {
             skip.addObject().put("file", d.source().name()).put("line", d.line())

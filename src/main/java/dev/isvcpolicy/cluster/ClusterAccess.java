@@ -33,6 +33,10 @@ public final class ClusterAccess {
     public static final Access KSERVE_CONFIG = new Access("", "configmaps", List.of("get", "list", "watch"),
             KSERVE_NAMESPACE, KSERVE_CONFIG_MAP);
 
+    /** {@link KnativeAutoscalerConfig}'s informer on Knative's config-autoscaler ConfigMap (max-scale-limit, allow-zero-initial-scale). */
+    public static final Access KNATIVE_AUTOSCALER_CONFIG = new Access("", "configmaps", List.of("get", "list", "watch"),
+            dev.isvcpolicy.policy.KnativeLimits.NAMESPACE, dev.isvcpolicy.policy.KnativeLimits.CONFIG_MAP);
+
     /** {@link WorkloadCaches}' informer on every InferenceService (the cluster side of autoscaler-conflict). */
     public static final Access INFERENCE_SERVICES = new Access("serving.kserve.io", "inferenceservices", List.of("list", "watch"), null, null);
 
@@ -44,7 +48,7 @@ public final class ClusterAccess {
             WorkloadCaches.KEDA_CRD);
 
     /** Everything, in the order the RBAC file lists it. All reads: requests never call the API server. */
-    public static final List<Access> ALL = List.of(KSERVE_CONFIG, INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD);
+    public static final List<Access> ALL = List.of(KSERVE_CONFIG, KNATIVE_AUTOSCALER_CONFIG, INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD);
 
     private ClusterAccess() {
     }

@@ -1,5 +1,6 @@
 package dev.isvcpolicy.cluster;
 
+import dev.isvcpolicy.policy.ScaledObjects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -20,10 +21,10 @@ import java.util.function.UnaryOperator;
  * <p>Kept of an InferenceService: {@code metadata.name, namespace, uid, resourceVersion, deletionTimestamp},
  * the annotations under {@code serving.kserve.io/} and {@code autoscaling.knative.dev/} (mode and
  * autoscaler classes), {@code status.deploymentMode}, and of each component ({@code spec.predictor,
- * transformer, explainer}, {@code spec.canary[].predictor}) its {@code name} and {@code annotations}
- * (the same prefixes): what {@code ContextResolver} needs to name a component's workload and tell its
+ * transformer, explainer}, {@code spec.canary[].predictor}) its {@code name}, {@code annotations}
+ * (the same prefixes), {@code autoScaling}, {@code scaleMetric} and {@code scaleTarget}: what {@code ContextResolver} needs to name a component's workload and tell its
  * autoscaler. Kept of a ScaledObject: {@code metadata.name, namespace, uid, resourceVersion}, its
- * ownerReferences to InferenceServices, and {@code spec.scaleTargetRef.{apiVersion, kind, name}}.
+ * ownerReferences to KServe's kinds ({@link ScaledObjects#KSERVE_KINDS}: apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}.
  * A rule that comes to read another field of a cached object must add it here;
  * {@code SlimObjectsTest} judges full and slim objects alike to catch that.
  */
@@ -36,6 +37,9 @@ public final class SlimObjects {
     static boolean keptAnnotation(String key) {
         return key.startsWith("serving.kserve.io/") || key.startsWith("autoscaling.knative.dev/");
     }
+
+    /** The autoscaling fields of a component that decide its autoscaler, kept as they are. */
+    private static final List<String> AUTOSCALING_FIELDS = List.of("autoScaling", "scaleMetric", "scaleTarget");
 
     /** Namespaces and other repeated strings, held once (every cached object names its namespace). */
     private static final Map<String, String> SHARED = new ConcurrentHashMap<>();
@@ -90,12 +94,13 @@ public final class SlimObjects {
         GenericKubernetesResource slim = base(full);
         List<OwnerReference> owners = full.getMetadata().getOwnerReferences();
         if (owners != null) {
-            List<OwnerReference> kept = owners.stream().filter(o -> "InferenceService".equals(o.getKind())).map(o -> {
+            List<OwnerReference> kept = owners.stream().filter(o -> ScaledObjects.KSERVE_KINDS.contains(o.getKind())).map(o -> {
                 OwnerReference ref = new OwnerReference();
                 ref.setApiVersion(shared(o.getApiVersion()));
                 ref.setKind(shared(o.getKind()));
                 ref.setName(o.getName());
                 ref.setUid(o.getUid());
+                ref.setController(o.getController());
                 ref.setAdditionalProperties(Map.of());
                 return ref;
             }).toList();
@@ -117,6 +122,12 @@ public final class SlimObjects {
         Map<String, Object> out = new LinkedHashMap<>(2);
         if (c.get("name") instanceof String name) {
             out.put("name", name);
+        }
+        // Whether KEDA actually scales a keda-class component (ContextResolver): autoScaling, scaleMetric, scaleTarget.
+        for (String key : AUTOSCALING_FIELDS) {
+            if (c.containsKey(key)) {
+                out.put(key, c.get(key));
+            }
         }
         if (c.get("annotations") instanceof Map<?, ?> a) {
             Map<String, String> kept = new LinkedHashMap<>();

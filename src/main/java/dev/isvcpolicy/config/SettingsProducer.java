@@ -1,29 +1,31 @@
 package dev.isvcpolicy.config;
 
-import dev.isvcpolicy.policy.Action;
-import dev.isvcpolicy.policy.Autoscaler;
-import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Decider;
 import dev.isvcpolicy.policy.PolicyEngine;
-import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
 import dev.isvcpolicy.policy.RuleRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import org.jboss.logging.Logger;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
-/** Turns {@link WebhookConfig} into {@link PolicySettings}, refusing to start on a value that makes no sense. */
+/**
+ * Reads the policy keys (every {@code webhook.*} key of {@link PolicySettings#catalog()}, from any
+ * configuration source) into {@link PolicySettings}, and refuses to start on any problem: a value that
+ * does not parse, or a {@code webhook.*} key (or {@code WEBHOOK_*} variable) that is neither a policy key
+ * nor one of {@link WebhookConfig}'s, named with the closest valid key.
+ */
 @ApplicationScoped
 public class SettingsProducer {
 
@@ -32,7 +34,8 @@ public class SettingsProducer {
     @Produces
     @Singleton
     PolicySettings settings(WebhookConfig config) {
-        return toSettings(config);
+        checkPlumbing(config);
+        return fromConfig(ConfigProvider.getConfig().unwrap(SmallRyeConfig.class));
     }
 
     @Produces
@@ -41,83 +44,79 @@ public class SettingsProducer {
         return new PolicyEngine(settings);
     }
 
+    @Produces
+    @Singleton
+    Decider decider(PolicyEngine engine) {
+        return new Decider(engine);
+    }
+
     /** Builds (and so checks) the settings at start-up, and says once what is enforced. */
     void onStart(@Observes StartupEvent event, PolicySettings settings) {
-        LOG.infof("policy: %d rules, audit-only %s, overrides %s, exempt namespaces %s, fallback mode %s, "
+        LOG.infof("policy %s: %d rules, audit-only %s, overrides %s, exempt namespaces %s, fallback mode %s, "
                         + "cluster check unavailable: %s",
-                RuleRegistry.catalog().size(), settings.auditOnly(),
+                settings.hash(), RuleRegistry.catalog().size(), settings.auditOnly(),
                 settings.ruleActions().isEmpty() ? "none" : new TreeMap<>(settings.ruleActions()),
                 new TreeSet<>(settings.exemptNamespaces()), settings.fallbackMode().value(),
                 settings.clusterUnavailableAction().label());
     }
 
-    /** Every problem in the configuration, all at once, or the settings. */
-    public static PolicySettings toSettings(WebhookConfig c) {
+    /** The {@code webhook.*} keys of {@link WebhookConfig} (certificates, audit file, cluster access): not policy. */
+    public static Set<String> plumbingKeys() {
+        return new TreeSet<>(WebhookConfig.KEYS);
+    }
+
+    /**
+     * The policy keys of a configuration (any source: properties, {@code -D}, {@code WEBHOOK_*}), checked.
+     *
+     * @throws PolicySettings.InvalidSettings every unknown {@code webhook.*} key or {@code WEBHOOK_*} variable and
+     *                                        every value that does not parse, at once
+     */
+    public static PolicySettings fromConfig(SmallRyeConfig config) {
+        Set<String> plumbing = plumbingKeys();
+        Set<String> plumbingEnv = new TreeSet<>();
+        plumbing.forEach(k -> plumbingEnv.add(dev.isvcpolicy.policy.Setting.envName(k)));
         List<String> problems = new ArrayList<>();
-        PolicySettings.Builder b = PolicySettings.builder();
-        b.auditOnly(c.auditOnly());
-        Set<String> exempt = new HashSet<>();
-        c.exemptNamespaces().stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(exempt::add);
-        b.exemptNamespaces(exempt);
-        for (Map.Entry<String, Optional<String>> e : c.rules().entrySet()) {
-            if (e.getValue().isEmpty()) {
+        Set<String> names = new TreeSet<>();
+        for (org.eclipse.microprofile.config.spi.ConfigSource source : config.getConfigSources()) {
+            // The environment's names as written (WEBHOOK_AUDIT_ONLY), not as SmallRye folds them (webhook.audit.only).
+            names.addAll(source instanceof io.smallrye.config.EnvConfigSource ? source.getProperties().keySet() : source.getPropertyNames());
+        }
+        for (String name : names) {
+            boolean property = name.startsWith(PolicySettings.PREFIX);
+            boolean env = name.startsWith("WEBHOOK_");
+            if (!property && !env || plumbing.contains(name) || plumbingEnv.contains(name) || PolicySettings.knownKey(name).isPresent()) {
                 continue;
             }
-            String value = e.getValue().get().trim().toUpperCase(Locale.ROOT);
-            try {
-                b.ruleAction(e.getKey(), Action.valueOf(value));
-            } catch (IllegalArgumentException ex) {
-                problems.add("webhook.rules." + e.getKey() + "=" + e.getValue().get() + ": use deny, warn or off");
+            List<String> known = new ArrayList<>(PolicySettings.allKeys());
+            known.addAll(plumbing);
+            problems.add(name + ": not a webhook setting" + closest(name, known).map(k -> "; did you mean " + k + "?").orElse(""));
+        }
+        Map<String, String> raw = new TreeMap<>();
+        for (String key : PolicySettings.allKeys()) {
+            config.getOptionalValue(key, String.class).ifPresent(v -> raw.put(key, v));
+        }
+        try {
+            PolicySettings settings = PolicySettings.from(raw);
+            if (problems.isEmpty()) {
+                return settings;
             }
+        } catch (PolicySettings.InvalidSettings e) {
+            problems.addAll(e.problems());
         }
-        Optional<DeploymentMode> fallback = DeploymentMode.parseLenient(c.cluster().fallbackMode());
-        if (fallback.isEmpty() || fallback.get() == DeploymentMode.MODELMESH) {
-            problems.add("webhook.cluster.fallback-mode=" + c.cluster().fallbackMode() + ": use Knative or Standard");
-        } else {
-            b.fallbackMode(fallback.get());
-        }
-        switch (c.cluster().unavailableAction().trim().toLowerCase(Locale.ROOT)) {
-            case "warn" -> b.clusterUnavailableAction(Action.WARN);
-            case "deny" -> b.clusterUnavailableAction(Action.DENY);
-            default -> problems.add("webhook.cluster.unavailable-action=" + c.cluster().unavailableAction() + ": use warn or deny");
-        }
-        if (c.defaults().minReplicas() < 0) {
-            problems.add("webhook.defaults.min-replicas=" + c.defaults().minReplicas() + ": use 0 or more");
-        }
-        b.defaultMinReplicas(c.defaults().minReplicas());
-        metric(b, Autoscaler.KPA, "kpa-metric", c.defaults().kpaMetric(), problems);
-        metric(b, Autoscaler.KNATIVE_HPA, "knative-hpa-metric", c.defaults().knativeHpaMetric(), problems);
-        metric(b, Autoscaler.HPA, "hpa-metric", c.defaults().hpaMetric(), problems);
-        if (c.replicas().maxCeiling().isPresent() && c.replicas().maxCeiling().getAsInt() < 1) {
-            problems.add("webhook.replicas.max-ceiling=" + c.replicas().maxCeiling().getAsInt() + ": use 1 or more, or leave it unset");
-        }
-        b.maxReplicasCeiling(c.replicas().maxCeiling());
-        if (c.replicas().containerConcurrencyMax() < 1) {
-            problems.add("webhook.replicas.container-concurrency-max=" + c.replicas().containerConcurrencyMax() + ": use 1 or more");
-        }
-        b.containerConcurrencyMax(c.replicas().containerConcurrencyMax());
-        b.extraGpuResources(c.gpu().extraResources().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
-        c.gpu().maxPerReplica().ifPresent(v -> {
-            if (v < 1) {
-                problems.add("webhook.gpu.max-per-replica=" + v + ": use 1 or more, or leave it unset");
-            }
-        });
-        c.gpu().maxPerService().ifPresent(v -> {
-            if (v < 1) {
-                problems.add("webhook.gpu.max-per-service=" + v + ": use 1 or more, or leave it unset");
-            }
-        });
-        b.gpuMaxPerReplica(c.gpu().maxPerReplica()).gpuMaxPerService(c.gpu().maxPerService());
-        if (c.keda().defaultUtilization() < 1 || c.keda().defaultUtilization() > 100) {
-            problems.add("webhook.keda.default-utilization=" + c.keda().defaultUtilization() + ": use 1 to 100");
-        }
-        b.kedaUtilization(c.keda().defaultUtilization());
-        c.keda().prometheusServerAddress().ifPresent(a -> {
-            if (!Json.isHttpUrl(a)) {
-                problems.add("webhook.keda.prometheus-server-address=" + a + ": use an http(s) URL");
-            }
-        });
-        b.prometheus(c.keda().prometheusServerAddress(), c.keda().concurrencyQuery(), c.keda().rpsQuery());
+        throw new PolicySettings.InvalidSettings(problems);
+    }
+
+    private static Optional<String> closest(String name, List<String> keys) {
+        boolean env = !name.contains(".");
+        return PolicySettings.closest(name).or(() -> keys.stream()
+                .map(k -> env ? dev.isvcpolicy.policy.Setting.envName(k) : k)
+                .filter(k -> k.regionMatches(true, 0, name, 0, Math.min(k.length(), name.length()) * 2 / 3))
+                .findFirst());
+    }
+
+    /** The plumbing values that make no sense, refused at start-up. */
+    static void checkPlumbing(WebhookConfig c) {
+        List<String> problems = new ArrayList<>();
         if (c.audit().fileMaxBytes() < 4096) {
             problems.add("webhook.audit.file-max-bytes=" + c.audit().fileMaxBytes() + ": use 4096 or more");
         }
@@ -125,18 +124,7 @@ public class SettingsProducer {
             problems.add("webhook.audit.file-backups=" + c.audit().fileBackups() + ": use 0 or more");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid webhook configuration:\n  " + String.join("\n  ", problems));
-        }
-        return b.build();
-    }
-
-    private static void metric(PolicySettings.Builder b, Autoscaler a, String key, String value, List<String> problems) {
-        if ("none".equals(value)) {
-            b.defaultMetric(a, null);
-        } else if (a.scaleMetrics().contains(value)) {
-            b.defaultMetric(a, value);
-        } else {
-            problems.add("webhook.defaults." + key + "=" + value + ": use " + String.join(", ", a.scaleMetrics().stream().sorted().toList()) + " or none");
+            throw new PolicySettings.InvalidSettings(problems);
         }
     }
 }

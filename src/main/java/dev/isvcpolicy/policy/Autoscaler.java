@@ -14,7 +14,10 @@ public enum Autoscaler {
     KEDA("keda", Set.of()),
     /** Standard mode, KServe makes no autoscaler; the user brings one. */
     EXTERNAL("external", Set.of()),
-    /** Standard mode, no autoscaling at all. */
+    /**
+     * Standard mode, no autoscaler: KServe pins the Deployment's replicas to {@code minReplicas} on every
+     * reconcile. Also a component of class keda without {@code autoScaling} (KServe after v0.20).
+     */
     NONE("none", Set.of()),
     /** A class this webhook does not know (already refused by {@code autoscaler-class}, or a custom Knative class). */
     CUSTOM("custom", Set.of()),
@@ -45,15 +48,10 @@ public enum Autoscaler {
 
     /**
      * Something already sets this component's replicas, so a user's ScaledObject on its Deployment would
-     * fight it: every autoscaler but external, none and not-scaled (a custom Knative class still drives
-     * Knative's PodAutoscaler, which sets the replicas).
+     * fight it: every autoscaler but external and not-scaled (none included: KServe pins its replicas to
+     * minReplicas; a custom Knative class still drives Knative's PodAutoscaler, which sets the replicas).
      */
     public boolean ownsReplicas() {
-        return this != EXTERNAL && this != NONE && this != NOT_SCALED;
-    }
-
-    /** An autoscaler whose replica count KServe (or Knative) manages from the component's fields. */
-    public boolean managedByKServe() {
-        return this == KPA || this == KNATIVE_HPA || this == HPA || this == KEDA;
+        return this != EXTERNAL && this != NOT_SCALED;
     }
 }

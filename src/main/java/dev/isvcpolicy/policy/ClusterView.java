@@ -30,9 +30,9 @@ public final class ClusterView {
     /** A ScaledObject that scales a Deployment, e.g. {@code my-so -> my-model-predictor}. */
     public record ScaledObjectRef(String name, String deployment, ScaledObjects.Owner owner) {
 
-        /** KServe's own ScaledObject of this InferenceService (an ownerReference to it), not one a user made. */
-        public boolean ownedBy(String isvcName, String isvcUid) {
-            return owner != null && owner.is(isvcName, isvcUid);
+        /** Made by a user: not controlled by an InferenceService, InferenceGraph or LLMInferenceService. */
+        public boolean userMade() {
+            return owner == null;
         }
     }
 

@@ -7,7 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Resolves the deployment mode and each component's autoscaler (RULES.md §2). Pure. */
+/**
+ * Resolves the deployment mode and each component's autoscaler (RULES.md §2). Pure. With class
+ * {@code keda}, a component without {@code autoScaling} is {@link Autoscaler#NONE}: KServe (after v0.20)
+ * makes no ScaledObject for it and pins its replicas. One with {@code scaleMetric} or {@code scaleTarget}
+ * left stays keda: {@code keda-metrics}' mutation converts those into {@code autoScaling}, and what it could
+ * not convert is an error of a component meant for KEDA (judged as keda, not ignored as none).
+ */
 public final class ContextResolver {
 
     private ContextResolver() {
@@ -21,9 +27,15 @@ public final class ContextResolver {
     /** As above, with what the cluster's caches said passed on to the rules. */
     public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
             Optional<DeploymentMode> clusterDefault, PolicySettings settings, ClusterView cluster) {
+        return resolve(operation, object, oldObject, namespace, clusterDefault, settings, cluster, KnativeLimits.UNKNOWN);
+    }
+
+    /** As above, with what Knative's config-autoscaler says. */
+    public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+            Optional<DeploymentMode> clusterDefault, PolicySettings settings, ClusterView cluster, KnativeLimits knative) {
         String name = isvcName(object);
         Review partial = new Review(operation, object, oldObject, name, namespace, settings.fallbackMode(),
-                ModeSource.FALLBACK, List.of(), settings, cluster);
+                ModeSource.FALLBACK, List.of(), settings, cluster, knative);
 
         DeploymentMode mode;
         ModeSource source;
@@ -44,7 +56,7 @@ public final class ContextResolver {
             source = ModeSource.FALLBACK;
         }
 
-        Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings, cluster);
+        Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings, cluster, knative);
         List<Component> components = new ArrayList<>();
         JsonNode spec = Json.object(object, "spec").orElse(null);
         for (ComponentKind kind : List.of(ComponentKind.PREDICTOR, ComponentKind.TRANSFORMER, ComponentKind.EXPLAINER)) {
@@ -68,7 +80,7 @@ public final class ContextResolver {
                 }
             }
         }
-        return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster);
+        return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster, knative);
     }
 
     /** {@code <isvc>-predictor}, or {@code <isvc>-<spec.predictor.name>-predictor} when the predictor is named. */
@@ -92,18 +104,33 @@ public final class ContextResolver {
             case MODELMESH -> new Component(kind, index, path, spec, objectName, Autoscaler.NOT_SCALED, null);
             case KNATIVE -> {
                 Optional<Review.Annotation> cls = review.effective(bare, Annotations.KNATIVE_CLASS);
-                Autoscaler autoscaler = cls.map(a -> switch (a.value()) {
-                    case Annotations.KPA_CLASS -> Autoscaler.KPA;
-                    case Annotations.HPA_CLASS -> Autoscaler.KNATIVE_HPA;
-                    default -> Autoscaler.CUSTOM;
-                }).orElse(Autoscaler.KPA);
+                Autoscaler autoscaler = cls.map(a -> knativeClass(a.value())).orElse(Autoscaler.KPA);
                 yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
             }
             case STANDARD -> {
                 Optional<Review.Annotation> cls = review.effective(bare, Annotations.AUTOSCALER_CLASS);
                 Autoscaler autoscaler = cls.map(a -> standardClass(a.value())).orElse(Autoscaler.HPA);
+                if (autoscaler == Autoscaler.KEDA && !Json.has(spec, "autoScaling") && !Json.has(spec, "scaleMetric")
+                        && !Json.has(spec, "scaleTarget")) {
+                    autoscaler = Autoscaler.NONE;
+                }
                 yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
             }
+        };
+    }
+
+    /**
+     * The Knative-mode values of {@code autoscaling.knative.dev/class}. A value with no dot is no class
+     * to Knative (autoscaler-class denies it), but it is judged as the class it was meant to be
+     * ({@link Annotations#knativeClassMeant}: {@code hpa} as Knative-HPA, anything else as KPA), so the
+     * default metric and Knative annotations are still written and the other rules still judge it.
+     */
+    public static Autoscaler knativeClass(String value) {
+        String cls = Annotations.knativeClassMeant(value).orElse(value);
+        return switch (cls) {
+            case Annotations.KPA_CLASS -> Autoscaler.KPA;
+            case Annotations.HPA_CLASS -> Autoscaler.KNATIVE_HPA;
+            default -> Autoscaler.CUSTOM;
         };
     }
 

@@ -2,7 +2,6 @@ package dev.isvcpolicy.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.isvcpolicy.patch.Patch;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,10 +18,6 @@ public final class Edits {
 
     void startRule(String ruleId) {
         currentRule = ruleId;
-    }
-
-    int size() {
-        return patch.ops().size();
     }
 
     public boolean set(FieldPath path, JsonNode value) {

@@ -2,7 +2,6 @@ package dev.isvcpolicy.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.isvcpolicy.patch.Patch;
 import dev.isvcpolicy.patch.PatchOp;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -21,11 +20,21 @@ public final class PolicyEngine {
      * namespace's ScaledObjects ({@link ClusterView#OFF} when not looked up).
      */
     public record Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
-            Optional<DeploymentMode> clusterDefault, ClusterView cluster) {
+            Optional<DeploymentMode> clusterDefault, ClusterView cluster, KnativeLimits knative) {
 
         public Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
                 Optional<DeploymentMode> clusterDefault) {
             this(operation, object, oldObject, namespace, clusterDefault, ClusterView.OFF);
+        }
+
+        public Input(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
+                Optional<DeploymentMode> clusterDefault, ClusterView cluster) {
+            this(operation, object, oldObject, namespace, clusterDefault, cluster, KnativeLimits.UNKNOWN);
+        }
+
+        /** The same request with what Knative's config-autoscaler says ({@link KnativeLimits#UNKNOWN}: not read). */
+        public Input withKnative(KnativeLimits limits) {
+            return new Input(operation, object, oldObject, namespace, clusterDefault, cluster, limits);
         }
     }
 
@@ -74,33 +83,28 @@ public final class PolicyEngine {
         return settings;
     }
 
+    /**
+     * {@code /mutate} in two phases: the mutations that decide the mode or an autoscaler class run on the
+     * context as sent; the context is then resolved once from what they wrote, and the component mutations
+     * run against it (each reads the fields as the earlier ones left them, so mutating the result adds nothing).
+     */
     public MutationResult mutate(Input in) {
         ObjectNode working = in.object().deepCopy();
         Edits edits = new Edits(new Patch(working));
         Review review = resolve(in, working);
-        for (Mutation rule : RuleRegistry.MUTATIONS) {
-            if (!settings.enabled(rule.id())) {
-                continue;
-            }
-            int before = edits.size();
-            edits.startRule(rule.id());
-            rule.mutate(review, edits);
-            if (edits.patch().ops().subList(before, edits.size()).stream().anyMatch(op -> decidesContext(op.path()))) {
-                review = resolve(in, working);
-            }
-        }
+        run(RuleRegistry.MUTATIONS.stream().filter(Mutation::decidesContext).toList(), review, edits);
+        review = resolve(in, working);
+        run(RuleRegistry.MUTATIONS.stream().filter(r -> !r.decidesContext()).toList(), review, edits);
         return new MutationResult(edits.patch().ops(), edits.notices(), working, review);
     }
 
-    /** {@code /spec}, a component, or a component's whole annotations map. */
-    private static final java.util.regex.Pattern WHOLE_COMPONENT =
-            java.util.regex.Pattern.compile("/spec(/(predictor|transformer|explainer)(/annotations)?)?");
-
-    /** An edit to the mode or an autoscaler class changes the context the next rules see. */
-    private static boolean decidesContext(String pointer) {
-        return pointer.equals("/metadata/annotations") || pointer.equals("/metadata") || pointer.contains("deploymentMode")
-                || pointer.contains("autoscalerClass") || pointer.contains("autoscaling.knative.dev~1class")
-                || WHOLE_COMPONENT.matcher(pointer).matches();
+    private void run(List<Mutation> rules, Review review, Edits edits) {
+        for (Mutation rule : rules) {
+            if (settings.enabled(rule.id())) {
+                edits.startRule(rule.id());
+                rule.mutate(review, edits);
+            }
+        }
     }
 
     public ValidationResult validate(Input in) {
@@ -152,6 +156,6 @@ public final class PolicyEngine {
 
     private Review resolve(Input in, ObjectNode object) {
         return ContextResolver.resolve(in.operation(), object, in.oldObject(), in.namespace(), in.clusterDefault(), settings,
-                in.cluster());
+                in.cluster(), in.knative());
     }
 }

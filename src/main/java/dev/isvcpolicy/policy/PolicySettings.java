@@ -1,47 +1,227 @@
 package dev.isvcpolicy.policy;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Everything the rules read from configuration, as plain values (built from {@code WebhookConfig} at
- * start-up, or directly in tests).
+ * The policy in force: every {@code webhook.*} policy key with its typed value. The keys are declared as
+ * {@link Setting}s where they are used (the engine's own below, each rule's in its class, listed by
+ * {@link RuleRegistry#settings()}), plus {@code webhook.rules.<rule-id>} (deny, warn or off) for every rule.
+ * {@link #from} is the one way to build it, from text, wherever the text comes from (start-up
+ * configuration, the offline check, rule tables); it checks every key and value and reports every
+ * problem at once, an unknown key with the closest known one.
  */
-public record PolicySettings(
-        Map<String, Action> ruleActions,
-        boolean auditOnly,
-        Set<String> exemptNamespaces,
-        int defaultMinReplicas,
-        Map<Autoscaler, String> defaultMetrics,
-        OptionalInt maxReplicasCeiling,
-        int containerConcurrencyMax,
-        List<String> gpuResources,
-        OptionalInt gpuMaxPerReplica,
-        OptionalInt gpuMaxPerService,
-        int kedaUtilization,
-        Optional<String> prometheusServerAddress,
-        Optional<String> concurrencyQuery,
-        Optional<String> rpsQuery,
-        DeploymentMode fallbackMode,
-        Action clusterUnavailableAction) {
+public final class PolicySettings {
 
-    /** GPU resource names KServe itself knows. */
-    public static final List<String> DEFAULT_GPU_RESOURCES =
-            List.of("nvidia.com/gpu", "amd.com/gpu", "intel.com/gpu", "habana.ai/gaudi");
+    /** Every key starts with this. */
+    public static final String PREFIX = "webhook.";
+    /** Per-rule actions: {@code webhook.rules.<rule-id>=deny|warn|off}. */
+    public static final String RULES_PREFIX = "webhook.rules.";
 
-    public static PolicySettings defaults() {
-        return builder().build();
+    public static final Setting<Boolean> AUDIT_ONLY = Setting.bool("webhook.audit-only", false,
+            "Turn every deny into a warning, for rolling out on a live cluster, e.g. true.");
+    public static final Setting<List<String>> EXEMPT_NAMESPACES = Setting.list("webhook.exempt-namespaces",
+            "kube-system,isvc-autoscaling-webhook", "Namespaces whose objects are admitted untouched, comma-separated, e.g. kube-system,ops.");
+    public static final Setting<DeploymentMode> FALLBACK_MODE = Setting.choice("webhook.cluster.fallback-mode", "Knative",
+            orderedMap("Knative", DeploymentMode.KNATIVE, "Standard", DeploymentMode.STANDARD,
+                    "Serverless", DeploymentMode.KNATIVE, "RawDeployment", DeploymentMode.STANDARD),
+            "Deployment mode when KServe's inferenceservice-config is absent, unreadable or not looked up: Knative or Standard.");
+    public static final Setting<Action> CLUSTER_UNAVAILABLE_ACTION = Setting.choice("webhook.cluster.unavailable-action", "warn",
+            orderedMap("warn", Action.WARN, "deny", Action.DENY),
+            "What a cluster-side check that cannot run (cache not synced, API server unreachable) does: warn (admit, saying so) or deny (fail closed).");
+
+    /** The engine's own keys; rules declare theirs. */
+    static final List<Setting<?>> ENGINE = List.of(AUDIT_ONLY, EXEMPT_NAMESPACES, FALLBACK_MODE, CLUSTER_UNAVAILABLE_ACTION);
+
+    /** Built on first use: the rules' settings are only known once the registry is. */
+    private static final class Defaults {
+        static final PolicySettings VALUE = from(Map.of());
     }
 
-    public static Builder builder() {
-        return new Builder();
+    private final Map<String, Object> values;
+    private final Map<String, Action> ruleActions;
+    private final Map<String, String> given;
+
+    private PolicySettings(Map<String, Object> values, Map<String, Action> ruleActions, Map<String, String> given) {
+        this.values = values;
+        this.ruleActions = ruleActions;
+        this.given = given;
+    }
+
+    /** Every problem with a set of keys, all at once; {@link #getMessage()} reads on its own in a log line. */
+    public static final class InvalidSettings extends IllegalArgumentException {
+        private final List<String> problems;
+
+        public InvalidSettings(List<String> problems) {
+            super("invalid webhook configuration:\n  " + String.join("\n  ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        /** One line per problem, e.g. {@code webhook.gpu.max-per-replica=0: use 1 or more, or leave it unset}. */
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /** Every policy key but the per-rule ones, engine first, then the rules' in registry order. */
+    public static List<Setting<?>> catalog() {
+        List<Setting<?>> out = new ArrayList<>(ENGINE);
+        out.addAll(RuleRegistry.settings());
+        return out;
+    }
+
+    /** The documented defaults. */
+    public static PolicySettings defaults() {
+        return Defaults.VALUE;
+    }
+
+    /**
+     * The policy from text: {@code raw} maps keys (e.g. {@code webhook.gpu.max-per-replica}) to values;
+     * absent keys keep their defaults.
+     *
+     * @throws InvalidSettings naming every unknown key (with the closest known one) and every value that does not parse
+     */
+    public static PolicySettings from(Map<String, String> raw) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> byKey = new TreeMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            Optional<String> key = knownKey(e.getKey());
+            if (key.isEmpty()) {
+                problems.add(e.getKey() + ": not a webhook policy setting" + closest(e.getKey()).map(k -> "; did you mean " + k + "?").orElse(""));
+            } else {
+                byKey.put(key.get(), e.getValue());
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Setting<?> s : catalog()) {
+            String text = byKey.get(s.key());
+            try {
+                values.put(s.key(), s.parse(text));
+            } catch (IllegalArgumentException ex) {
+                problems.add(s.key() + "=" + (text == null ? "" : text) + ": " + ex.getMessage());
+            }
+        }
+        Map<String, Action> actions = new TreeMap<>();
+        for (String id : RuleRegistry.catalog().keySet()) {
+            String text = byKey.get(RULES_PREFIX + id);
+            if (text == null || text.isBlank()) {
+                continue;
+            }
+            try {
+                actions.put(id, Action.valueOf(text.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException ex) {
+                problems.add(RULES_PREFIX + id + "=" + text + ": use deny, warn or off");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettings(problems);
+        }
+        return new PolicySettings(values, Map.copyOf(actions), Map.copyOf(byKey));
+    }
+
+    /** This policy with some keys set anew (a later source over an earlier one). */
+    public PolicySettings with(Map<String, String> overrides) {
+        Map<String, String> merged = new TreeMap<>(given);
+        merged.putAll(overrides);
+        return from(merged);
+    }
+
+    /**
+     * The key a name stands for: a key itself (any case), or its environment variable name
+     * ({@code WEBHOOK_GPU_MAX_PER_REPLICA}); empty when it is no policy key.
+     */
+    public static Optional<String> knownKey(String name) {
+        for (String key : allKeys()) {
+            if (key.equalsIgnoreCase(name) || Setting.envName(key).equals(Setting.envName(name))) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every policy key, the per-rule ones included. */
+    public static List<String> allKeys() {
+        List<String> keys = new ArrayList<>();
+        catalog().forEach(s -> keys.add(s.key()));
+        RuleRegistry.catalog().keySet().forEach(id -> keys.add(RULES_PREFIX + id));
+        return keys;
+    }
+
+    /** The known key (in the same spelling, key or environment name) nearest to a mistyped one, if any is near. */
+    public static Optional<String> closest(String name) {
+        boolean env = !name.contains(".");
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String key : allKeys()) {
+            String candidate = env ? Setting.envName(key) : key;
+            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return bestDistance <= Math.max(3, name.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance: edits from {@code a} to {@code b}. */
+    public static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** The value of a setting (its default when not given). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object v = values.get(setting.key());
+        if (v == null && !values.containsKey(setting.key())) {
+            throw new IllegalStateException(setting.key() + " is not registered: list it in its rule's settings()");
+        }
+        return (T) v;
+    }
+
+    public boolean auditOnly() {
+        return get(AUDIT_ONLY);
+    }
+
+    public Set<String> exemptNamespaces() {
+        return new LinkedHashSet<>(get(EXEMPT_NAMESPACES));
+    }
+
+    public DeploymentMode fallbackMode() {
+        return get(FALLBACK_MODE);
+    }
+
+    public Action clusterUnavailableAction() {
+        return get(CLUSTER_UNAVAILABLE_ACTION);
+    }
+
+    /** The configured per-rule actions, e.g. {@code {gpu-scaling-metric=DENY}}; rules not listed keep their levels. */
+    public Map<String, Action> ruleActions() {
+        return ruleActions;
     }
 
     /** The configured override for a rule, if any. */
@@ -53,146 +233,53 @@ public record PolicySettings(
         return ruleActions.get(ruleId) != Action.OFF;
     }
 
-    /** The scaleMetric {@code default-scale-metric} writes for this autoscaler, if any. */
-    public Optional<String> defaultMetric(Autoscaler autoscaler) {
-        return Optional.ofNullable(defaultMetrics.get(autoscaler));
+    /** The keys that were set, as given (the policy's source text, minus defaults). */
+    public Map<String, String> given() {
+        return given;
     }
 
-    public Optional<String> queryFor(String metric) {
-        return switch (metric) {
-            case "concurrency" -> concurrencyQuery;
-            case "rps" -> rpsQuery;
-            default -> Optional.empty();
-        };
+    /** Every key with the value in force as text: the defaults filled in, e.g. for the start-up log and docs. */
+    public Map<String, String> effective() {
+        Map<String, String> out = new TreeMap<>();
+        for (Setting<?> s : catalog()) {
+            out.put(s.key(), Optional.ofNullable(given.get(s.key())).map(String::trim).or(s::defaultText).orElse("unset"));
+        }
+        ruleActions.forEach((id, a) -> out.put(RULES_PREFIX + id, a.label()));
+        return out;
     }
 
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.ruleActions = new HashMap<>(ruleActions);
-        b.auditOnly = auditOnly;
-        b.exemptNamespaces = new LinkedHashSet<>(exemptNamespaces);
-        b.defaultMinReplicas = defaultMinReplicas;
-        b.defaultMetrics = new EnumMap<>(Autoscaler.class);
-        b.defaultMetrics.putAll(defaultMetrics);
-        b.maxReplicasCeiling = maxReplicasCeiling;
-        b.containerConcurrencyMax = containerConcurrencyMax;
-        b.extraGpuResources = new ArrayList<>(gpuResources.subList(DEFAULT_GPU_RESOURCES.size(), gpuResources.size()));
-        b.gpuMaxPerReplica = gpuMaxPerReplica;
-        b.gpuMaxPerService = gpuMaxPerService;
-        b.kedaUtilization = kedaUtilization;
-        b.prometheusServerAddress = prometheusServerAddress;
-        b.concurrencyQuery = concurrencyQuery;
-        b.rpsQuery = rpsQuery;
-        b.fallbackMode = fallbackMode;
-        b.clusterUnavailableAction = clusterUnavailableAction;
-        return b;
+    /** A short digest of the policy in force (12 hex digits), the same on every replica with the same keys. */
+    public String hash() {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(effective().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    /** Builder whose starting values are the documented defaults. */
-    public static final class Builder {
-        private Map<String, Action> ruleActions = new HashMap<>();
-        private boolean auditOnly;
-        private Set<String> exemptNamespaces = new LinkedHashSet<>(List.of("kube-system", "isvc-autoscaling-webhook"));
-        private int defaultMinReplicas = 1;
-        private Map<Autoscaler, String> defaultMetrics = new EnumMap<>(Map.of(
-                Autoscaler.KPA, "concurrency", Autoscaler.KNATIVE_HPA, "cpu", Autoscaler.HPA, "cpu"));
-        private OptionalInt maxReplicasCeiling = OptionalInt.empty();
-        private int containerConcurrencyMax = 1000;
-        private List<String> extraGpuResources = new ArrayList<>();
-        private OptionalInt gpuMaxPerReplica = OptionalInt.empty();
-        private OptionalInt gpuMaxPerService = OptionalInt.empty();
-        private int kedaUtilization = 80;
-        private Optional<String> prometheusServerAddress = Optional.empty();
-        private Optional<String> concurrencyQuery = Optional.empty();
-        private Optional<String> rpsQuery = Optional.empty();
-        private DeploymentMode fallbackMode = DeploymentMode.KNATIVE;
-        private Action clusterUnavailableAction = Action.WARN;
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PolicySettings p && p.effective().equals(effective());
+    }
 
-        public Builder ruleAction(String ruleId, Action action) {
-            ruleActions.put(ruleId, action);
-            return this;
-        }
+    @Override
+    public int hashCode() {
+        return effective().hashCode();
+    }
 
-        public Builder auditOnly(boolean value) {
-            auditOnly = value;
-            return this;
-        }
+    @Override
+    public String toString() {
+        return effective().toString();
+    }
 
-        public Builder exemptNamespaces(Set<String> value) {
-            exemptNamespaces = new LinkedHashSet<>(value);
-            return this;
+    private static <E> Map<String, E> orderedMap(Object... pairs) {
+        Map<String, E> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            @SuppressWarnings("unchecked")
+            E value = (E) pairs[i + 1];
+            out.put((String) pairs[i], value);
         }
-
-        public Builder defaultMinReplicas(int value) {
-            defaultMinReplicas = value;
-            return this;
-        }
-
-        /** {@code null} means: write no default for that autoscaler. */
-        public Builder defaultMetric(Autoscaler autoscaler, String metric) {
-            if (metric == null) {
-                defaultMetrics.remove(autoscaler);
-            } else {
-                defaultMetrics.put(autoscaler, metric);
-            }
-            return this;
-        }
-
-        public Builder maxReplicasCeiling(OptionalInt value) {
-            maxReplicasCeiling = value;
-            return this;
-        }
-
-        public Builder containerConcurrencyMax(int value) {
-            containerConcurrencyMax = value;
-            return this;
-        }
-
-        public Builder extraGpuResources(List<String> value) {
-            extraGpuResources = new ArrayList<>(value);
-            return this;
-        }
-
-        public Builder gpuMaxPerReplica(OptionalInt value) {
-            gpuMaxPerReplica = value;
-            return this;
-        }
-
-        public Builder gpuMaxPerService(OptionalInt value) {
-            gpuMaxPerService = value;
-            return this;
-        }
-
-        public Builder kedaUtilization(int value) {
-            kedaUtilization = value;
-            return this;
-        }
-
-        public Builder prometheus(Optional<String> serverAddress, Optional<String> concurrency, Optional<String> rps) {
-            prometheusServerAddress = serverAddress;
-            concurrencyQuery = concurrency;
-            rpsQuery = rps;
-            return this;
-        }
-
-        public Builder fallbackMode(DeploymentMode value) {
-            fallbackMode = value;
-            return this;
-        }
-
-        /** {@code WARN} (admit, say the check was skipped) or {@code DENY} (fail closed). */
-        public Builder clusterUnavailableAction(Action value) {
-            clusterUnavailableAction = value;
-            return this;
-        }
-
-        public PolicySettings build() {
-            List<String> gpus = new ArrayList<>(DEFAULT_GPU_RESOURCES);
-            extraGpuResources.stream().filter(r -> !gpus.contains(r)).forEach(gpus::add);
-            return new PolicySettings(Map.copyOf(ruleActions), auditOnly, Set.copyOf(exemptNamespaces),
-                    defaultMinReplicas, Map.copyOf(defaultMetrics), maxReplicasCeiling, containerConcurrencyMax,
-                    List.copyOf(gpus), gpuMaxPerReplica, gpuMaxPerService, kedaUtilization,
-                    prometheusServerAddress, concurrencyQuery, rpsQuery, fallbackMode, clusterUnavailableAction);
-        }
+        return out;
     }
 }

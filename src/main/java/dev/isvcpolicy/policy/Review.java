@@ -11,10 +11,11 @@ import java.util.Optional;
  *
  * @param name    the InferenceService's name, from which component object names derive
  * @param cluster what the cluster's caches said (ScaledObjects of the namespace), {@link ClusterView#OFF} when not looked up
+ * @param knative what Knative's config-autoscaler says, {@link KnativeLimits#UNKNOWN} when not read
  */
 public record Review(Operation operation, ObjectNode object, JsonNode oldObject, String name, String namespace,
         DeploymentMode mode, ModeSource modeSource, List<Component> components, PolicySettings settings,
-        ClusterView cluster) {
+        ClusterView cluster, KnativeLimits knative) {
 
     /** An annotation value and where it was found. */
     public record Annotation(String value, FieldPath path, boolean onComponent) {

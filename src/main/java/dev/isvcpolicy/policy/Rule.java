@@ -9,8 +9,16 @@ public interface Rule {
     /** One line on what the rule forbids, requires or writes. */
     String doc();
 
+    /** Why: the KServe, Knative, KEDA or Kubernetes behaviour the rule guards against, in a sentence or two. */
+    String why();
+
     /** The level of a validating rule's main findings in RULES.md (a rule may also warn on lesser cases). */
     default Action defaultAction() {
         return Action.DENY;
+    }
+
+    /** The {@code webhook.*} keys this rule reads, declared in the rule's class (none by default). */
+    default java.util.List<Setting<?>> settings() {
+        return java.util.List.of();
     }
 }

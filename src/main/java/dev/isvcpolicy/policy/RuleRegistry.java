@@ -88,6 +88,41 @@ public final class RuleRegistry {
         return out;
     }
 
+    /** The settings the rules declare, each once, in registry order. */
+    public static List<Setting<?>> settings() {
+        java.util.Map<String, Setting<?>> out = new LinkedHashMap<>();
+        java.util.stream.Stream.of(MUTATIONS, VALIDATIONS, SCALED_OBJECT_VALIDATIONS).flatMap(List::stream)
+                .flatMap(r -> r.settings().stream()).forEach(st -> out.putIfAbsent(st.key(), st));
+        return List.copyOf(out.values());
+    }
+
+    /**
+     * One rule id as users see it: what it does, why, at which level, and the keys it reads.
+     *
+     * @param level     {@code deny} or {@code warn} (a validating rule's level in RULES.md), or {@code on} for a mutation-only rule
+     * @param mutates   whether it has a mutating half ({@code /mutate})
+     * @param validates whether it has a validating half ({@code /validate})
+     */
+    public record Entry(String id, String doc, String why, String level, boolean mutates, boolean validates, List<Setting<?>> settings) {
+    }
+
+    /** Every rule id once, mutations first, in the order the webhook runs them. */
+    public static List<Entry> entries() {
+        java.util.Map<String, List<Rule>> byId = new LinkedHashMap<>();
+        java.util.stream.Stream.of(MUTATIONS, VALIDATIONS, SCALED_OBJECT_VALIDATIONS).flatMap(List::stream)
+                .forEach(r -> byId.computeIfAbsent(r.id(), k -> new java.util.ArrayList<>()).add(r));
+        List<Entry> out = new java.util.ArrayList<>();
+        byId.forEach((id, rules) -> {
+            Rule first = rules.get(0);
+            Optional<Rule> validation = rules.stream().filter(r -> r instanceof Validation || r instanceof ScaledObjectValidation).findFirst();
+            java.util.Map<String, Setting<?>> settings = new LinkedHashMap<>();
+            rules.forEach(r -> r.settings().forEach(st -> settings.putIfAbsent(st.key(), st)));
+            out.add(new Entry(id, first.doc(), first.why(), validation.map(v -> v.defaultAction().label()).orElse("on"),
+                    rules.stream().anyMatch(r -> r instanceof Mutation), validation.isPresent(), List.copyOf(settings.values())));
+        });
+        return out;
+    }
+
     /** Every rule id with its one-line doc, mutations first, each id once. */
     public static Map<String, String> catalog() {
         Map<String, String> out = new LinkedHashMap<>();

@@ -19,16 +19,14 @@ public final class ScaledObjects {
     /** Where a ScaledObject's target name sits, for findings. */
     public static final FieldPath TARGET_NAME = FieldPath.of("spec", "scaleTargetRef", "name");
 
-    /** An ownerReference to an InferenceService, e.g. {@code {name: m, uid: 6f0c...}}; uid may be empty. */
-    public record Owner(String name, String uid) {
+    /** The kinds whose controllers make ScaledObjects: one controlled by them is KServe's, not a user's. */
+    public static final java.util.Set<String> KSERVE_KINDS = java.util.Set.of("InferenceService", "InferenceGraph", "LLMInferenceService");
 
-        /** Same name; and same uid when both are known (a recreated InferenceService does not own its predecessor's objects). */
-        public boolean is(String isvcName, String isvcUid) {
-            if (!name.equals(isvcName)) {
-                return false;
-            }
-            return uid.isEmpty() || isvcUid == null || isvcUid.isEmpty() || uid.equals(isvcUid);
-        }
+    /**
+     * The controlling ownerReference ({@code controller: true}) to a KServe object, e.g.
+     * {@code {kind: InferenceService, name: m, uid: 6f0c...}}; uid may be empty.
+     */
+    public record Owner(String kind, String name, String uid) {
     }
 
     /**
@@ -85,18 +83,23 @@ public final class ScaledObjects {
         return out;
     }
 
-    /** The InferenceService in the object's {@code metadata.ownerReferences}, if any. */
+    /**
+     * The KServe object that controls this one: the ownerReference with {@code controller: true} to an
+     * InferenceService, InferenceGraph or LLMInferenceService ({@code serving.kserve.io/*}). Without it, a
+     * ScaledObject is a user's (a plain ownerReference is only garbage-collection bookkeeping).
+     */
     public static Optional<Owner> isvcOwner(JsonNode object) {
         JsonNode refs = Json.object(object, "metadata").flatMap(m -> Json.array(m, "ownerReferences")).orElse(null);
         if (refs == null) {
             return Optional.empty();
         }
         for (JsonNode ref : refs) {
-            boolean isvc = "InferenceService".equals(Json.text(ref, "kind").orElse(""))
-                    && Json.text(ref, "apiVersion").orElse("").startsWith("serving.kserve.io/");
+            String kind = Json.text(ref, "kind").orElse("");
+            boolean kserve = KSERVE_KINDS.contains(kind) && Json.text(ref, "apiVersion").orElse("").startsWith("serving.kserve.io/");
+            boolean controller = ref.path("controller").asBoolean(false) && ref.path("controller").isBoolean();
             Optional<String> name = Json.text(ref, "name").filter(n -> !n.isBlank());
-            if (isvc && name.isPresent()) {
-                return Optional.of(new Owner(name.get(), Json.text(ref, "uid").orElse("")));
+            if (kserve && controller && name.isPresent()) {
+                return Optional.of(new Owner(kind, name.get(), Json.text(ref, "uid").orElse("")));
             }
         }
         return Optional.empty();

@@ -69,18 +69,28 @@ class AdmissionContractTest {
         assertEquals(422, status.path("code").asInt());
         assertEquals("Invalid", status.path("reason").asText());
         assertEquals("Failure", status.path("status").asText());
-        List<String> fields = new ArrayList<>();
+        // One cause per field of each finding, each with the API server's reason for its type: min above max
+        // names both fields (Invalid), an unusable metric is NotSupported and carries its value.
+        List<String> causes = new ArrayList<>();
         status.path("details").path("causes").forEach(c -> {
-            fields.add(c.path("field").asText());
-            assertEquals("FieldValueInvalid", c.path("reason").asText());
+            causes.add(c.path("reason").asText() + " " + c.path("field").asText());
             assertFalse(c.path("message").asText().isBlank());
         });
-        assertTrue(fields.contains("spec.predictor.minReplicas"), fields.toString());
-        assertTrue(fields.contains("spec.predictor.scaleMetric"), fields.toString());
+        assertEquals(List.of("FieldValueInvalid spec.predictor.maxReplicas", "FieldValueInvalid spec.predictor.minReplicas",
+                "FieldValueNotSupported spec.predictor.scaleMetric"), causes.stream().sorted().toList());
+        status.path("details").path("causes").forEach(c -> {
+            if (c.path("field").asText().equals("spec.predictor.minReplicas")) {
+                assertTrue(c.path("message").asText().startsWith("Invalid value: \"5\": "), c.toString());
+            }
+            if (c.path("field").asText().equals("spec.predictor.scaleMetric")) {
+                assertTrue(c.path("message").asText().startsWith("Unsupported value: "), c.toString());
+                assertTrue(c.path("message").asText().endsWith("[scale-metric]"), c.toString());
+            }
+        });
         String message = status.path("message").asText();
         assertTrue(message.startsWith("InferenceService \"bad\" is invalid: "), message);
-        assertTrue(message.contains("spec.predictor.minReplicas: ") && message.contains("; spec.predictor.scaleMetric: ")
-                || message.contains("spec.predictor.scaleMetric: ") && message.contains("; spec.predictor.minReplicas: "), message);
+        assertTrue(message.contains("spec.predictor.minReplicas, spec.predictor.maxReplicas: ") && message.contains("; spec.predictor.scaleMetric: ")
+                || message.contains("spec.predictor.scaleMetric: ") && message.contains("; spec.predictor.minReplicas, spec.predictor.maxReplicas: "), message);
         assertEquals("denied", r.path("auditAnnotations").path("decision").asText());
         assertTrue(r.path("auditAnnotations").path("denied-by").asText().contains("replica-bounds"));
         assertTrue(r.path("auditAnnotations").path("denied-by").asText().contains("scale-metric"));

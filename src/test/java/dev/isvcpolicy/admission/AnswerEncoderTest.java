@@ -47,8 +47,8 @@ class AnswerEncoderTest {
         same(Responses.review(Responses.patch("u-3", List.of(new PatchOp("add", "/spec/predictor/minReplicas", ReviewCodec.MAPPER.valueToTree(1), "default-min-replicas")),
                 List.of("w1", "w2"), audit("decision", "patched", "mutated-by", "default-min-replicas"))));
         same(Responses.review(Responses.invalid("u-4", "serving.kserve.io", "InferenceService", "m",
-                List.of(new Finding("scale-metric", Action.DENY, "spec.predictor.scaleMetric", "\"rps\" cannot drive KServe's HPA\n", false),
-                        new Finding("replica-bounds", Action.DENY, "spec.predictor.maxReplicas", "below minReplicas", false)),
+                List.of(new Finding("scale-metric", Action.DENY, "spec.predictor.scaleMetric", "\"rps\" cannot drive KServe's HPA\n"),
+                        new Finding("replica-bounds", Action.DENY, "spec.predictor.maxReplicas", "below minReplicas")),
                 List.of("a warning"), audit("decision", "denied", "denied-by", "scale-metric,replica-bounds"))));
         same(Responses.review(Responses.refuse("u-5", 400, "BadRequest", "request.object must be the InferenceService as a JSON object")));
         same(Responses.review(Responses.refuse("u-6", 500, "InternalError", "the autoscaling webhook failed")));

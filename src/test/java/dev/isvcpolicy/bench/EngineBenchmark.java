@@ -3,7 +3,7 @@ package dev.isvcpolicy.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.admission.ReviewCodec;
 import dev.isvcpolicy.admission.Responses;
-import dev.isvcpolicy.patch.Patch;
+import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Notice;
 import dev.isvcpolicy.policy.Operation;
@@ -106,6 +106,6 @@ public class EngineBenchmark {
         if (!m.contains("\"patch\"") || !v.contains("\"allowed\":true")) {
             throw new IllegalStateException("unexpected answers: " + m + " / " + v);
         }
-        System.out.println("payloads ok: mutate patches, validate allows; patch ops " + Patch.class.getSimpleName());
+        System.out.println("payloads ok: mutate patches, validate allows; patch ops " + PatchOp.class.getSimpleName());
     }
 }

@@ -45,12 +45,12 @@ class CliRuleCasesTest {
 
     /**
      * Every case a file can express: not the ScaledObject-side cases or those that set the cluster's cache
-     * state (offline, the run's own files are the cache: {@code CheckCommandTest} covers that), and not an
+     * state or Knative's config-autoscaler (offline, the run's own files are the cache: {@code CheckCommandTest} covers that), and not an
      * UPDATE without an old object (the CLI knows an update only from {@code --old}).
      */
     static Stream<RuleCases.Case> cases() {
         return RuleRegistry.catalog().keySet().stream().flatMap(RuleCases::load)
-                .filter(c -> c.node().has("object") && !c.node().has("cluster"))
+                .filter(c -> c.node().has("object") && !c.node().has("cluster") && !c.node().has("knativeAutoscaler"))
                 .filter(c -> !"UPDATE".equalsIgnoreCase(c.node().path("operation").asText()) || c.node().has("oldObject"));
     }
 
@@ -90,16 +90,17 @@ class CliRuleCasesTest {
         assertEquals(validation.allowed() ? "allowed" : "denied", o.path("verdict").asText(), c.name());
         assertEquals(validation.context().mode().value(), o.path("mode").asText(), c.name() + ": mode");
         assertEquals(asJson(ops(mutation.ops())), o.path("mutations"), c.name() + ": mutations");
-        assertEquals(notices(mutation.notices()), o.path("notices"), c.name() + ": notices");
-        assertEquals(findings(validation.findings()), o.path("findings"), c.name() + ": findings");
+        assertEquals(reported(mutation.notices(), validation.findings()), withoutLines(o.path("findings")),
+                c.name() + ": notices and findings");
 
         Cli.Run fix = Cli.run(withFix(args));
         assertEquals(run.code(), fix.code(), c.name() + ": --fix reports the same verdict");
-        JsonNode fixed = Documents.YAML.readTree(Files.readString(file));
-        assertEquals(asJson(mutation.mutated()), fixed, c.name() + ": the fixed file holds the patched object");
+        // Both read as kubectl reads YAML: a whole number written 2.0 reaches the API server as 2.
+        assertEquals(asKubectlReads(Fixer.render(asJson(mutation.mutated()), false)), asKubectlReads(Files.readString(file)),
+                c.name() + ": the fixed file holds the patched object");
         JsonNode again = Cli.run(args.toArray(String[]::new)).json().path("objects").get(0);
         assertEquals(F.arrayNode(), again.path("mutations"), c.name() + ": nothing left to patch after --fix");
-        assertEquals(o.path("findings"), again.path("findings"), c.name() + ": same findings after --fix");
+        assertEquals(validated(o.path("findings")), validated(again.path("findings")), c.name() + ": same findings after --fix");
         assertTrue(fix.json().path("written").size() == (mutation.ops().isEmpty() ? 0 : 1), c.name() + ": written only when patched");
     }
 
@@ -123,38 +124,10 @@ class CliRuleCasesTest {
         return m;
     }
 
-    /** A case's settings (the builder's names, see RuleCases#settings) as the webhook.* keys an admin would set. */
+    /** A case's settings, which are the webhook.* keys themselves, as --set arguments. */
     static List<String> sets(JsonNode s) {
         List<String> out = new ArrayList<>();
-        s.fields().forEachRemaining(e -> {
-            JsonNode v = e.getValue();
-            switch (e.getKey()) {
-                case "auditOnly" -> out.add("webhook.audit-only=" + v.asText());
-                case "ruleActions" -> v.fields().forEachRemaining(r -> out.add("webhook.rules." + r.getKey() + "=" + r.getValue().asText()));
-                case "defaultMinReplicas" -> out.add("webhook.defaults.min-replicas=" + v.asText());
-                case "defaultMetrics" -> v.fields().forEachRemaining(m -> out.add("webhook.defaults." + m.getKey() + "-metric="
-                        + (m.getValue().isNull() ? "none" : m.getValue().asText())));
-                case "maxReplicasCeiling" -> out.add("webhook.replicas.max-ceiling=" + v.asText());
-                case "containerConcurrencyMax" -> out.add("webhook.replicas.container-concurrency-max=" + v.asText());
-                case "extraGpuResources" -> {
-                    List<String> names = new ArrayList<>();
-                    v.forEach(n -> names.add(n.asText()));
-                    out.add("webhook.gpu.extra-resources=" + String.join(",", names));
-                }
-                case "gpuMaxPerReplica" -> out.add("webhook.gpu.max-per-replica=" + v.asText());
-                case "gpuMaxPerService" -> out.add("webhook.gpu.max-per-service=" + v.asText());
-                case "kedaUtilization" -> out.add("webhook.keda.default-utilization=" + v.asText());
-                case "prometheus" -> Map.of("serverAddress", "prometheus-server-address", "concurrencyQuery", "concurrency-query",
-                        "rpsQuery", "rps-query").forEach((field, key) -> {
-                            if (v.hasNonNull(field)) {
-                                out.add("webhook.keda." + key + "=" + v.get(field).asText());
-                            }
-                        });
-                case "fallbackMode" -> out.add("webhook.cluster.fallback-mode=" + v.asText());
-                case "clusterUnavailableAction" -> out.add("webhook.cluster.unavailable-action=" + v.asText());
-                default -> throw new AssertionError("no webhook.* key for case setting " + e.getKey() + ": add it here");
-            }
-        });
+        s.fields().forEachRemaining(e -> out.add(e.getKey() + "=" + e.getValue().asText()));
         return out;
     }
 
@@ -169,16 +142,50 @@ class CliRuleCasesTest {
         return a;
     }
 
-    static ArrayNode notices(List<Notice> notices) {
+    /** What {@code -o json} lists per object: /mutate's notices (warn), then /validate's findings; lines left out. */
+    static ArrayNode reported(List<Notice> notices, List<Finding> findings) {
         ArrayNode a = F.arrayNode();
-        notices.forEach(n -> a.addObject().put("rule", n.ruleId()).put("path", n.path()).put("message", n.message()));
+        notices.forEach(n -> a.addObject().put("rule", n.ruleId()).put("action", "warn").put("path", n.path())
+                .put("message", n.message()).put("stage", "mutate"));
+        findings.forEach(f -> {
+            ObjectNode o = a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("path", f.path())
+                    .put("message", f.message()).put("stage", "validate").put("type", f.type().label());
+            ArrayNode paths = o.putArray("paths");
+            f.paths().forEach(paths::add);
+            if (f.value() != null) {
+                o.put("value", f.value());
+            }
+        });
         return a;
     }
 
-    static ArrayNode findings(List<Finding> findings) {
+    /** The findings of {@code -o json} without their lines (each must have one), to compare with {@link #reported}. */
+    static ArrayNode withoutLines(JsonNode findings) {
         ArrayNode a = F.arrayNode();
-        findings.forEach(f -> a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("path", f.path())
-                .put("message", f.message()));
+        for (JsonNode f : findings) {
+            assertTrue(f.path("line").asInt() >= 1, "every finding has its line: " + f);
+            ObjectNode copy = f.deepCopy();
+            copy.remove("line");
+            a.add(copy);
+        }
+        return a;
+    }
+
+    /** A YAML text as the offline check (and kubectl) reads it. */
+    static JsonNode asKubectlReads(String yaml) {
+        List<Documents.Document> docs = Documents.parse(new Documents.Source("t.yaml", null, yaml, false));
+        assertEquals(1, docs.size(), yaml);
+        return docs.get(0).node();
+    }
+
+    /** The /validate findings of {@code -o json} without their lines: what a --fix leaves unchanged. */
+    static ArrayNode validated(JsonNode findings) {
+        ArrayNode a = F.arrayNode();
+        for (JsonNode f : withoutLines(findings)) {
+            if (f.path("stage").asText().equals("validate")) {
+                a.add(f);
+            }
+        }
         return a;
     }
 }

@@ -77,7 +77,7 @@ final class MockCluster {
         }
     }
 
-    /** Waits (up to 15 s) for the informers to catch up; fails the test if they do not. */
+    /** Waits (up to 120 s, returning as soon as it holds) for the informers to catch up; fails the test if they do not. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!condition.getAsBoolean()) {

@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * The rendered install: {@code kubectl kustomize} where a kubectl with kustomize v4+ is on the PATH, else
  * a small renderer for the subset of kustomize these folders use (resources and strategic-merge
- * annotation patches). {@link #render} says which one it used.
+ * annotation patches). {@link #render} says which one it used. A variant named {@code chart...} is the Helm
+ * chart rendered by {@link Chart}, so that the checks of {@code ManifestsTest} run on it too.
  */
 final class Manifests {
 
@@ -53,6 +54,9 @@ final class Manifests {
     }
 
     static Rendered render(String folder) {
+        if (folder.startsWith(Chart.PREFIX)) {
+            return Chart.variant(folder);
+        }
         Optional<Path> kubectl = Tools.kubectl();
         if (kubectl.isPresent()) {
             String yaml = Tools.run(List.of(kubectl.get().toString(), "kustomize", folder), Map.of(), null)

@@ -11,6 +11,7 @@ import dev.isvcpolicy.admission.Admitted;
 import dev.isvcpolicy.admission.Endpoint;
 import dev.isvcpolicy.cluster.ClusterAccess;
 import dev.isvcpolicy.config.WebhookConfig;
+import dev.isvcpolicy.policy.Kind;
 import io.smallrye.config.WithDefault;
 import java.io.IOException;
 import java.io.Reader;
@@ -164,9 +165,9 @@ class ManifestsTest {
                 }
             }
             List<String> expected = new ArrayList<>();
-            for (Admitted.Resource res : Admitted.resources(endpoint)) {
-                String policy = endpoint == Endpoint.MUTATE || res == Admitted.SCALED_OBJECT ? "Ignore" : "Fail";
-                expected.add(res.apiGroup() + "/" + res.apiVersion() + "/" + res.resource() + " " + policy);
+            for (Kind res : Admitted.resources(endpoint)) {
+                String policy = endpoint == Endpoint.MUTATE || res == Kind.SCALED_OBJECT ? "Ignore" : "Fail";
+                expected.add(res.group() + "/" + res.version() + "/" + res.resource() + " " + policy);
             }
             assertEquals(expected, registered, kind + ": resources and failurePolicy per resource");
         }
@@ -227,7 +228,7 @@ class ManifestsTest {
         assertEquals(svcName + "-tls", secret, "the Secret certs/make-certs.sh writes (<service>-tls)");
 
         List<String> exempt = List.of(env(c, "WEBHOOK_EXEMPT_NAMESPACES")
-                .orElse(configDefault(WebhookConfig.class, "exemptNamespaces")).split(","));
+                .orElse(dev.isvcpolicy.policy.PolicySettings.EXEMPT_NAMESPACES.defaultText().orElseThrow()).split(","));
         String ns = r.one("Namespace").path("metadata").path("name").asText();
         assertTrue(exempt.containsAll(List.of("kube-system", ns)), "the webhook also exempts what the selector excludes: " + exempt);
     }

@@ -49,20 +49,23 @@ final class IsvcArbitraries {
     static Arbitrary<String> knativeKey() {
         return Arbitraries.of("class", "metric", "target", "target-utilization-percentage", "window", "panic-window-percentage",
                 "panic-threshold-percentage", "target-burst-capacity", "initial-scale", "activation-scale", "scale-down-delay",
-                "min-scale", "max-scale", "minScale", "custom").map(k -> "autoscaling.knative.dev/" + k);
+                "min-scale", "max-scale", "minScale", "custom", "scale-to-zero-pod-retention-period", "metric-aggregation-algorithm",
+                "initialScale", "targetBurstCapacity").map(k -> "autoscaling.knative.dev/" + k);
     }
 
     static Arbitrary<String> annotationValue() {
         return Arbitraries.oneOf(
                 Arbitraries.of("kpa.autoscaling.knative.dev", "hpa.autoscaling.knative.dev", "foo.autoscaling.knative.dev",
                         "concurrency", "rps", "cpu", "memory", "0", "1", "2", "10", "70", "100", "110", "1000", "-1", "0.005",
-                        "6s", "60s", "1h", "2h", "1.5s", "5m", "x", "", "1e1", " 10"),
+                        "6s", "60s", "1h", "2h", "1.5s", "5m", "x", "", "1e1", " 10", "kpa", "hpa", "KPA", "linear", "weightedExponential", "True", "TRUE", "false", "FALSE",
+                        "default/m-predictor", "Memory"),
                 Arbitraries.integers().between(-10, 2000).map(String::valueOf));
     }
 
     /** The InferenceService-level or component-level annotations. */
     static Arbitrary<ObjectNode> annotations(boolean isvcLevel) {
-        Arbitrary<List<String>> knative = Arbitraries.oneOf(knativeKey(), Arbitraries.just("sidecar.opentelemetry.io/inject"))
+        Arbitrary<List<String>> knative = Arbitraries.oneOf(knativeKey(), Arbitraries.just("sidecar.opentelemetry.io/inject"),
+                        Arbitraries.just("serving.kserve.io/metrics"))
                 .list().ofMaxSize(3);
         return Combinators.combine(
                 isvcLevel ? Arbitraries.of("", "Standard", "RawDeployment", "Knative", "Serverless", "ModelMesh", "Bogus")

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.isvcpolicy.patch.Patch;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.DeploymentMode;
@@ -16,6 +15,7 @@ import dev.isvcpolicy.policy.PolicySettings;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -46,7 +46,7 @@ class PolicyPropertiesTest {
         @Override
         public String toString() {
             return operation + " " + clusterDefault + " auditOnly=" + settings.auditOnly() + " prometheus="
-                    + settings.prometheusServerAddress().isPresent() + " " + object;
+                    + settings.get(dev.isvcpolicy.policy.rules.KedaMetricsRule.PROMETHEUS_SERVER_ADDRESS).isPresent() + " " + object;
         }
     }
 
@@ -54,10 +54,11 @@ class PolicyPropertiesTest {
     Arbitrary<Case> cases() {
         Arbitrary<PolicySettings> settings = Arbitraries.of(
                 PolicySettings.defaults(),
-                PolicySettings.builder().prometheus(Optional.of("http://prometheus:9090"), Optional.of("sum(c{ns=\"{namespace}\",pod=~\"{component}.*\"})"),
-                        Optional.of("sum(rate(r{isvc=\"{name}\"}[1m]))")).build(),
-                PolicySettings.builder().auditOnly(true).maxReplicasCeiling(java.util.OptionalInt.of(10))
-                        .gpuMaxPerReplica(java.util.OptionalInt.of(2)).gpuMaxPerService(java.util.OptionalInt.of(8)).build());
+                PolicySettings.from(Map.of("webhook.keda.prometheus-server-address", "http://prometheus:9090",
+                        "webhook.keda.concurrency-query", "sum(c{ns=\"{namespace}\",pod=~\"{component}.*\"})",
+                        "webhook.keda.rps-query", "sum(rate(r{isvc=\"{name}\"}[1m]))")),
+                PolicySettings.from(Map.of("webhook.audit-only", "true", "webhook.replicas.max-ceiling", "10",
+                        "webhook.gpu.max-per-replica", "2", "webhook.gpu.max-per-service", "8")));
         return net.jqwik.api.Combinators.combine(IsvcArbitraries.inferenceService(), Arbitraries.of(Operation.CREATE, Operation.UPDATE),
                         Arbitraries.of("", "Knative", "Serverless", "Standard", "RawDeployment"),
                         Arbitraries.of("", "Knative", "Standard", "ModelMesh"), settings)
@@ -83,7 +84,7 @@ class PolicyPropertiesTest {
         net.jqwik.api.statistics.Statistics.label("mode").collect(result.context().mode());
         net.jqwik.api.statistics.Statistics.label("patch").collect(result.ops().isEmpty() ? "none" : result.ops().size() > 3 ? "4+ ops" : "1-3 ops");
         net.jqwik.api.statistics.Statistics.label("validate").collect(engine(c).validate(c.input(result.mutated())).allowed() ? "allowed" : "denied");
-        JsonNode patched = JsonPatch.apply(Patch.toJson(result.ops()), c.object());
+        JsonNode patched = JsonPatch.apply(PatchOp.toJson(result.ops()), c.object());
         assertEquals(result.mutated(), patched, "the patch, applied to the request's object, gives what the rules produced");
         for (JsonNode op : JsonDiff.asJson(c.object(), patched)) {
             String path = op.path("path").asText();

@@ -1,25 +1,36 @@
 package dev.isvcpolicy.policy.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.ContextResolver;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.ScaledObjects;
 import dev.isvcpolicy.policy.Validation;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * One autoscaler per workload: KEDA in Knative mode would fight the KPA over replicas; classes and
- * annotations of the other mode are ignored and said so. Cluster side: a component that KServe or
- * Knative scales is refused while a user's ScaledObject already targets its Deployment (the
- * ScaledObject's own side is {@link ScaledObjectConflictRule}).
+ * annotations of the other mode are ignored and said so. {@code validations.keda.sh/hpa-ownership: "false"}
+ * (ISVC or component) is refused: KServe copies it onto its HPA, where it switches off KEDA's own conflict
+ * check. On UPDATE in Standard mode, a component switching from hpa to keda is warned that KServe's HPA stays
+ * (and KEDA's webhook refuses KServe's ScaledObject until it is deleted), one switching away from keda that
+ * KServe's ScaledObject stays. Cluster side: a component that KServe or Knative scales, or whose replicas
+ * KServe pins (none, keda without autoScaling), is refused while a user's ScaledObject (one not controlled by
+ * an InferenceService, InferenceGraph or LLMInferenceService) already targets its Deployment; only external
+ * leaves the Deployment to the user (the ScaledObject's own side is {@link ScaledObjectConflictRule}).
  */
 public final class AutoscalerConflictRule implements Validation {
 
@@ -32,7 +43,13 @@ public final class AutoscalerConflictRule implements Validation {
 
     @Override
     public String doc() {
-        return "KEDA in Knative mode is refused (two autoscalers on one workload); the other mode's classes and annotations are ignored";
+        return "KEDA in Knative mode, a user's ScaledObject on a component KServe scales or pins (all but external), and "
+                + "hpa-ownership \"false\" are refused; class switches KServe does not clean up and the other mode's settings are warned";
+    }
+
+    @Override
+    public String why() {
+        return "Two autoscalers on one Deployment each set its replica count in turn, so the count swings between their answers; KEDA and Knative's KPA, or a user's ScaledObject and KServe's own HPA, are the usual pairs.";
     }
 
     /** Where the skipped-check finding of an InferenceService points: the namespace whose ScaledObjects were not read. */
@@ -41,7 +58,59 @@ public final class AutoscalerConflictRule implements Validation {
     @Override
     public void validate(Review review, Findings f) {
         staticSide(review, f);
+        hpaOwnership(review, f);
+        switches(review, f);
         clusterSide(review, f);
+    }
+
+    /** KServe copies the annotation onto its HPA, where {@code "false"} switches off KEDA's check that one HPA scales a workload. */
+    private static void hpaOwnership(Review review, Findings f) {
+        List<Review.Annotation> found = new ArrayList<>();
+        review.annotation(Annotations.KEDA_HPA_OWNERSHIP).ifPresent(found::add);
+        review.components().forEach(c -> review.componentAnnotation(c, Annotations.KEDA_HPA_OWNERSHIP).ifPresent(found::add));
+        for (Review.Annotation a : found) {
+            if (a.value().strip().equalsIgnoreCase("false")) {
+                f.deny(Finding.Type.FORBIDDEN, a.path(), a.value(), "KServe copies this annotation onto the HPA it makes, where "
+                        + "\"false\" switches off KEDA's own check that no two autoscalers scale one Deployment: remove it (to scale "
+                        + "with your own ScaledObject, set " + Annotations.AUTOSCALER_CLASS + ": external instead)");
+            }
+        }
+    }
+
+    /**
+     * UPDATE in Standard mode: KServe does not clean up after a class change. From hpa to keda its HPA stays and
+     * KEDA's webhook refuses the ScaledObject KServe then makes; away from keda its ScaledObject stays.
+     */
+    private static void switches(Review review, Findings f) {
+        if (review.operation() != Operation.UPDATE || review.mode() != DeploymentMode.STANDARD
+                || !(review.oldObject() instanceof ObjectNode old)) {
+            return;
+        }
+        Review before = ContextResolver.resolve(Operation.UPDATE, old, old, review.namespace(), Optional.of(review.mode()),
+                review.settings());
+        if (before.mode() != DeploymentMode.STANDARD) {
+            return;
+        }
+        for (Component c : review.components()) {
+            Optional<Component> was = before.components().stream().filter(o -> o.path().equals(c.path())).findFirst();
+            if (was.isEmpty() || was.get().autoscaler() == c.autoscaler()) {
+                continue;
+            }
+            FieldPath at = c.classPath() != null ? c.classPath() : c.path();
+            String value = c.classPath() != null ? review.effective(c, Annotations.AUTOSCALER_CLASS).map(Review.Annotation::value).orElse(null) : null;
+            boolean kedaNow = Scaling.kedaClass(c, review);
+            if (was.get().autoscaler() == Autoscaler.HPA && kedaNow) {
+                f.warn(Finding.Type.INVALID, at, value, "the " + c.label() + " switches from hpa to keda, but KServe leaves its "
+                        + "HorizontalPodAutoscaler \"" + c.objectName() + "\" in place"
+                        + (c.autoscaler() == Autoscaler.KEDA ? ", and KEDA's webhook refuses KServe's ScaledObject while another HPA scales the Deployment"
+                                : ", still scaling the Deployment")
+                        + ": delete it (kubectl delete hpa " + c.objectName() + " -n " + review.namespace() + ")");
+            } else if (was.get().autoscaler() == Autoscaler.KEDA && !kedaNow) {
+                f.warn(Finding.Type.INVALID, at, value, "the " + c.label() + " switches away from keda (to " + c.autoscaler().label()
+                        + "), but KServe leaves its ScaledObject \"" + c.objectName() + "\" in place, still scaling the Deployment: "
+                        + "delete it (kubectl delete scaledobject " + c.objectName() + " -n " + review.namespace() + ")");
+            }
+        }
     }
 
     private static void clusterSide(Review review, Findings f) {
@@ -60,11 +129,10 @@ public final class AutoscalerConflictRule implements Validation {
                     + "): the cluster-side autoscaler-conflict check was skipped");
             return;
         }
-        String uid = ScaledObjects.uid(review.object());
         for (Component c : scaled) {
             for (ClusterView.ScaledObjectRef so : cluster.scaledObjectsTargeting(c.objectName())) {
-                if (!so.ownedBy(review.name(), uid) && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
-                    f.deny(c.classPath() != null ? c.classPath() : c.path(), "ScaledObject \"" + so.name()
+                if (so.userMade() && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
+                    f.deny(Finding.Type.FORBIDDEN, c.classPath() != null ? c.classPath() : c.path(), null, "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
                             + "'s workload, and " + inCharge(c, review) + " would scale it too: two autoscalers would fight over its replicas. "
                             + "Delete that ScaledObject and let KServe scale the " + c.label() + ", or keep it and set "
@@ -81,6 +149,8 @@ public final class AutoscalerConflictRule implements Validation {
             case KNATIVE_HPA -> "Knative's HPA class (Knative mode)";
             case HPA -> "KServe's HorizontalPodAutoscaler (autoscalerClass hpa, Standard mode)";
             case KEDA -> "KServe's own ScaledObject (autoscalerClass keda, Standard mode)";
+            case NONE -> "KServe, which pins the replicas to minReplicas on every reconcile (autoscalerClass none"
+                    + (Scaling.kedaClass(c, review) ? ", as keda without autoScaling is" : "") + ", Standard mode),";
             default -> "the autoscaler class \"" + review.effective(c, review.mode() == DeploymentMode.KNATIVE
                     ? Annotations.KNATIVE_CLASS : Annotations.AUTOSCALER_CLASS).map(Review.Annotation::value).orElse(c.autoscaler().label())
                     + "\" (" + review.mode().value() + " mode)";
@@ -104,7 +174,7 @@ public final class AutoscalerConflictRule implements Validation {
                     continue;
                 }
                 switch (cls.get().value()) {
-                    case "keda" -> f.deny(cls.get().path(), "KEDA needs Standard mode, but this InferenceService runs in Knative mode ("
+                    case "keda" -> f.deny(Finding.Type.FORBIDDEN, cls.get().path(), cls.get().value(), "KEDA needs Standard mode, but this InferenceService runs in Knative mode ("
                             + source(review) + "): Knative's autoscaler and KEDA would fight over the replicas. Set "
                             + Annotations.DEPLOYMENT_MODE + ": Standard" + (review.isCreateOrFirstUpdate() ? "" : " (only possible by recreating it)")
                             + ", or remove the keda class");

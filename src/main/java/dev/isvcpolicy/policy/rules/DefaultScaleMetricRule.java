@@ -1,5 +1,12 @@
 package dev.isvcpolicy.policy.rules;
 
+import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.policy.PolicySettings;
+import dev.isvcpolicy.policy.Setting;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentMutation;
@@ -7,12 +14,46 @@ import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
+import java.util.Optional;
 
 /**
  * No {@code scaleMetric} and no {@code autoScaling}: write the autoscaler's default metric (KPA
  * concurrency, HPA cpu). A Knative metric annotation already says the metric, so it is left alone.
+ * When the legacy annotation {@code serving.kserve.io/metrics} (component, else InferenceService) names a metric
+ * this autoscaler can use (exactly as written, e.g. {@code memory} under an HPA), that metric is written instead:
+ * it is the user's intent, though KServe no longer reads the annotation ({@code scale-metric} warns about it).
  */
 public final class DefaultScaleMetricRule implements ComponentMutation {
+
+    public static final Setting<Optional<String>> KPA_METRIC = metric("webhook.defaults.kpa-metric", "concurrency", "concurrency", "rps",
+            "scaleMetric written for KPA components: concurrency, rps or none.");
+    public static final Setting<Optional<String>> KNATIVE_HPA_METRIC = metric("webhook.defaults.knative-hpa-metric", "cpu", "cpu", "memory",
+            "scaleMetric written for Knative-HPA components: cpu, memory or none.");
+    public static final Setting<Optional<String>> HPA_METRIC = metric("webhook.defaults.hpa-metric", "cpu", "cpu", "memory",
+            "scaleMetric written for Standard-mode hpa components: cpu, memory or none.");
+
+    private static Setting<Optional<String>> metric(String key, String def, String a, String b, String doc) {
+        Map<String, Optional<String>> values = new LinkedHashMap<>();
+        values.put(a, Optional.of(a));
+        values.put(b, Optional.of(b));
+        values.put("none", Optional.empty());
+        return Setting.choice(key, def, values, doc);
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(KPA_METRIC, KNATIVE_HPA_METRIC, HPA_METRIC);
+    }
+
+    /** The metric written for this autoscaler, if any (keda, external and none get nothing). */
+    static Optional<String> defaultMetric(PolicySettings settings, Autoscaler autoscaler) {
+        return switch (autoscaler) {
+            case KPA -> settings.get(KPA_METRIC);
+            case KNATIVE_HPA -> settings.get(KNATIVE_HPA_METRIC);
+            case HPA -> settings.get(HPA_METRIC);
+            default -> Optional.empty();
+        };
+    }
 
     public static final String ID = "default-scale-metric";
 
@@ -23,18 +64,33 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
 
     @Override
     public String doc() {
-        return "scaleMetric and autoScaling absent: write the autoscaler's default metric (KPA concurrency, HPA cpu)";
+        return "scaleMetric and autoScaling absent: write the metric of the legacy serving.kserve.io/metrics annotation when the "
+                + "autoscaler can use it, else the autoscaler's default (KPA concurrency, HPA cpu)";
+    }
+
+    @Override
+    public String why() {
+        return "In Standard mode with no metric, KServe creates an HPA with no metric at all (it then never scales); writing the autoscaler's own default makes the scaling explicit and visible to the validations.";
     }
 
     @Override
     public boolean appliesTo(Component c, Review review) {
         return !Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling")
-                && review.settings().defaultMetric(c.autoscaler()).isPresent()
+                && defaultMetric(review.settings(), c.autoscaler()).isPresent()
                 && !(review.mode() == DeploymentMode.KNATIVE && review.effective(c, Annotations.KNATIVE_METRIC).isPresent());
     }
 
     @Override
     public void mutate(Component c, Review review, Edits edits) {
-        edits.set(c.field("scaleMetric"), review.settings().defaultMetric(c.autoscaler()).orElseThrow());
+        Optional<Review.Annotation> legacy = review.effective(c, Annotations.LEGACY_METRICS)
+                .filter(a -> c.autoscaler().scaleMetrics().contains(a.value()));
+        if (legacy.isPresent()) {
+            if (edits.set(c.field("scaleMetric"), legacy.get().value())) {
+                edits.notice(c.field("scaleMetric"), "set to " + legacy.get().value() + " from the legacy annotation "
+                        + Annotations.LEGACY_METRICS + ", which KServe no longer reads");
+            }
+            return;
+        }
+        edits.set(c.field("scaleMetric"), defaultMetric(review.settings(), c.autoscaler()).orElseThrow());
     }
 }

@@ -1,9 +1,12 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Action;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
@@ -14,8 +17,27 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-/** GPU amounts Kubernetes would only refuse at Pod creation, and the configured GPU caps. */
+/**
+ * GPU amounts Kubernetes would only refuse at Pod creation, and the configured GPU caps. GPU names: the configured
+ * ones (default nvidia.com/gpu, amd.com/gpu, intel.com/gpu, habana.ai/gaudi), those of the annotation
+ * {@code serving.kserve.io/gpu-resource-types}, and every {@code nvidia.com/mig-*} slice. The whole-number and
+ * requests = limits checks hold for every extended resource (a domain-prefixed name outside {@code kubernetes.io/},
+ * e.g. {@code huawei.com/ascend-1980}), as Kubernetes enforces them; the caps count GPU names only, and a container
+ * claiming devices through Dynamic Resource Allocation ({@code resources.claims}) is warned while caps are set.
+ */
 public final class GpuResourcesRule implements Validation {
+
+    public static final Setting<List<String>> EXTRA_RESOURCES = Setting.list("webhook.gpu.extra-resources", null,
+            "GPU resource names besides KServe's (nvidia.com/gpu, amd.com/gpu, intel.com/gpu, habana.ai/gaudi), comma-separated, e.g. example.com/gpu.");
+    public static final Setting<OptionalInt> MAX_PER_REPLICA = Setting.optionalInt("webhook.gpu.max-per-replica", 1,
+            "Most GPUs one replica may ask for, e.g. 8; unset: no cap.");
+    public static final Setting<OptionalInt> MAX_PER_SERVICE = Setting.optionalInt("webhook.gpu.max-per-service", 1,
+            "Most GPUs one InferenceService may reach at maxReplicas, e.g. 32; unset: no cap.");
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(EXTRA_RESOURCES, MAX_PER_REPLICA, MAX_PER_SERVICE);
+    }
 
     public static final String ID = "gpu-resources";
 
@@ -26,7 +48,13 @@ public final class GpuResourcesRule implements Validation {
 
     @Override
     public String doc() {
-        return "GPUs must be positive whole numbers, in limits, equal to requests, and within the per-replica and per-service caps";
+        return "GPUs (MIG slices included) must be positive whole numbers, in limits, equal to requests, and within the caps; "
+                + "every extended resource must be whole with requests equal to limits";
+    }
+
+    @Override
+    public String why() {
+        return "Kubernetes refuses a Pod whose GPU requests differ from its limits, or that asks for a fraction of a GPU, only when the Pod is created: the apply succeeds and the replicas never start.";
     }
 
     @Override
@@ -36,19 +64,40 @@ public final class GpuResourcesRule implements Validation {
                     "must be a JSON list of resource names, e.g. [\"example.com/gpu\"]");
         }
         Set<String> names = Gpus.resourceNames(review);
+        boolean caps = review.settings().get(MAX_PER_REPLICA).isPresent() || review.settings().get(MAX_PER_SERVICE).isPresent();
         for (Component c : review.components()) {
             for (Gpus.Container k : Gpus.containers(c)) {
                 checkContainer(k, names, f);
+                if (caps) {
+                    warnClaims(k, f);
+                }
             }
         }
         checkCaps(review, names, f);
+    }
+
+    /** Devices claimed through Dynamic Resource Allocation are not in requests/limits, so no cap counts them. */
+    private static void warnClaims(Gpus.Container k, Findings f) {
+        JsonNode claims = k.node().path("resources").get("claims");
+        if (claims != null && claims.isArray() && !claims.isEmpty()) {
+            f.warn(Finding.Type.INVALID, k.path().child("resources").child("claims"), null, "devices claimed through Dynamic "
+                    + "Resource Allocation are not counted by this cluster's GPU caps (webhook.gpu.max-per-replica, "
+                    + "webhook.gpu.max-per-service), which read requests and limits only: ask for GPUs there, or check the "
+                    + "ResourceClaim's device count yourself");
+        }
     }
 
     private static void checkContainer(Gpus.Container k, Set<String> names, Findings f) {
         JsonNode limits = k.node().path("resources").path("limits");
         JsonNode requests = k.node().path("resources").path("requests");
         FieldPath resources = k.path().child("resources");
-        for (String name : names) {
+        for (String name : Gpus.resourceNamesOf(k)) {
+            if (!Gpus.isGpu(name, names)) {
+                if (Gpus.isExtended(name)) {
+                    checkExtended(name, requests.get(name), limits.get(name), resources, f);
+                }
+                continue;
+            }
             JsonNode limit = limits.get(name);
             JsonNode request = requests.get(name);
             FieldPath lp = resources.child("limits").key(name);
@@ -56,22 +105,43 @@ public final class GpuResourcesRule implements Validation {
             Optional<Long> l = Quantities.positiveWhole(limit);
             Optional<Long> r = Quantities.positiveWhole(request);
             if (limit != null && l.isEmpty()) {
-                f.deny(lp, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(limit) + ")");
+                f.deny(Finding.Type.INVALID, lp, limit, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(limit) + ")");
             }
             if (request != null && r.isEmpty()) {
-                f.deny(rp, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(request) + ")");
+                f.deny(Finding.Type.INVALID, rp, request, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(request) + ")");
             }
             if (request != null && limit == null) {
-                f.deny(lp, "missing: Kubernetes takes GPUs from limits only; set " + lp + " to the same amount as " + rp);
+                f.deny(Finding.Type.REQUIRED, lp, null, "missing: Kubernetes takes GPUs from limits only; set " + lp + " to the same amount as " + rp);
             } else if (l.isPresent() && r.isPresent() && !l.get().equals(r.get())) {
-                f.deny(rp, "is " + r.get() + " but " + lp + " is " + l.get() + ": GPUs cannot be overcommitted, so requests must equal limits");
+                f.add(Action.DENY, Finding.Type.INVALID, List.of(rp, lp), null, "is " + r.get() + " but " + lp + " is " + l.get() + ": GPUs cannot be overcommitted, so requests must equal limits");
             }
         }
     }
 
+    /** Kubernetes refuses a Pod whose extended resource is fractional, requested without a limit, or requested unlike its limit. */
+    private static void checkExtended(String name, JsonNode request, JsonNode limit, FieldPath resources, Findings f) {
+        FieldPath lp = resources.child("limits").key(name);
+        FieldPath rp = resources.child("requests").key(name);
+        Optional<Long> l = Quantities.whole(limit);
+        Optional<Long> r = Quantities.whole(request);
+        String why = ": " + name + " is an extended resource, which Kubernetes cannot split or overcommit (the Pod would be refused at creation)";
+        if (limit != null && l.isEmpty()) {
+            f.deny(Finding.Type.INVALID, lp, limit, "must be a whole number, e.g. 1 (got " + Json.show(limit) + ")" + why);
+        }
+        if (request != null && r.isEmpty()) {
+            f.deny(Finding.Type.INVALID, rp, request, "must be a whole number, e.g. 1 (got " + Json.show(request) + ")" + why);
+        }
+        if (request != null && limit == null) {
+            f.deny(Finding.Type.REQUIRED, lp, null, "missing" + why + "; set " + lp + " to the same amount as " + rp);
+        } else if (l.isPresent() && r.isPresent() && !l.get().equals(r.get())) {
+            f.add(Action.DENY, Finding.Type.INVALID, List.of(rp, lp), request, "is " + r.get() + " but " + lp + " is " + l.get() + why
+                    + "; requests must equal limits");
+        }
+    }
+
     private static void checkCaps(Review review, Set<String> names, Findings f) {
-        OptionalInt perReplica = review.settings().gpuMaxPerReplica();
-        OptionalInt perService = review.settings().gpuMaxPerService();
+        OptionalInt perReplica = review.settings().get(MAX_PER_REPLICA);
+        OptionalInt perService = review.settings().get(MAX_PER_SERVICE);
         long total = 0;
         List<String> parts = new ArrayList<>();
         FieldPath first = null;

@@ -31,6 +31,11 @@ public final class GpuScalingMetricRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "GPU inference is not CPU-bound: cpu and memory barely move with load, so a GPU component scaled on them does not scale; and a KV-cache metric does not exist on a component without a GPU.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return c.autoscaler() != Autoscaler.NOT_SCALED && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;
     }

@@ -54,9 +54,13 @@ final class Gpus {
         }
     }
 
-    /** Configured GPU names plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it parses. */
+    /** GPU resource names KServe itself knows. */
+    public static final List<String> KSERVE_GPU_RESOURCES = List.of("nvidia.com/gpu", "amd.com/gpu", "intel.com/gpu", "habana.ai/gaudi");
+
+    /** KServe's GPU names, configured ones, plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it parses. */
     static Set<String> resourceNames(Review review) {
-        Set<String> names = new LinkedHashSet<>(review.settings().gpuResources());
+        Set<String> names = new LinkedHashSet<>(KSERVE_GPU_RESOURCES);
+        names.addAll(review.settings().get(GpuResourcesRule.EXTRA_RESOURCES));
         annotationNames(review).ifPresent(names::addAll);
         return names;
     }
@@ -106,10 +110,37 @@ final class Gpus {
         return head + worker * workers;
     }
 
+    /** NVIDIA's MIG slices, e.g. {@code nvidia.com/mig-1g.5gb}: KServe counts them as GPUs. */
+    static final String MIG_PREFIX = "nvidia.com/mig-";
+
+    /** A GPU resource name: a configured or annotated one, or any MIG slice. */
+    static boolean isGpu(String name, Set<String> names) {
+        return names.contains(name) || name.startsWith(MIG_PREFIX);
+    }
+
+    /**
+     * An extended resource as Kubernetes defines it: a name with a domain prefix outside {@code kubernetes.io/}
+     * (e.g. {@code huawei.com/ascend-1980}); Kubernetes requires whole amounts and requests equal to limits.
+     */
+    static boolean isExtended(String name) {
+        return name.contains("/") && !name.contains("kubernetes.io/") && !name.startsWith("requests.");
+    }
+
+    /** The resource names of a container's requests and limits, requests first. */
+    static Set<String> resourceNamesOf(Container k) {
+        Set<String> out = new LinkedHashSet<>();
+        k.node().path("resources").path("requests").fieldNames().forEachRemaining(out::add);
+        k.node().path("resources").path("limits").fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
     private static long gpus(Container k, Set<String> names) {
         JsonNode resources = k.node().path("resources");
         long total = 0;
-        for (String name : names) {
+        for (String name : resourceNamesOf(k)) {
+            if (!isGpu(name, names)) {
+                continue;
+            }
             Optional<Long> amount = Quantities.positiveWhole(resources.path("limits").get(name));
             if (amount.isEmpty()) {
                 amount = Quantities.positiveWhole(resources.path("requests").get(name));

@@ -1,21 +1,27 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.Action;
+import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
+import dev.isvcpolicy.policy.ComponentKind;
 import dev.isvcpolicy.policy.ComponentMutation;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
 import dev.isvcpolicy.policy.Review;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -23,8 +29,47 @@ import java.util.regex.Pattern;
 /**
  * Standard mode with KEDA: converts {@code scaleMetric}/{@code scaleTarget} into {@code autoScaling.metrics}
  * (KServe refuses scaleMetric under KEDA), and refuses metrics KEDA would reject or that make no trigger.
+ *
+ * <p>A component of class keda without {@code autoScaling} is not scaled by KEDA (KServe after v0.20 treats it as
+ * none), so the InferenceService is refused only when no component has {@code autoScaling}. Per component scaled
+ * by KEDA: its object name at most 54 characters (KServe's ScaledObject and KEDA's {@code keda-hpa-<name>} HPA
+ * must fit 63); Resource cpu {@code Utilization} 1–100, memory {@code AverageValue} ≥ 1Mi or {@code Utilization};
+ * External with backend prometheus (graphite cannot work: KEDA's scaler needs {@code queryTime}, which KServe never
+ * writes), an http(s) {@code serverAddress}, a query, {@code target.value} > 0, and {@code authenticationRef.authModes}
+ * together with {@code authenticationRef.authenticationRef.name}; PodMetric with backend opentelemetry,
+ * {@code metricNames}, a {@code query} that is a bare metric name among them (KServe wraps it as
+ * {@code sum(<query>{namespace=…,deployment=…})}), {@code operationOverTime} one of last_one, avg, min, max, rate,
+ * count, and a {@code serverAddress} (when set) that is gRPC {@code host:port}. Warns on {@code target.type: Value}
+ * (KServe writes no metric type, so KEDA uses AverageValue). KEDA's pause annotations (ISVC or component level,
+ * copied by KServe onto its ScaledObject): {@code paused}, {@code paused-scale-in}, {@code paused-scale-out} must be
+ * {@code true}/{@code false} (KEDA reads anything else as true), {@code paused-replicas} a whole number ≥ 0; a valid
+ * pause is warned.
  */
 public final class KedaMetricsRule implements ComponentMutation, ComponentValidation {
+
+    public static final Setting<Integer> DEFAULT_UTILIZATION = Setting.integer("webhook.keda.default-utilization", 80, 1, 100,
+            "averageUtilization written for cpu (and memory without scaleTarget) when scaleTarget is absent, e.g. 80.");
+    public static final Setting<Optional<String>> PROMETHEUS_SERVER_ADDRESS = Setting.optionalText("webhook.keda.prometheus-server-address",
+            Json::isHttpUrl, "an http(s) URL",
+            "Prometheus for converting concurrency/rps, e.g. http://prometheus.monitoring.svc:9090; unset: no conversion (validation names this key).");
+    public static final Setting<Optional<String>> CONCURRENCY_QUERY = Setting.optionalText("webhook.keda.concurrency-query", q -> true, "",
+            "PromQL for scaleMetric concurrency; {namespace}, {name} and {component} are replaced.");
+    public static final Setting<Optional<String>> RPS_QUERY = Setting.optionalText("webhook.keda.rps-query", q -> true, "",
+            "PromQL for scaleMetric rps, with the same placeholders.");
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(DEFAULT_UTILIZATION, PROMETHEUS_SERVER_ADDRESS, CONCURRENCY_QUERY, RPS_QUERY);
+    }
+
+    /** The configured query for concurrency or rps. */
+    private static Optional<String> queryFor(PolicySettings s, String metric) {
+        return switch (metric) {
+            case "concurrency" -> s.get(CONCURRENCY_QUERY);
+            case "rps" -> s.get(RPS_QUERY);
+            default -> Optional.empty();
+        };
+    }
 
     public static final String ID = "keda-metrics";
 
@@ -43,16 +88,19 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
 
     @Override
     public String doc() {
-        return "Standard + keda: convert scaleMetric/scaleTarget into autoScaling.metrics; refuse metrics KEDA rejects";
-    }
-
-    private static boolean isKeda(Component c, Review r) {
-        return r.mode() == DeploymentMode.STANDARD && c.autoscaler() == Autoscaler.KEDA;
+        return "Standard + keda: convert scaleMetric/scaleTarget into autoScaling.metrics; refuse metrics, names and pause "
+                + "annotations KEDA rejects or misreads, and a keda InferenceService where no component has autoScaling";
     }
 
     @Override
+    public String why() {
+        return "With the keda class KServe reads only autoScaling.metrics and refuses scaleMetric; KEDA rejects malformed triggers only when KServe's controller creates the ScaledObject, long after the apply succeeded.";
+    }
+
+    /** The mutation's guard: class keda in Standard mode, with or without {@code autoScaling} yet. */
+    @Override
     public boolean appliesTo(Component c, Review review) {
-        return isKeda(c, review);
+        return Scaling.kedaClass(c, review);
     }
 
     // ---- mutation -------------------------------------------------------------------------------
@@ -99,26 +147,26 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
                     t.put("averageValue", target + "Mi");
                 } else {
                     t.put("type", "Utilization");
-                    t.put("averageUtilization", target != null ? target.intValue() : s.kedaUtilization());
+                    t.put("averageUtilization", target != null ? target.intValue() : s.get(DEFAULT_UTILIZATION).intValue());
                 }
                 return Optional.of(m);
             }
             case "concurrency", "rps" -> {
-                Optional<String> query = s.queryFor(metric);
-                if (s.prometheusServerAddress().isEmpty() || query.isEmpty()) {
+                Optional<String> query = queryFor(s, metric);
+                if (s.get(PROMETHEUS_SERVER_ADDRESS).isEmpty() || query.isEmpty()) {
                     return Optional.empty();
                 }
                 m.put("type", "External");
                 ObjectNode external = m.putObject("external");
                 ObjectNode em = external.putObject("metric");
                 em.put("backend", "prometheus");
-                em.put("serverAddress", s.prometheusServerAddress().get());
+                em.put("serverAddress", s.get(PROMETHEUS_SERVER_ADDRESS).get());
                 em.put("query", query.get()
                         .replace("{namespace}", review.namespace() == null ? "" : review.namespace())
                         .replace("{name}", review.name())
                         .replace("{component}", c.objectName()));
                 ObjectNode t = external.putObject("target");
-                t.put("type", "Value");
+                t.put("type", "AverageValue");
                 long value = target != null ? target : "rps".equals(metric) ? DEFAULT_RPS_TARGET : DEFAULT_CONCURRENCY_TARGET;
                 t.put("value", Long.toString(value));
                 return Optional.of(m);
@@ -140,19 +188,105 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
 
     // ---- validation -----------------------------------------------------------------------------
 
+    /**
+     * Standard mode, class keda: per component scaled by KEDA (it has {@code autoScaling}) the checks of
+     * {@link #check}; once per InferenceService, that at least one component is scaled by KEDA (KServe after
+     * v0.20 treats a keda component without {@code autoScaling} as none), and KEDA's pause annotations.
+     */
+    @Override
+    public void validate(Review review, Findings f) {
+        if (review.mode() != DeploymentMode.STANDARD) {
+            return;
+        }
+        List<Component> keda = review.components().stream().filter(c -> Scaling.kedaClass(c, review)).toList();
+        if (keda.isEmpty()) {
+            return;
+        }
+        boolean scaled = false;
+        for (Component c : keda) {
+            if (c.autoscaler() == Autoscaler.KEDA) {
+                scaled = true;
+                check(c, review, f);
+            }
+        }
+        List<Component> stable = keda.stream().filter(c -> !c.isCanary()).toList();
+        if (!scaled && !stable.isEmpty()) {
+            List<FieldPath> paths = new ArrayList<>();
+            stable.forEach(c -> paths.add(c.field("autoScaling")));
+            f.add(Action.DENY, Finding.Type.REQUIRED, paths, null, "autoscalerClass keda, but no component has autoScaling: KServe "
+                    + "treats a keda component without autoScaling as none (no ScaledObject, replicas pinned to minReplicas), so "
+                    + "nothing would scale. Add autoScaling.metrics (e.g. type Resource, cpu, Utilization 80) to at least one "
+                    + "component, or set scaleMetric/scaleTarget for the webhook to convert, or choose autoscalerClass none or hpa");
+        }
+        if (keda.stream().anyMatch(c -> c.autoscaler() == Autoscaler.KEDA)) {
+            checkPause(Json.object(review.object(), "metadata").flatMap(m -> Json.object(m, "annotations")).orElse(null),
+                    Review.METADATA_ANNOTATIONS, "this InferenceService", f);
+        }
+    }
+
+    /** A concurrency/rps {@code scaleMetric} the mutation could not convert for want of a Prometheus setting. */
+    private static Optional<String> unconvertible(Component c, Review review) {
+        if (Json.object(c.spec(), "autoScaling").flatMap(a -> Json.array(a, "metrics")).isPresent() && !Scaling.metrics(c).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> metric = Scaling.scaleMetric(c).map(Scaling::fold);
+        PolicySettings s = review.settings();
+        return metric.filter(m -> m.equals("concurrency") || m.equals("rps"))
+                .filter(m -> s.get(PROMETHEUS_SERVER_ADDRESS).isEmpty() || queryFor(s, m).isEmpty());
+    }
+
+    private static void denyUnconvertible(Component c, String metric, Findings f) {
+        f.deny(Finding.Type.INVALID, c.field("scaleMetric"), metric, "cannot turn scaleMetric " + metric
+                + " into a KEDA trigger: the webhook has no Prometheus to query; set webhook.keda.prometheus-server-address and webhook.keda."
+                + metric + "-query, or write autoScaling.metrics yourself");
+    }
+
+    private static final List<String> PAUSE_FLAGS = List.of(Annotations.KEDA_PAUSED, Annotations.KEDA_PAUSED_SCALE_IN,
+            Annotations.KEDA_PAUSED_SCALE_OUT);
+    private static final Pattern WHOLE = Pattern.compile("0|[1-9][0-9]{0,8}");
+
+    /** KEDA's pause annotations, which KServe copies onto its ScaledObject. */
+    private static void checkPause(JsonNode annotations, FieldPath at, String where, Findings f) {
+        if (annotations == null) {
+            return;
+        }
+        for (String key : PAUSE_FLAGS) {
+            Optional<String> v = Json.text(annotations, key);
+            if (v.isEmpty()) {
+                continue;
+            }
+            if (!v.get().equals("true") && !v.get().equals("false")) {
+                f.deny(Finding.Type.NOT_SUPPORTED, at.key(key), v.get(), "must be \"true\" or \"false\": KServe copies it onto its "
+                        + "ScaledObject and KEDA reads any other value as true (autoscaling paused)");
+            } else if (v.get().equals("true")) {
+                f.warn(Finding.Type.INVALID, at.key(key), v.get(), "KServe copies it onto the ScaledObject of " + where
+                        + ": KEDA's autoscaling is paused" + (key.equals(Annotations.KEDA_PAUSED) ? "" : " in that direction")
+                        + " until you remove it or set it to \"false\"");
+            }
+        }
+        Optional<String> replicas = Json.text(annotations, Annotations.KEDA_PAUSED_REPLICAS);
+        if (replicas.isPresent()) {
+            if (!WHOLE.matcher(replicas.get()).matches()) {
+                f.deny(Finding.Type.INVALID, at.key(Annotations.KEDA_PAUSED_REPLICAS), replicas.get(), "must be a whole number of "
+                        + "replicas, 0 or more, e.g. \"1\": KServe copies it onto its ScaledObject, where KEDA pauses at that count");
+            } else {
+                f.warn(Finding.Type.INVALID, at.key(Annotations.KEDA_PAUSED_REPLICAS), replicas.get(), "KServe copies it onto the ScaledObject of "
+                        + where + ": KEDA's autoscaling is paused at " + replicas.get() + " replica(s) until you remove it");
+            }
+        }
+    }
+
     @Override
     public void check(Component c, Review review, Findings f) {
         List<Scaling.Metric> metrics = Scaling.metrics(c);
+        checkPause(Json.object(c.spec(), "annotations").orElse(null), c.field("annotations"), "the " + c.label(), f);
+        checkNameLength(c, review, f);
         if (metrics.isEmpty() && !c.isCanary()) {
-            Optional<String> metric = Scaling.scaleMetric(c).map(Scaling::fold);
-            PolicySettings s = review.settings();
-            if (metric.filter(m -> m.equals("concurrency") || m.equals("rps")).isPresent()
-                    && (s.prometheusServerAddress().isEmpty() || s.queryFor(metric.get()).isEmpty())) {
-                f.deny(c.field("scaleMetric"), "cannot turn scaleMetric " + metric.get()
-                        + " into a KEDA trigger: the webhook has no Prometheus to query; set webhook.keda.prometheus.server-address and webhook.keda.prometheus."
-                        + metric.get() + "-query, or write autoScaling.metrics yourself");
+            Optional<String> metric = unconvertible(c, review);
+            if (metric.isPresent()) {
+                denyUnconvertible(c, metric.get(), f);
             } else {
-                f.deny(Scaling.metricsPath(c), "KEDA needs at least one metric, or the ScaledObject has no trigger: add autoScaling.metrics "
+                f.deny(Finding.Type.REQUIRED, Scaling.metricsPath(c), null, "KEDA needs at least one metric, or the ScaledObject has no trigger: add autoScaling.metrics "
                         + "(e.g. type Resource, cpu, Utilization 80), or set scaleMetric/scaleTarget for the webhook to convert");
             }
         }
@@ -169,10 +303,32 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
                 case "Resource" -> checkResource(m, f);
                 case "External" -> checkExternal(m, f);
                 case "PodMetric" -> checkPodMetric(m, f);
-                default -> f.deny(m.path().child("type"), (m.type().isEmpty() ? "missing" : "\"" + m.type() + "\" is not a metric type")
+                default -> f.deny(m.type().isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, m.path().child("type"), m.type(), (m.type().isEmpty() ? "missing" : "\"" + m.type() + "\" is not a metric type")
                         + ": use Resource, External or PodMetric");
             }
         }
+    }
+
+    /** KEDA (2.20+) refuses object names over 63 characters: KServe's ScaledObject and KEDA's {@code keda-hpa-<name>}. */
+    static final int MAX_KEDA_OBJECT_NAME = 63 - "keda-hpa-".length();
+
+    private static void checkNameLength(Component c, Review review, Findings f) {
+        boolean generated = !AutoscalerConflictRule.hasName(review);
+        int length = c.objectName().length() + (generated ? 5 : 0);
+        if (length <= MAX_KEDA_OBJECT_NAME) {
+            return;
+        }
+        List<FieldPath> paths = new ArrayList<>();
+        paths.add(FieldPath.of("metadata", generated ? "generateName" : "name"));
+        if (c.kind() == ComponentKind.PREDICTOR && Json.text(c.spec(), "name").filter(n -> !n.isBlank()).isPresent()) {
+            paths.add(c.field("name"));
+        }
+        int spare = length - review.name().length();
+        f.add(Action.DENY, Finding.Type.TOO_LONG, paths, review.name(), "the " + c.label() + "'s object name \"" + c.objectName()
+                + "\"" + (generated ? " (plus 5 generated characters)" : "") + " has " + length + " characters: KServe names its ScaledObject after it and KEDA's HPA \"keda-hpa-"
+                + c.objectName() + "\", and KEDA refuses names over 63 characters, so a keda component's object name may have at most "
+                + MAX_KEDA_OBJECT_NAME + ". Shorten the InferenceService name to at most " + Math.max(0, MAX_KEDA_OBJECT_NAME - spare)
+                + " characters" + (paths.size() > 1 ? " (or shorten spec.predictor.name)" : ""));
     }
 
     private static void checkResource(Scaling.Metric m, Findings f) {
@@ -186,7 +342,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         switch (name) {
             case "cpu" -> {
                 if (!"Utilization".equals(type)) {
-                    f.deny(tp.child("type"), "a cpu metric must be type Utilization (a percentage of the cpu request), e.g. averageUtilization: 80");
+                    f.deny(type.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, tp.child("type"), type, "a cpu metric must be type Utilization (a percentage of the cpu request), e.g. averageUtilization: 80");
                 } else {
                     utilizationInRange(utilization, tp, f);
                 }
@@ -197,19 +353,19 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
                 } else if ("AverageValue".equals(type)) {
                     Optional<BigDecimal> value = Quantities.parse(target.get("averageValue"));
                     if (value.isEmpty() || value.get().compareTo(ONE_MI) < 0) {
-                        f.deny(tp.child("averageValue"), "a memory AverageValue must be a quantity of at least 1Mi, e.g. \"512Mi\"");
+                        f.deny(Finding.Type.INVALID, tp.child("averageValue"), target.get("averageValue"), "a memory AverageValue must be a quantity of at least 1Mi, e.g. \"512Mi\"");
                     }
                 } else {
-                    f.deny(tp.child("type"), "a memory metric must be type AverageValue (e.g. \"512Mi\") or Utilization (1 to 100)");
+                    f.deny(type.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, tp.child("type"), type, "a memory metric must be type AverageValue (e.g. \"512Mi\") or Utilization (1 to 100)");
                 }
             }
-            default -> f.deny(rp.child("name"), "a Resource metric names cpu or memory");
+            default -> f.deny(name.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, rp.child("name"), name, "a Resource metric names cpu or memory");
         }
     }
 
     private static void utilizationInRange(Json.IntField utilization, FieldPath tp, Findings f) {
         if (!utilization.valid() || utilization.get() < 1 || utilization.get() > 100) {
-            f.deny(tp.child("averageUtilization"), "must be a whole percentage from 1 to 100, e.g. 80");
+            f.deny(!utilization.present() ? Finding.Type.REQUIRED : Finding.Type.INVALID, tp.child("averageUtilization"), utilization.raw(), "must be a whole percentage from 1 to 100, e.g. 80");
         }
     }
 
@@ -219,18 +375,50 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         ObjectNode metric = Json.object(external, "metric").orElse(null);
         FieldPath mp = ep.child("metric");
         String backend = Json.text(metric, "backend").orElse("");
-        if (!backend.equals("prometheus") && !backend.equals("graphite")) {
-            f.deny(mp.child("backend"), "an External metric needs backend prometheus or graphite");
+        if (backend.equals("graphite")) {
+            f.deny(Finding.Type.NOT_SUPPORTED, mp.child("backend"), backend, "graphite cannot work here: KEDA's graphite scaler needs "
+                    + "queryTime, which KServe never writes into the trigger. Use backend prometheus (e.g. through graphite_exporter), or set "
+                    + Annotations.AUTOSCALER_CLASS + ": external and write your own ScaledObject");
+        } else if (!backend.equals("prometheus")) {
+            f.deny(backend.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, mp.child("backend"), backend, "an External metric needs backend prometheus");
         }
         Optional<String> server = Json.text(metric, "serverAddress");
         if (server.isEmpty() || !Json.isHttpUrl(server.get())) {
-            f.deny(mp.child("serverAddress"), "must be the http(s) address of the " + (backend.isEmpty() ? "metrics" : backend)
+            f.deny(server.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, mp.child("serverAddress"), server.orElse(null), "must be the http(s) address of the " + (backend.isEmpty() ? "metrics" : backend)
                     + " server, e.g. http://prometheus.monitoring.svc:9090");
         }
         if (Json.text(metric, "query").filter(q -> !q.isBlank()).isEmpty()) {
-            f.deny(mp.child("query"), "must not be empty: write the query whose value KEDA compares with target.value");
+            f.deny(Finding.Type.REQUIRED, mp.child("query"), null, "must not be empty: write the query whose value KEDA compares with target.value");
         }
         checkTargetValue(Json.object(external, "target").orElse(null), ep.child("target"), f);
+        warnValueTarget(Json.object(external, "target").orElse(null), ep.child("target"), f);
+        checkAuthentication(Json.object(external, "authenticationRef").orElse(null), ep.child("authenticationRef"), f);
+    }
+
+    /** {@code authModes} and the TriggerAuthentication's {@code name} go together: KServe writes the trigger's auth from both. */
+    private static void checkAuthentication(ObjectNode auth, FieldPath ap, Findings f) {
+        if (auth == null) {
+            return;
+        }
+        Optional<String> modes = Json.text(auth, "authModes").filter(m -> !m.isBlank());
+        Optional<String> name = Json.object(auth, "authenticationRef").flatMap(r -> Json.text(r, "name")).filter(n -> !n.isBlank());
+        FieldPath modesPath = ap.child("authModes");
+        FieldPath namePath = ap.child("authenticationRef").child("name");
+        if (modes.isPresent() && name.isEmpty()) {
+            f.add(Action.DENY, Finding.Type.REQUIRED, List.of(namePath, modesPath), null, "authModes \"" + modes.get()
+                    + "\" needs the TriggerAuthentication that holds the credentials: set authenticationRef.name, or remove authModes");
+        } else if (name.isPresent() && modes.isEmpty()) {
+            f.add(Action.DENY, Finding.Type.REQUIRED, List.of(modesPath, namePath), null, "TriggerAuthentication \"" + name.get()
+                    + "\" is not used without authModes (e.g. basic, bearer, tls): set authModes to how KEDA should authenticate to the server");
+        }
+    }
+
+    /** KServe writes no metric type into the trigger: KEDA then compares the value per replica (AverageValue). */
+    private static void warnValueTarget(ObjectNode target, FieldPath tp, Findings f) {
+        if ("Value".equals(Json.text(target, "type").orElse(""))) {
+            f.warn(Finding.Type.NOT_SUPPORTED, tp.child("type"), "Value", "KServe writes no metric type into KEDA's trigger, so KEDA "
+                    + "uses AverageValue (the query's value divided by the replicas), not Value: write type AverageValue to say what happens");
+        }
     }
 
     private static void checkPodMetric(Scaling.Metric m, Findings f) {
@@ -239,11 +427,11 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         ObjectNode metric = Json.object(podmetric, "metric").orElse(null);
         FieldPath mp = pp.child("metric");
         if (!"opentelemetry".equals(Json.text(metric, "backend").orElse(""))) {
-            f.deny(mp.child("backend"), "a PodMetric metric needs backend opentelemetry");
+            f.deny(Json.text(metric, "backend").isEmpty() ? Finding.Type.REQUIRED : Finding.Type.NOT_SUPPORTED, mp.child("backend"), Json.text(metric, "backend").orElse(null), "a PodMetric metric needs backend opentelemetry");
         }
         ArrayNode names = Json.array(metric, "metricNames").orElse(null);
         if (names == null || names.isEmpty()) {
-            f.deny(mp.child("metricNames"), "must list the OpenTelemetry metrics to collect, e.g. [vllm:num_requests_running]");
+            f.deny(Finding.Type.REQUIRED, mp.child("metricNames"), null, "must list the OpenTelemetry metrics to collect, e.g. [vllm:num_requests_running]");
         } else {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i).isTextual() ? names.get(i).asText() : "";
@@ -252,16 +440,53 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
                 }
             }
         }
-        if (Json.text(metric, "query").filter(q -> !q.isBlank()).isEmpty()) {
-            f.deny(mp.child("query"), "must not be empty: write the query over metricNames, e.g. vllm:num_requests_running");
+        Optional<String> query = Json.text(metric, "query").filter(q -> !q.isBlank());
+        if (query.isEmpty()) {
+            f.deny(Finding.Type.REQUIRED, mp.child("query"), null, "must not be empty: write the query over metricNames, e.g. vllm:num_requests_running");
+        } else if (!BARE_METRIC.matcher(query.get().strip()).matches()) {
+            f.deny(Finding.Type.INVALID, mp.child("query"), query.get(), "must be a bare metric name, e.g. vllm:num_requests_running: KServe "
+                    + "wraps it as sum(<query>{namespace=...,deployment=...}), so sum(...), rate(...) or {...} make a broken query. "
+                    + "Choose the aggregation with operationOverTime (last_one, avg, min, max, rate, count)");
+        } else if (names != null && !names.isEmpty() && !contains(names, query.get().strip())) {
+            f.add(Action.DENY, Finding.Type.INVALID, List.of(mp.child("query"), mp.child("metricNames")), query.get(), "\"" + query.get().strip()
+                    + "\" is not in metricNames: the OpenTelemetry collector only forwards the metrics listed there, so KEDA would read "
+                    + "nothing. Add it to metricNames or query one of them");
+        }
+        Optional<String> operation = Json.text(metric, "operationOverTime");
+        if (operation.isPresent() && !OPERATIONS.contains(operation.get())) {
+            f.deny(Finding.Type.NOT_SUPPORTED, mp.child("operationOverTime"), operation.get(), "\"" + operation.get()
+                    + "\" is not an operation of KEDA's OpenTelemetry scaler: use one of " + String.join(", ", OPERATIONS));
+        }
+        Optional<String> server = Json.text(metric, "serverAddress");
+        if (server.isPresent() && !HOST_PORT.matcher(server.get()).matches()) {
+            f.deny(Finding.Type.INVALID, mp.child("serverAddress"), server.get(), "must be host:port of the KEDA OpenTelemetry scaler's "
+                    + "gRPC endpoint with no scheme, e.g. keda-otel-scaler.keda.svc:4317 (or leave it out for KServe's configured one)");
         }
         checkTargetValue(Json.object(podmetric, "target").orElse(null), pp.child("target"), f);
+        warnValueTarget(Json.object(podmetric, "target").orElse(null), pp.child("target"), f);
+    }
+
+    /** A metric name and nothing else, as KServe's wrapping needs it, e.g. {@code vllm:num_requests_running}. */
+    private static final Pattern BARE_METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:.\\-]*");
+    /** host:port, IPv6 in brackets, port 1 to 65535, no scheme or path. */
+    private static final Pattern HOST_PORT = Pattern.compile(
+            "(\\[[0-9a-fA-F:.]+\\]|[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])");
+    /** KEDA's OpenTelemetry scaler's {@code operationOverTime} values. */
+    private static final List<String> OPERATIONS = List.of("last_one", "avg", "min", "max", "rate", "count");
+
+    private static boolean contains(ArrayNode names, String name) {
+        for (JsonNode n : names) {
+            if (n.isTextual() && n.asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkTargetValue(ObjectNode target, FieldPath tp, Findings f) {
         Optional<BigDecimal> value = Quantities.parse(target == null ? null : target.get("value"));
         if (value.isEmpty() || value.get().signum() <= 0) {
-            f.deny(tp.child("value"), "must be a quantity above 0, e.g. \"2\": the value of the query at which KEDA adds a replica");
+            f.deny(target == null || !target.has("value") ? Finding.Type.REQUIRED : Finding.Type.INVALID, tp.child("value"), target == null ? null : target.get("value"), "must be a quantity above 0, e.g. \"2\": the value of the query at which KEDA adds a replica");
         }
     }
 }

@@ -18,8 +18,18 @@ public final class KedaRequiresStandardRule implements Mutation {
     }
 
     @Override
+    public boolean decidesContext() {
+        return true;
+    }
+
+    @Override
     public String doc() {
         return "autoscalerClass keda with no deploymentMode annotation on a Knative-default cluster: write deploymentMode Standard";
+    }
+
+    @Override
+    public String why() {
+        return "KEDA scales Deployments, which KServe makes only in Standard mode; on a Knative-default cluster an InferenceService that asks for KEDA without a mode would run under Knative's autoscaler, and the two would fight over the replicas.";
     }
 
     @Override

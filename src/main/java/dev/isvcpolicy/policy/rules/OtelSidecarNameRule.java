@@ -6,6 +6,7 @@ import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Mutation;
 import dev.isvcpolicy.policy.Review;
@@ -14,8 +15,12 @@ import java.util.Optional;
 
 /**
  * A component scaled on an OpenTelemetry metric needs {@code sidecar.opentelemetry.io/inject} set to its
- * object name ({@code <isvc>-predictor}): KServe names the collector after the component, and
- * {@code "true"} would pick whatever collector the namespace has.
+ * object name ({@code <isvc>-predictor}) or {@code <namespace>/<isvc>-predictor}: KServe names the collector
+ * after the component, and {@code "true"} (in any letter case, as the operator reads it) would pick whatever
+ * collector the namespace has; {@code "false"} (any case) means no sidecar at all. The mutation replaces an
+ * absent or true value: on the InferenceService (the form in KServe's docs) when one component uses
+ * OpenTelemetry and the value was not on the component, else on each component's own annotations (an
+ * InferenceService-level value reaches every component's pods, so it cannot name two collectors).
  */
 public final class OtelSidecarNameRule implements Mutation, ComponentValidation {
 
@@ -28,7 +33,13 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
 
     @Override
     public String doc() {
-        return "OpenTelemetry metric: sidecar.opentelemetry.io/inject must be the component's object name (<isvc>-predictor)";
+        return "OpenTelemetry metric: sidecar.opentelemetry.io/inject must be the component's object name (<isvc>-predictor, "
+                + "or <namespace>/<isvc>-predictor); absent or true is set to it, per component when two components use it";
+    }
+
+    @Override
+    public String why() {
+        return "KServe's PodMetric scaling reads metrics from an OpenTelemetry collector named after the component's object name; the operator injects the collector that sidecar.opentelemetry.io/inject names, so any other value leaves KEDA with no metrics.";
     }
 
     @Override
@@ -36,7 +47,7 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
         List<Component> otel = review.mutableComponents().stream().filter(Scaling::usesOtel).toList();
         for (Component c : otel) {
             Optional<Review.Annotation> current = review.effective(c, Annotations.OTEL_INJECT);
-            if (current.isPresent() && !"true".equals(current.get().value())) {
+            if (current.isPresent() && !"true".equalsIgnoreCase(current.get().value().strip())) {
                 continue;
             }
             boolean onComponent = current.map(Review.Annotation::onComponent).orElse(false) || otel.size() > 1;
@@ -49,6 +60,15 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
         }
     }
 
+    /** The object name, or {@code <namespace>/<object name>} in the object's own namespace: the operator accepts both. */
+    private static boolean accepted(String value, Component c, Review review) {
+        return value.equals(c.objectName()) || value.equals(review.namespace() + "/" + c.objectName());
+    }
+
+    private static long otelComponents(Review review) {
+        return review.components().stream().filter(c -> c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c)).count();
+    }
+
     @Override
     public boolean appliesTo(Component c, Review review) {
         return c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c);
@@ -57,11 +77,20 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
     @Override
     public void check(Component c, Review review, Findings f) {
         Optional<Review.Annotation> current = review.effective(c, Annotations.OTEL_INJECT);
-        if (current.isPresent() && current.get().value().equals(c.objectName())) {
+        if (current.isPresent() && accepted(current.get().value(), c, review)) {
             return;
         }
         FieldPath at = current.map(Review.Annotation::path).orElse(Review.METADATA_ANNOTATIONS.key(Annotations.OTEL_INJECT));
-        f.deny(at, (current.isEmpty() ? "missing" : "is \"" + current.get().value() + "\"") + ": the " + c.label()
-                + " scales on an OpenTelemetry metric, so set it to \"" + c.objectName() + "\" (the " + c.label() + "'s object name)");
+        String why = current.isEmpty() ? "missing"
+                : current.get().value().strip().equalsIgnoreCase("false")
+                        ? "is \"" + current.get().value() + "\", so the collector sidecar is never injected and KEDA gets no metric"
+                        : "is \"" + current.get().value() + "\"";
+        String shared = current.isPresent() && !current.get().onComponent() && otelComponents(review) > 1
+                ? " on the " + c.label() + "'s own annotations (an InferenceService-level value reaches every component's pods, "
+                        + "so it cannot name two collectors)"
+                : "";
+        f.deny(current.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, at, current.map(Review.Annotation::value).orElse(null),
+                why + ": the " + c.label() + " scales on an OpenTelemetry metric, so set it" + shared + " to \"" + c.objectName()
+                        + "\" (the " + c.label() + "'s object name; \"" + review.namespace() + "/" + c.objectName() + "\" also works)");
     }
 }

@@ -65,4 +65,10 @@ final class Quantities {
         return parse(node).filter(v -> v.signum() > 0 && v.stripTrailingZeros().scale() <= 0
                 && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
     }
+
+    /** A whole count of 0 or more, as every extended resource must be: {@code 0}, {@code "6"}; not {@code 0.5}, {@code 500m}. */
+    static Optional<Long> whole(JsonNode node) {
+        return parse(node).filter(v -> v.signum() >= 0 && v.stripTrailingZeros().scale() <= 0
+                && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
+    }
 }

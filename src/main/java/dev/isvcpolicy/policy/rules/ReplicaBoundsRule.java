@@ -1,16 +1,28 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Setting;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Action;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
+import java.util.List;
 import java.util.OptionalInt;
 
 /** Replica counts that are negative, crossed, above the configured ceiling, or silently unbounded. */
 public final class ReplicaBoundsRule implements ComponentValidation {
+
+    public static final Setting<OptionalInt> MAX_CEILING = Setting.optionalInt("webhook.replicas.max-ceiling", 1,
+            "Highest maxReplicas allowed, e.g. 50; unset: no ceiling.");
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(MAX_CEILING);
+    }
 
     public static final String ID = "replica-bounds";
 
@@ -25,6 +37,11 @@ public final class ReplicaBoundsRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "Knative and the HPA refuse or misread negative bounds and a minimum above the maximum, and a cluster may want a ceiling on how far one service can grow.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return c.autoscaler() != Autoscaler.NOT_SCALED;
     }
@@ -34,20 +51,20 @@ public final class ReplicaBoundsRule implements ComponentValidation {
         Json.IntField min = Json.int32(c.spec(), "minReplicas");
         Json.IntField max = Json.int32(c.spec(), "maxReplicas");
         if (min.invalid()) {
-            f.deny(c.field("minReplicas"), "must be a whole number no larger than 2147483647 (got " + Json.show(min.raw()) + ")");
+            f.deny(Finding.Type.INVALID, c.field("minReplicas"), min.raw(), "must be a whole number no larger than 2147483647 (got " + Json.show(min.raw()) + ")");
         } else if (min.valid() && min.get() < 0) {
-            f.deny(c.field("minReplicas"), "must be 0 or more (got " + min.get() + ")");
+            f.deny(Finding.Type.INVALID, c.field("minReplicas"), min.get(), "must be 0 or more (got " + min.get() + ")");
         }
         if (max.invalid()) {
-            f.deny(c.field("maxReplicas"), "must be a whole number no larger than 2147483647 (got " + Json.show(max.raw()) + ")");
+            f.deny(Finding.Type.INVALID, c.field("maxReplicas"), max.raw(), "must be a whole number no larger than 2147483647 (got " + Json.show(max.raw()) + ")");
         } else if (max.valid() && max.get() < 0) {
-            f.deny(c.field("maxReplicas"), "must be 0 or more (got " + max.get() + ")");
+            f.deny(Finding.Type.INVALID, c.field("maxReplicas"), max.get(), "must be 0 or more (got " + max.get() + ")");
         }
         if (min.valid() && max.valid() && max.get() > 0 && min.get() > max.get()) {
-            f.deny(c.field("minReplicas"), "is " + min.get() + ", above " + c.field("maxReplicas") + " (" + max.get()
+            f.add(Action.DENY, Finding.Type.INVALID, List.of(c.field("minReplicas"), c.field("maxReplicas")), min.get(), "is " + min.get() + ", above " + c.field("maxReplicas") + " (" + max.get()
                     + "): lower minReplicas or raise maxReplicas");
         }
-        OptionalInt ceiling = review.settings().maxReplicasCeiling();
+        OptionalInt ceiling = review.settings().get(MAX_CEILING);
         if (ceiling.isPresent()) {
             int cap = ceiling.getAsInt();
             if (max.valid() && max.get() > cap) {

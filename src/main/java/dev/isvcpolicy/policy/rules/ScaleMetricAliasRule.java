@@ -21,6 +21,11 @@ public final class ScaleMetricAliasRule implements ComponentMutation {
     }
 
     @Override
+    public String why() {
+        return "KServe's own autoscaling docs write scaleMetric: qps, but the InferenceService CRD accepts only cpu, memory, concurrency and rps: without the rewrite the API server's schema check refuses the object right after the webhook.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return Scaling.scaleMetric(c).filter("qps"::equals).isPresent();
     }

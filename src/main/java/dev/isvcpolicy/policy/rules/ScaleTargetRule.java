@@ -1,14 +1,24 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Action;
+import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
+import dev.isvcpolicy.policy.FieldPath;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
+import java.util.List;
 import java.util.Optional;
 
-/** A {@code scaleTarget} out of range for its metric: cpu 1–100 (percent), memory/concurrency/rps at least 1. */
+/**
+ * A {@code scaleTarget} out of range for its metric: cpu 1–100 (percent), memory (MiB), concurrency and
+ * rps at least 1. Also Knative's HPA class ({@code hpa.autoscaling.knative.dev}) on {@code memory} with no
+ * target at all (neither {@code scaleTarget} nor an {@code autoscaling.knative.dev/target} in force):
+ * Knative builds the HPA's memory metric only from a target, so the HPA would scale on cpu 80%.
+ */
 public final class ScaleTargetRule implements ComponentValidation {
 
     public static final String ID = "scale-target";
@@ -20,17 +30,26 @@ public final class ScaleTargetRule implements ComponentValidation {
 
     @Override
     public String doc() {
-        return "scaleTarget must fit its metric: cpu 1-100 (percent), memory (MiB), concurrency and rps 1 or more";
+        return "scaleTarget must fit its metric: cpu 1-100 (percent), memory (MiB), concurrency and rps 1 or more; Knative-HPA on memory needs a target (scaleTarget in MiB per pod, or autoscaling.knative.dev/target), else the HPA scales on cpu";
+    }
+
+    @Override
+    public String why() {
+        return "The CRD accepts any integer, but a cpu target above 100 percent is never reached and a target below 1 never settles.";
     }
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return Json.has(c.spec(), "scaleTarget") && c.autoscaler() != Autoscaler.NOT_SCALED
+        return (Json.has(c.spec(), "scaleTarget") || c.autoscaler() == Autoscaler.KNATIVE_HPA) && c.autoscaler() != Autoscaler.NOT_SCALED
                 && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;
     }
 
     @Override
     public void check(Component c, Review review, Findings f) {
+        if (!Json.has(c.spec(), "scaleTarget")) {
+            memoryWithoutTarget(c, review, f);
+            return;
+        }
         Json.IntField target = Json.int32(c.spec(), "scaleTarget");
         if (target.invalid()) {
             f.deny(c.field("scaleTarget"), "must be a whole number no larger than 2147483647 (got " + Json.show(target.raw()) + ")");
@@ -45,5 +64,21 @@ public final class ScaleTargetRule implements ComponentValidation {
         String metric = known.get();
         Optional<String> problem = Scaling.targetRangeProblem(metric, target.get());
         problem.ifPresent(p -> f.deny(c.field("scaleTarget"), "is " + target.get() + " with metric " + metric + ": " + p));
+    }
+
+    /**
+     * Knative-HPA on memory with no target at all (no scaleTarget, no target annotation in force): Knative
+     * then gives the HPA no metric, and Kubernetes' HPA falls back to cpu 80%.
+     */
+    private static void memoryWithoutTarget(Component c, Review review, Findings f) {
+        if (c.autoscaler() != Autoscaler.KNATIVE_HPA || review.effective(c, Annotations.KNATIVE_TARGET).isPresent()
+                || !"memory".equals(Scaling.effectiveMetric(c, review).orElse(""))) {
+            return;
+        }
+        FieldPath metric = Json.has(c.spec(), "scaleMetric") ? c.field("scaleMetric")
+                : review.effective(c, Annotations.KNATIVE_METRIC).map(Review.Annotation::path).orElse(c.field("scaleMetric"));
+        f.add(Action.DENY, Finding.Type.REQUIRED, List.of(c.field("scaleTarget"), metric), null,
+                "is required for memory under Knative's HPA class: without a target Knative gives the HPA no metric and it scales on "
+                        + "cpu 80% instead; set scaleTarget to the average memory per pod in MiB, e.g. 512");
     }
 }

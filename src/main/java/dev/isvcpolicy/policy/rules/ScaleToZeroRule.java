@@ -3,12 +3,18 @@ package dev.isvcpolicy.policy.rules;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
 import java.util.List;
 
-/** {@code minReplicas: 0} where the autoscaler cannot reach zero (KServe would silently keep one replica). */
+/**
+ * {@code minReplicas: 0} where the autoscaler cannot reach zero (KServe would silently keep one replica), or where
+ * KEDA would refuse it (cpu/memory metrics only). A keda component without {@code autoScaling} is none (KServe after
+ * v0.20): with {@code minReplicas: 0} KServe pins it at zero replicas, which is warned (an explicit none at 0 is left
+ * alone: parking a component is a choice).
+ */
 public final class ScaleToZeroRule implements ComponentValidation {
 
     public static final String ID = "scale-to-zero";
@@ -24,6 +30,11 @@ public final class ScaleToZeroRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "An HPA cannot scale to zero, so KServe silently runs one replica; KEDA cannot wake a Deployment from zero on cpu or memory, since at zero there is no usage to measure.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return Json.int32(c.spec(), "minReplicas").is(0);
     }
@@ -34,6 +45,10 @@ public final class ScaleToZeroRule implements ComponentValidation {
         if (a == Autoscaler.HPA || a == Autoscaler.KNATIVE_HPA) {
             f.deny(c.field("minReplicas"), "an HPA cannot scale to zero (KServe would silently run 1 replica): set minReplicas to 1 or more, "
                     + "or scale to zero with Knative's KPA or with KEDA on a request metric");
+        } else if (a == Autoscaler.NONE && Scaling.kedaClass(c, review) && !c.isCanary()) {
+            f.warn(Finding.Type.INVALID, c.field("minReplicas"), 0, "the " + c.label() + " has autoscalerClass keda but no "
+                    + "autoScaling, so KServe treats it as none and pins it at minReplicas 0: it never runs. Add autoScaling.metrics "
+                    + "with a request metric (External or PodMetric) to scale it from zero, or set minReplicas to 1 or more");
         } else if (a == Autoscaler.KEDA) {
             List<Scaling.Metric> metrics = Scaling.metrics(c);
             if (!metrics.isEmpty() && metrics.stream().allMatch(Scaling.Metric::isResource)) {

@@ -1,8 +1,10 @@
 package dev.isvcpolicy.policy.rules;
 
 import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.ScaledObjectReview;
@@ -10,9 +12,10 @@ import dev.isvcpolicy.policy.ScaledObjectValidation;
 import dev.isvcpolicy.policy.ScaledObjects;
 
 /**
- * The ScaledObject side of {@code autoscaler-conflict}: a ScaledObject may scale an InferenceService
- * component's Deployment only when that component's autoscaler is external or none, or when KServe made
- * it (an ownerReference to that InferenceService).
+ * The ScaledObject side of {@code autoscaler-conflict}: a user's ScaledObject may scale an InferenceService
+ * component's Deployment only when that component's autoscaler is external (none is not enough: KServe pins
+ * its replicas to minReplicas). One controlled by KServe (an ownerReference with {@code controller: true} to
+ * an InferenceService, InferenceGraph or LLMInferenceService) is KServe's own and is not judged.
  */
 public final class ScaledObjectConflictRule implements ScaledObjectValidation {
 
@@ -24,6 +27,11 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
     @Override
     public String doc() {
         return "a ScaledObject on the Deployment of a component that KServe or Knative already scales is refused";
+    }
+
+    @Override
+    public String why() {
+        return "A user's ScaledObject on a Deployment that KServe or Knative already scales makes two autoscalers set its replica count in turn.";
     }
 
     @Override
@@ -45,13 +53,13 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
             case READY -> {
             }
         }
+        if (r.owner().isPresent()) {
+            return;
+        }
         for (Review isvc : r.inferenceServices()) {
-            if (r.owner().isPresent() && r.owner().get().is(isvc.name(), ScaledObjects.uid(isvc.object()))) {
-                continue;
-            }
             for (Component c : isvc.components()) {
                 if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target, c.objectName())) {
-                    f.deny(ScaledObjects.TARGET_NAME, message(target, isvc, c));
+                    f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target, message(target, isvc, c));
                 }
             }
         }
@@ -63,8 +71,12 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
                         + "\" (Standard mode) so that this ScaledObject alone scales it"
                 : "run InferenceService \"" + isvc.name() + "\" in Standard mode with " + Annotations.AUTOSCALER_CLASS
                         + ": external (a mode changes only by recreating it)";
-        return "Deployment \"" + target + "\" is the " + c.label() + " of InferenceService \"" + isvc.name() + "\", which "
-                + AutoscalerConflictRule.inCharge(c, isvc) + " already scales: this ScaledObject would fight it over the replicas. "
+        String who = c.autoscaler() == Autoscaler.NONE
+                ? "whose replicas KServe pins to minReplicas on every reconcile (autoscalerClass none"
+                        + (Scaling.kedaClass(c, isvc) ? ", as keda without autoScaling is" : "") + "; only external leaves them alone)"
+                : "which " + AutoscalerConflictRule.inCharge(c, isvc) + " already scales";
+        return "Deployment \"" + target + "\" is the " + c.label() + " of InferenceService \"" + isvc.name() + "\", " + who
+                + ": this ScaledObject would fight it over the replicas. "
                 + "To scale it with KEDA, " + fix + "; or use the InferenceService's own autoscaling fields";
     }
 }

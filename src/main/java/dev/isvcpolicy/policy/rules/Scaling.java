@@ -65,11 +65,6 @@ final class Scaling {
         return c.field("autoScaling").child("metrics");
     }
 
-    /** {@code autoScaling.metrics} is present as a list (possibly empty). */
-    static boolean hasMetricsList(Component c) {
-        return Json.object(c.spec(), "autoScaling").flatMap(a -> Json.array(a, "metrics")).isPresent();
-    }
-
     static List<Metric> metrics(Component c) {
         List<Metric> out = new ArrayList<>();
         ArrayNode metrics = Json.object(c.spec(), "autoScaling").flatMap(a -> Json.array(a, "metrics")).orElse(null);
@@ -138,6 +133,15 @@ final class Scaling {
             return Optional.of(unit + ": use 1 or more");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Standard mode and class {@code keda} (component annotation, else the InferenceService's), whether or not
+     * the component has {@code autoScaling} (without it, it resolves to none).
+     */
+    static boolean kedaClass(Component c, Review r) {
+        return r.mode() == DeploymentMode.STANDARD
+                && r.effective(c, Annotations.AUTOSCALER_CLASS).map(a -> "keda".equals(a.value())).orElse(false);
     }
 
     static boolean isStandardScaled(Component c) {

@@ -35,6 +35,11 @@ public final class TtftTriggerRule implements ComponentValidation {
     }
 
     @Override
+    public String why() {
+        return "Time to first token drops sharply as soon as a replica is added, so a trigger on it adds and removes replicas in turn.";
+    }
+
+    @Override
     public boolean appliesTo(Component c, Review review) {
         return c.autoscaler() != Autoscaler.NOT_SCALED && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;
     }

@@ -14,6 +14,7 @@ import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.KnativeLimits;
 import dev.isvcpolicy.policy.Operation;
 import dev.isvcpolicy.policy.PolicyEngine;
 import dev.isvcpolicy.policy.PolicySettings;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,9 +42,13 @@ import java.util.stream.StreamSupport;
  * <li>{@code scaledObject} instead of {@code object}: a ScaledObject judged on {@code /validate} against
  * {@code inferenceServices: [...]} (the namespace's, as stored; {@code lookup} and {@code detail} as above);
  * only {@code expect} applies;</li>
+ * <li>{@code knativeAutoscaler}: the {@code data} of Knative's {@code config-autoscaler} ConfigMap as the
+ * informer would give it, e.g. {@code {max-scale-limit: "10"}} (absent: not read, the checks that need it are skipped);</li>
  * <li>{@code settings}: overrides of {@link PolicySettings} (see {@link #settings});</li>
  * <li>{@code expect}: the exact findings of this rule from {@code /validate} on the object as given, each
- * {@code {action, path}} and optionally {@code contains} (a piece of the message); {@code []} for none;</li>
+ * {@code {action, path}} (or {@code paths: [main, other, ...]} for a finding on several fields), its field
+ * error {@code type} ({@code Invalid} when not given: {@code Required}, {@code NotSupported}, {@code Forbidden},
+ * {@code Duplicate}, {@code TooLong}), and optionally {@code contains} (a piece of the message); {@code []} for none;</li>
  * <li>{@code patch}: the exact operations of this rule from {@code /mutate}, each {@code {op, path, value}};
  * {@code []} for none. Every patch case also checks that mutating the result again adds nothing.</li>
  * </ul>
@@ -59,7 +65,7 @@ public final class RuleCases {
     public record Case(String ruleId, String name, JsonNode node) {
         @Override
         public String toString() {
-            return name;
+            return "[" + ruleId + "] " + name;
         }
     }
 
@@ -113,14 +119,23 @@ public final class RuleCases {
     private static void expect(Case c, PolicyEngine.ValidationResult result) {
         JsonNode node = c.node();
         List<Finding> mine = result.findings().stream().filter(f -> f.ruleId().equals(c.ruleId())).toList();
-        List<String> actual = mine.stream().map(f -> f.action().label() + " " + f.path()).sorted().toList();
+        List<String> actual = mine.stream().map(f -> f.action().label() + " " + f.type().label() + " " + String.join(" & ", f.paths()))
+                .sorted().toList();
         List<String> expected = new ArrayList<>();
-        node.get("expect").forEach(e -> expected.add(e.path("action").asText() + " " + e.path("path").asText()));
+        node.get("expect").forEach(e -> {
+            List<String> paths = new ArrayList<>();
+            if (e.has("paths")) {
+                e.get("paths").forEach(p -> paths.add(p.asText()));
+            } else {
+                paths.add(e.path("path").asText());
+            }
+            expected.add(e.path("action").asText() + " " + e.path("type").asText("Invalid") + " " + String.join(" & ", paths));
+        });
         assertEquals(expected.stream().sorted().toList(), actual, c.name() + ": findings of " + c.ruleId()
                 + " (messages: " + mine.stream().map(Finding::message).collect(Collectors.joining(" | ")) + ")");
         node.get("expect").forEach(e -> {
             if (e.has("contains")) {
-                String path = e.path("path").asText();
+                String path = e.has("paths") ? e.get("paths").get(0).asText() : e.path("path").asText();
                 String piece = e.path("contains").asText();
                 assertTrue(mine.stream().anyMatch(f -> f.path().equals(path) && f.message().contains(piece)),
                         c.name() + ": a message at " + path + " should contain \"" + piece + "\"");
@@ -136,7 +151,17 @@ public final class RuleCases {
         Operation operation = Operation.valueOf(node.path("operation").asText("CREATE").toUpperCase(Locale.ROOT));
         JsonNode old = node.get("oldObject");
         return new PolicyEngine.Input(operation, object.deepCopy(), old, node.path("namespace").asText("default"),
-                clusterDefault(node), cluster(node.get("cluster")));
+                clusterDefault(node), cluster(node.get("cluster"))).withKnative(knative(node.get("knativeAutoscaler")));
+    }
+
+    /** The {@code knativeAutoscaler} block of a case: the data of Knative's config-autoscaler (absent: not read). */
+    static KnativeLimits knative(JsonNode data) {
+        if (data == null || data.isNull()) {
+            return KnativeLimits.UNKNOWN;
+        }
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        data.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        return KnativeLimits.fromData(map);
     }
 
     private static Optional<DeploymentMode> clusterDefault(JsonNode node) {
@@ -155,58 +180,15 @@ public final class RuleCases {
     }
 
     /**
-     * Settings from a case: {@code auditOnly}, {@code ruleActions: {id: deny|warn|off}}, {@code defaultMinReplicas},
-     * {@code defaultMetrics: {kpa|knative-hpa|hpa: metric or null}}, {@code maxReplicasCeiling},
-     * {@code containerConcurrencyMax}, {@code extraGpuResources: [..]}, {@code gpuMaxPerReplica},
-     * {@code gpuMaxPerService}, {@code kedaUtilization}, {@code prometheus: {serverAddress, concurrencyQuery, rpsQuery}},
-     * {@code fallbackMode}, {@code clusterUnavailableAction: warn|deny}.
+     * Settings from a case: the {@code webhook.*} keys themselves, as an admin sets them, e.g.
+     * {@code settings: {webhook.audit-only: "true", webhook.rules.scale-to-zero: "warn"}}.
      */
     public static PolicySettings settings(JsonNode s) {
-        PolicySettings.Builder b = PolicySettings.builder();
-        if (s == null || s.isMissingNode() || s.isNull()) {
-            return b.build();
+        Map<String, String> raw = new java.util.TreeMap<>();
+        if (s != null && s.isObject()) {
+            s.fields().forEachRemaining(e -> raw.put(e.getKey(), e.getValue().asText()));
         }
-        b.auditOnly(s.path("auditOnly").asBoolean(false));
-        s.path("ruleActions").fields().forEachRemaining(e -> b.ruleAction(e.getKey(),
-                Action.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT))));
-        if (s.has("defaultMinReplicas")) {
-            b.defaultMinReplicas(s.get("defaultMinReplicas").asInt());
-        }
-        s.path("defaultMetrics").fields().forEachRemaining(e -> {
-            Autoscaler a = Stream.of(Autoscaler.values()).filter(x -> x.label().equals(e.getKey())).findFirst().orElseThrow();
-            b.defaultMetric(a, e.getValue().isNull() ? null : e.getValue().asText());
-        });
-        if (s.has("maxReplicasCeiling")) {
-            b.maxReplicasCeiling(OptionalInt.of(s.get("maxReplicasCeiling").asInt()));
-        }
-        if (s.has("containerConcurrencyMax")) {
-            b.containerConcurrencyMax(s.get("containerConcurrencyMax").asInt());
-        }
-        if (s.has("extraGpuResources")) {
-            List<String> names = new ArrayList<>();
-            s.get("extraGpuResources").forEach(n -> names.add(n.asText()));
-            b.extraGpuResources(names);
-        }
-        if (s.has("gpuMaxPerReplica")) {
-            b.gpuMaxPerReplica(OptionalInt.of(s.get("gpuMaxPerReplica").asInt()));
-        }
-        if (s.has("gpuMaxPerService")) {
-            b.gpuMaxPerService(OptionalInt.of(s.get("gpuMaxPerService").asInt()));
-        }
-        if (s.has("kedaUtilization")) {
-            b.kedaUtilization(s.get("kedaUtilization").asInt());
-        }
-        if (s.has("prometheus")) {
-            JsonNode p = s.get("prometheus");
-            b.prometheus(text(p, "serverAddress"), text(p, "concurrencyQuery"), text(p, "rpsQuery"));
-        }
-        if (s.has("fallbackMode")) {
-            b.fallbackMode(DeploymentMode.parse(s.get("fallbackMode").asText()).orElseThrow());
-        }
-        if (s.has("clusterUnavailableAction")) {
-            b.clusterUnavailableAction(Action.valueOf(s.get("clusterUnavailableAction").asText().toUpperCase(Locale.ROOT)));
-        }
-        return b.build();
+        return PolicySettings.from(raw);
     }
 
     private static Optional<String> text(JsonNode node, String field) {

@@ -1,0 +1,155 @@
+package dev.isvcpolicy.cluster;
+
+import dev.isvcpolicy.config.WebhookConfig;
+import dev.isvcpolicy.policy.KnativeLimits;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The limits in Knative's {@code config-autoscaler} ConfigMap (namespace {@code knative-serving}):
+ * {@code max-scale-limit} and {@code allow-zero-initial-scale}, which Knative's own webhook applies to a
+ * revision only when KServe's controller creates the Knative Service. Kept current by an informer on that
+ * one ConfigMap, started at boot, like {@link ClusterDefaults}; requests read a field. Without a cluster,
+ * with lookups off, before the informer syncs, or without the ConfigMap (no Knative), {@link #limits()} is
+ * {@link KnativeLimits#UNKNOWN} and the rules skip the checks that need it. Its API access is
+ * {@link ClusterAccess#KNATIVE_AUTOSCALER_CONFIG}.
+ */
+@ApplicationScoped
+public class KnativeAutoscalerConfig {
+
+    private static final Logger LOG = Logger.getLogger(KnativeAutoscalerConfig.class);
+
+    /** What the informer knows, replaced whole on every event. */
+    public record State(boolean synced, KnativeLimits limits, String detail) {
+    }
+
+    @Inject
+    WebhookConfig config;
+
+    @Inject
+    Instance<KubernetesClient> client;
+
+    private volatile State state = new State(false, KnativeLimits.UNKNOWN, "not started");
+    private volatile SharedIndexInformer<ConfigMap> informer;
+    private final AtomicBoolean saidUnreachable = new AtomicBoolean();
+    private volatile String lastSaid = "";
+    private volatile boolean stopping;
+    private final AtomicLong errors = new AtomicLong();
+    private volatile long lastErrorEpochSeconds;
+
+    void start(@Observes StartupEvent event) {
+        if (!config.cluster().lookups()) {
+            state = new State(false, KnativeLimits.UNKNOWN, "lookups off");
+            return;
+        }
+        String ns = KnativeLimits.NAMESPACE;
+        String name = KnativeLimits.CONFIG_MAP;
+        try {
+            SharedIndexInformer<ConfigMap> inf = client.get().configMaps().inNamespace(ns).withName(name).runnableInformer(0);
+            inf.addEventHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(ConfigMap cm) {
+                    update(cm);
+                }
+
+                @Override
+                public void onUpdate(ConfigMap old, ConfigMap cm) {
+                    update(cm);
+                }
+
+                @Override
+                public void onDelete(ConfigMap cm, boolean unknownFinalState) {
+                    update(null);
+                }
+            });
+            inf.exceptionHandler((started, t) -> {
+                unreachable(t);
+                return true;
+            });
+            informer = inf;
+            LOG.infof("watching ConfigMap %s/%s for Knative's max-scale-limit and allow-zero-initial-scale", ns, name);
+            inf.start().whenComplete((ok, t) -> {
+                if (t != null) {
+                    unreachable(t);
+                } else {
+                    saidUnreachable.set(false);
+                    if (inf.getStore().list().isEmpty()) {
+                        update(null);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        SharedIndexInformer<ConfigMap> inf = informer;
+        if (inf != null) {
+            inf.stop();
+        }
+    }
+
+    /** What the rules get: the ConfigMap's limits, or {@link KnativeLimits#UNKNOWN}. */
+    public KnativeLimits limits() {
+        return state.limits();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Failed list/watch attempts since start. */
+    public long errors() {
+        return errors.get();
+    }
+
+    /** When the last list/watch attempt failed, in epoch seconds (0: never). */
+    public long lastErrorEpochSeconds() {
+        return lastErrorEpochSeconds;
+    }
+
+    private void unreachable(Throwable t) {
+        if (!stopping) {
+            errors.incrementAndGet();
+            lastErrorEpochSeconds = System.currentTimeMillis() / 1000;
+        }
+        state = new State(false, KnativeLimits.UNKNOWN, "API server unreachable");
+        if (!stopping && saidUnreachable.compareAndSet(false, true)) {
+            LOG.warnf("cannot watch ConfigMap %s/%s (%s): Knative's max-scale-limit and allow-zero-initial-scale are not checked until it can",
+                    KnativeLimits.NAMESPACE, KnativeLimits.CONFIG_MAP, Reasons.shortReason(t));
+        }
+    }
+
+    void update(ConfigMap cm) {
+        State next = parse(cm);
+        state = next;
+        if (!next.detail().equals(lastSaid)) {
+            lastSaid = next.detail();
+            LOG.infof("Knative config-autoscaler: %s", next.detail());
+        }
+    }
+
+    /** The limits a ConfigMap says ({@code null}: absent, so Knative is not installed there and nothing is known). */
+    static State parse(ConfigMap cm) {
+        if (cm == null) {
+            return new State(true, KnativeLimits.UNKNOWN, "ConfigMap " + KnativeLimits.NAMESPACE + "/" + KnativeLimits.CONFIG_MAP
+                    + " not found: Knative's limits are not checked");
+        }
+        KnativeLimits limits = KnativeLimits.fromData(cm.getData());
+        return new State(true, limits, "max-scale-limit " + (limits.maxScaleLimit().isPresent() ? limits.maxScaleLimit().getAsInt() : "unreadable")
+                + ", allow-zero-initial-scale " + limits.allowZeroInitialScale().map(String::valueOf).orElse("unreadable"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.isvcpolicy.policy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the cluster says, as far as the decision needs it, read from caches (never per request from the
+ * API server): KServe's default deployment mode, and the workloads of a namespace that the cluster side
+ * of {@code autoscaler-conflict} compares. The webhook reads its informers; the offline check, the run's files.
+ */
+public interface ClusterState {
+
+    /** KServe's default deployment mode ({@code inferenceservice-config}), empty when unknown (the fallback applies). */
+    Optional<DeploymentMode> defaultMode();
+
+    /** What Knative's {@code config-autoscaler} says ({@link KnativeLimits#UNKNOWN} when it is not read). */
+    default KnativeLimits knativeLimits() {
+        return KnativeLimits.UNKNOWN;
+    }
+
+    /** The namespace's ScaledObjects that point at a Deployment, with whether they could be looked up. */
+    ClusterView scaledObjectsIn(String namespace);
+
+    /** The namespace's InferenceServices as stored, with whether they could be looked up. */
+    InferenceServices inferenceServicesIn(String namespace);
+
+    /**
+     * The namespace's InferenceServices that could own {@code targetDeployment} (a ScaledObject's target; empty:
+     * it targets no Deployment), for judging that ScaledObject: at least every one with a component whose
+     * workload it is, possibly more. By default the whole namespace; the webhook looks them up by name.
+     */
+    default InferenceServices inferenceServicesFor(String namespace, Optional<String> targetDeployment) {
+        return inferenceServicesIn(namespace);
+    }
+
+    /** The InferenceServices of a namespace: {@code objects} is empty unless {@code lookup} is READY. */
+    record InferenceServices(ClusterView.Lookup lookup, String detail, List<ObjectNode> objects) {
+    }
+
+    /** No cluster: no default mode, no lookups. */
+    ClusterState NONE = new ClusterState() {
+        @Override
+        public Optional<DeploymentMode> defaultMode() {
+            return Optional.empty();
+        }
+
+        @Override
+        public ClusterView scaledObjectsIn(String namespace) {
+            return ClusterView.OFF;
+        }
+
+        @Override
+        public InferenceServices inferenceServicesIn(String namespace) {
+            return new InferenceServices(ClusterView.Lookup.OFF, ClusterView.OFF.detail(), List.of());
+        }
+    };
+}
