@@ -1,71 +1,91 @@
 #!/usr/bin/env bash
-# Load benchmark of the webhook over HTTPS, with a floor measured in the same run.
+# Load benchmark of the webhook over HTTPS beside a Go standard-library webhook doing the same kind of
+# work (the yardstick in ../shared/yardstick/go-webhook), on the same payloads and certificate, in one run.
 #
-#   bench/run.sh                 # 1, 8 and 32 concurrent clients, 10 s each, on /noop, /mutate, /validate
-#   bench/run.sh --duration 30s --concurrency "8 32"
-#   bench/run.sh --million       # then one million reviews (half /mutate, half /validate) and the server's RSS
-#   bench/run.sh --soak 10m      # then a soak: heap live data after GC, once a minute
+#   bench/run.sh                      # paced (1 client at 50 req/s, 4 clients at 200 req/s) and saturated (8, 32 clients)
+#   bench/run.sh --duration 20s --rounds 2
+#   bench/run.sh --no-build           # reuse target/quarkus-app
+#   bench/run.sh --million            # then one million reviews (half /mutate, half /validate) and the server's RSS
+#   bench/run.sh --soak 10m           # then a soak: heap live data after GC, once a minute
 #
-# Builds the jar, starts it (local profile: self-signed certificate, no cluster, /noop enabled), drives
-# it with `hey` (installed from Debian if missing) and prints requests/s, p50/p95/p99, errors and the
-# ratio to the floor (/noop: same server, TLS and framework, no decoding, no policy).
+# Builds the jar and the yardstick (`go build`, Debian's golang-go), makes one EC P-256 certificate for
+# both, starts both servers, drives them with `hey` (Debian's) and prints, for each row, ours over Go's:
+# paced p50 and p99; saturated req/s and p99; and our req/s over our own floor (/noop: same server, TLS
+# and HTTP, no decoding, no policy). Measurements alternate between the two servers, so both see the
+# same machine load. `hey` runs on the same cores as both servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=10s
-concurrency="1 8 32"
+rounds=1
+build=true
 million=false
 soak=""
+yardstick=${YARDSTICK:-../shared/yardstick/go-webhook}
+[ -d "$yardstick" ] || yardstick=/work/shared/yardstick/go-webhook
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
-    --concurrency) concurrency=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --no-build) build=false; shift ;;
     --million) million=true; shift ;;
     --soak) soak=$2; shift 2 ;;
-    *) echo "usage: bench/run.sh [--duration 10s] [--concurrency \"1 8 32\"] [--million] [--soak 10m]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--duration 10s] [--rounds 1] [--no-build] [--million] [--soak 10m]" >&2; exit 2 ;;
   esac
 done
 
-if ! command -v hey >/dev/null 2>&1; then
-  echo "installing hey from Debian ..." >&2
-  (apt-get update -qq && apt-get install -y -qq hey) >/dev/null
+need=()
+command -v hey >/dev/null 2>&1 || need+=(hey)
+command -v go >/dev/null 2>&1 || need+=(golang-go)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} from Debian ..." >&2
+  (apt-get update -qq && apt-get install -y -qq "${need[@]}") >/dev/null
 fi
 
-echo "building ..." >&2
-./mvnw -q -B package -DskipTests
-keystore=target/local-tls/webhook.p12
-if [ ! -f "$keystore" ]; then
-  mkdir -p "$(dirname "$keystore")"
-  keytool -genkeypair -alias webhook -keyalg EC -groupname secp256r1 -dname CN=localhost \
-    -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 -keystore "$keystore" -storepass local-only >/dev/null 2>&1
+if $build; then
+  echo "building the webhook ..." >&2
+  ./mvnw -q -B package -DskipTests
+fi
+echo "building the Go yardstick from $yardstick ..." >&2
+mkdir -p target/go-webhook
+cp "$yardstick"/go.mod "$yardstick"/main.go target/go-webhook/
+(cd target/go-webhook && GOFLAGS=-mod=mod GOCACHE="$PWD/.gocache" go build -o gowebhook .)
+
+# One certificate for both servers: PEM for Go, the same pair as PKCS12 for the JVM.
+tls=target/bench-tls
+if [ ! -f "$tls/webhook.p12" ]; then
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tls/tls.key" -out "$tls/tls.crt" 2>/dev/null
+  openssl pkcs12 -export -in "$tls/tls.crt" -inkey "$tls/tls.key" -name webhook -passout pass:local-only -out "$tls/webhook.p12"
 fi
 
 log=target/bench-server.log
 # Default: size the JVM as in the Deployment (memory limit 320Mi), where the JVM picks its own heap (126 MiB).
 # JAVA_OPTS="" (set, empty) runs with the JVM's defaults for the whole machine instead.
 JAVA_OPTS=${JAVA_OPTS--XX:MaxRAM=320m}
-java $JAVA_OPTS -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+java $JAVA_OPTS -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true \
+  -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
+target/go-webhook/gowebhook -addr 127.0.0.1:18444 -cert "$tls/tls.crt" -key "$tls/tls.key" > target/bench-go.log 2>&1 &
+gopid=$!
+trap 'kill $pid $gopid 2>/dev/null || true' EXIT
+for _ in $(seq 1 150); do
   curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break
   sleep 0.2
 done
 curl -skf https://localhost:9000/q/health/ready >/dev/null || { echo "the webhook did not start; see $log" >&2; exit 1; }
+curl -sk -o /dev/null https://localhost:18444/noop -d '{}' || { echo "the Go yardstick did not start; see target/bench-go.log" >&2; exit 1; }
 
-url=https://localhost:8443
+ours=https://localhost:8443
+go=https://localhost:18444
 # hey sends "host:port" as the TLS server name unless told the host; the JDK rightly refuses that name
-# (a port is not a hostname), so every request would fail the handshake. The API server sends a plain name.
+# (a port is not a hostname). The API server sends a plain name.
 HEY="-host localhost"
 failed=0
 payload() { case "$1" in mutate) echo bench/mutate-review.json ;; *) echo bench/validate-review.json ;; esac; }
 
 # hey's report -> "rps p50 p95 p99 errors" (latencies in ms)
-measure() {
-  local endpoint=$1 c=$2 out
-  out=$(hey -z "$duration" -c "$c" $HEY -m POST -T application/json -D "$(payload "$endpoint")" "$url/$endpoint")
-  summarize "$out"
-}
 summarize() {
   echo "$1" | awk '
     /Requests\/sec:/ {rps=$2}
@@ -75,40 +95,68 @@ summarize() {
     inerr && /^  \[/ { gsub(/[\[\]]/,"",$1); err+=$1 }
     END {printf "%.0f %.2f %.2f %.2f %d\n", rps, p50, p95, p99, err+0}'
 }
+# measure BASE ENDPOINT CLIENTS [RATE PER CLIENT]
+measure() {
+  local base=$1 endpoint=$2 c=$3 q=${4:-0} out
+  out=$(hey -z "$duration" -c "$c" -q "$q" $HEY -m POST -T application/json -D "$(payload "$endpoint")" "$base/$endpoint")
+  summarize "$out"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else printf "-" }'; }
 
-# Warm up until the JIT has settled: after 20,000 reviews the C2 compiler still took ~10 % of the CPU.
-echo "warming up (15 s per endpoint) ..." >&2
-for ep in noop mutate validate; do hey -z 15s -c 8 $HEY -m POST -T application/json -D "$(payload $ep)" "$url/$ep" >/dev/null; done
+echo "warming up (15 s per endpoint and server) ..." >&2
+for base in $ours $go; do
+  for ep in noop mutate validate; do hey -z 15s -c 8 $HEY -m POST -T application/json -D "$(payload $ep)" "$base/$ep" >/dev/null; done
+done
 
-printf '\n%-9s %5s %10s %9s %9s %9s %7s %10s %10s\n' endpoint conc "req/s" "p50 ms" "p95 ms" "p99 ms" errors "rps/floor" "p99/floor"
-for c in $concurrency; do
-  read -r frps fp50 fp95 fp99 ferr < <(measure noop "$c")
-  [ "$ferr" = 0 ] || failed=1
-  printf '%-9s %5s %10s %9s %9s %9s %7s %10s %10s\n' noop "$c" "$frps" "$fp50" "$fp95" "$fp99" "$ferr" "1.00" "1.00"
-  for ep in mutate validate; do
-    read -r rps p50 p95 p99 err < <(measure "$ep" "$c")
-    [ "$err" = 0 ] || failed=1
-    printf '%-9s %5s %10s %9s %9s %9s %7s %10s %10s\n' "$ep" "$c" "$rps" "$p50" "$p95" "$p99" "$err" \
-      "$(awk -v a="$rps" -v b="$frps" 'BEGIN{printf "%.2f", a/b}')" "$(awk -v a="$p99" -v b="$fp99" 'BEGIN{printf "%.2f", (b>0?a/b:0)}')"
+echo
+echo "paced: hey -q (req/s per client); latencies in ms; ours/go < 1 is ours faster"
+printf '%-9s %-12s %9s %9s %9s %9s %10s %10s\n' endpoint load "ours p50" "go p50" "ours p99" "go p99" "p50 o/g" "p99 o/g"
+for _ in $(seq 1 "$rounds"); do
+  for load in "1 50" "4 50"; do
+    set -- $load
+    for ep in mutate validate; do
+      read -r _ op50 _ op99 oerr < <(measure $ours "$ep" "$1" "$2")
+      read -r _ gp50 _ gp99 gerr < <(measure $go "$ep" "$1" "$2")
+      [ "$oerr" = 0 ] && [ "$gerr" = 0 ] || failed=1
+      printf '%-9s %-12s %9s %9s %9s %9s %10s %10s\n' "$ep" "$1 x $2/s" "$op50" "$gp50" "$op99" "$gp99" "$(ratio "$op50" "$gp50")" "$(ratio "$op99" "$gp99")"
+    done
+  done
+done
+
+echo
+echo "saturated: req/s and p99 (ms); rps o/g >= 1 is ours ahead; floor = our /noop"
+printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s\n' endpoint conc "ours rps" "go rps" "ours p99" "go p99" "rps o/g" "p99 o/g" "rps/floor"
+for _ in $(seq 1 "$rounds"); do
+  for c in 8 32; do
+    read -r frps _ _ fp99 ferr < <(measure $ours noop "$c")
+    read -r grps _ _ gp99 gerr < <(measure $go noop "$c")
+    [ "$ferr" = 0 ] && [ "$gerr" = 0 ] || failed=1
+    printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s\n' noop "$c" "$frps" "$grps" "$fp99" "$gp99" "$(ratio "$frps" "$grps")" "$(ratio "$fp99" "$gp99")" "1.00"
+    for ep in mutate validate; do
+      read -r orps _ _ op99 oerr < <(measure $ours "$ep" "$c")
+      read -r grps _ _ gp99 gerr < <(measure $go "$ep" "$c")
+      [ "$oerr" = 0 ] && [ "$gerr" = 0 ] || failed=1
+      printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s\n' "$ep" "$c" "$orps" "$grps" "$op99" "$gp99" "$(ratio "$orps" "$grps")" "$(ratio "$op99" "$gp99")" "$(ratio "$orps" "$frps")"
+    done
   done
 done
 if [ "$failed" != 0 ]; then
-  echo "INVALID RUN: some requests failed (see the errors column); these figures measure failures, not the webhook" >&2
+  echo "INVALID RUN: some requests failed; these figures measure failures, not the webhooks" >&2
   exit 1
 fi
-rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status; }
+rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$1/status; }
 echo
-echo "server RSS after the run: $(rss) (JAVA_OPTS='${JAVA_OPTS:-}': no heap flag, the JVM's own sizing)"
+echo "RSS after the run: ours $(rss $pid) (JAVA_OPTS='${JAVA_OPTS:-}'), Go $(rss $gopid)"
 
 if $million; then
   echo "one million reviews (32 clients) ..." >&2
   for ep in mutate validate; do
-    out=$(hey -n 500000 -c 32 $HEY -m POST -T application/json -D "$(payload $ep)" "$url/$ep")
+    out=$(hey -n 500000 -c 32 $HEY -m POST -T application/json -D "$(payload $ep)" "$ours/$ep")
     ok=$(echo "$out" | awk '/^  \[200\]/ {print $2}')
     echo "  $ep: $(echo "$out" | awk '/Requests\/sec:/ {printf "%.0f req/s", $2}'), ${ok:-0} of 500000 answered 200"
     [ "${ok:-0}" = 500000 ] || { echo "INVALID RUN: not every review was answered 200" >&2; exit 1; }
   done
-  echo "server RSS after one million reviews: $(rss)"
+  echo "server RSS after one million reviews: $(rss $pid)"
 fi
 
 if [ -n "$soak" ]; then
@@ -120,12 +168,11 @@ if [ -n "$soak" ]; then
     curl -sk https://localhost:9000/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f", s/1048576}'
   }
   echo "soak: $minutes minutes of /mutate at 8 clients; heap in use right after a forced full GC, once a minute"
-  echo "  start: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss)"
+  echo "  start: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss $pid)"
   for i in $(seq 1 "$minutes"); do
-    # The whole report first: piping hey into `grep -q` can end hey with SIGPIPE, a false failure.
-    out=$(hey -z 60s -c 8 $HEY -m POST -T application/json -D bench/mutate-review.json "$url/mutate")
+    out=$(hey -z 60s -c 8 $HEY -m POST -T application/json -D bench/mutate-review.json "$ours/mutate")
     read -r rps _ _ p99 err < <(summarize "$out")
     [ "$err" = 0 ] && [ "$rps" != 0 ] || { echo "INVALID RUN: $err failed requests in minute $i" >&2; exit 1; }
-    echo "  minute $i: $rps req/s, p99 $p99 ms, heap after full GC $(heap_after_full_gc) MiB, RSS $(rss)"
+    echo "  minute $i: $rps req/s, p99 $p99 ms, heap after full GC $(heap_after_full_gc) MiB, RSS $(rss $pid)"
   done
 fi

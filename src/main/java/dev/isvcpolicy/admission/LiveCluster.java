@@ -34,9 +34,17 @@ public class LiveCluster implements ClusterState {
         return defaults.defaultMode();
     }
 
+    /** An indexed view: answers per component from the cache's index, never lists the namespace. */
     @Override
     public ClusterView scaledObjectsIn(String namespace) {
-        return caches.scaledObjectsIn(namespace);
+        return caches.scaledObjectsFor(namespace);
+    }
+
+    /** Looked up by name in the cache, never the whole namespace. */
+    @Override
+    public InferenceServices inferenceServicesFor(String namespace, Optional<String> targetDeployment) {
+        WorkloadCaches.InferenceServices isvcs = caches.inferenceServicesFor(namespace, targetDeployment);
+        return new InferenceServices(isvcs.lookup(), isvcs.detail(), isvcs.objects());
     }
 
     @Override

@@ -51,6 +51,13 @@ public class WorkloadCaches {
             .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject")
             .withPlural("scaledobjects").withNamespaced(true).build();
 
+    /**
+     * Objects per page when an informer lists (and relists) its kind: without a limit the API server answers
+     * with every object at once, and 20,000 InferenceServices as fabric8 reads them (before they are cut
+     * down) need more heap than the pod has.
+     */
+    static final long LIST_PAGE = 500;
+
     /** The CRD whose presence says KEDA is installed. */
     static final String KEDA_CRD = "scaledobjects.keda.sh";
 
@@ -113,7 +120,7 @@ public class WorkloadCaches {
             return;
         }
         on = true;
-        isvcInformer = inform(INFERENCE_SERVICES, "InferenceServices");
+        isvcInformer = inform(INFERENCE_SERVICES, "InferenceServices", SlimObjects::inferenceService, java.util.Map.of());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keda-crd-check");
             t.setDaemon(true);
@@ -134,8 +141,44 @@ public class WorkloadCaches {
         }
     }
 
-    /** The namespace's ScaledObjects that target a Deployment, for judging an InferenceService. */
+    /**
+     * The namespace's ScaledObjects that target a Deployment, for judging an InferenceService: an indexed
+     * view, which answers per component from the index by namespace and workload name
+     * ({@link #SO_BY_WORKLOAD}), so its cost does not grow with the namespace. What {@code /validate} uses.
+     */
+    public ClusterView scaledObjectsFor(String namespace) {
+        ClusterView down = scaledObjectsState();
+        if (down != null) {
+            return down;
+        }
+        SharedIndexInformer<GenericKubernetesResource> inf = soInformer;
+        return ClusterView.indexed(objectName -> {
+            List<ClusterView.ScaledObjectRef> refs = new ArrayList<>(2);
+            for (GenericKubernetesResource so : inf.getIndexer().byIndex(SO_BY_WORKLOAD, key(namespace, objectName))) {
+                ScaledObjects.ref(JSON.valueToTree(so)).ifPresent(refs::add);
+            }
+            return refs;
+        });
+    }
+
+    /**
+     * Every ScaledObject of the namespace that targets a Deployment, as a list: cost grows with the
+     * namespace. For tests and diagnostics; requests use {@link #scaledObjectsFor(String)}.
+     */
     public ClusterView scaledObjectsIn(String namespace) {
+        ClusterView down = scaledObjectsState();
+        if (down != null) {
+            return down;
+        }
+        List<ClusterView.ScaledObjectRef> refs = new ArrayList<>();
+        for (GenericKubernetesResource so : soInformer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+            ScaledObjects.ref(JSON.valueToTree(so)).ifPresent(refs::add);
+        }
+        return ClusterView.ready(refs);
+    }
+
+    /** Why the ScaledObject cache cannot be read, as a view; null when it can. */
+    private ClusterView scaledObjectsState() {
         if (!on) {
             return ClusterView.OFF;
         }
@@ -145,19 +188,40 @@ public class WorkloadCaches {
         if (keda == Keda.NOT_CHECKED) {
             return ClusterView.unavailable("KEDA's CRD could not be looked up yet");
         }
-        SharedIndexInformer<GenericKubernetesResource> inf = soInformer;
-        Optional<String> down = unavailable(inf, "ScaledObject");
-        if (down.isPresent()) {
-            return ClusterView.unavailable(down.get());
-        }
-        List<ClusterView.ScaledObjectRef> refs = new ArrayList<>();
-        for (GenericKubernetesResource so : inf.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
-            ScaledObjects.ref(JSON.valueToTree(so)).ifPresent(refs::add);
-        }
-        return ClusterView.ready(refs);
+        Optional<String> down = unavailable(soInformer, "ScaledObject");
+        return down.map(ClusterView::unavailable).orElse(null);
     }
 
-    /** The namespace's InferenceServices, for judging a ScaledObject. */
+    /**
+     * The InferenceServices of the namespace that could own {@code targetDeployment} (a ScaledObject's
+     * target), for judging that ScaledObject: looked up by key, one per {@link ScaledObjects#ownerNameCandidates
+     * candidate name}, so the cost does not grow with the namespace. None when the target is not a Deployment.
+     */
+    public InferenceServices inferenceServicesFor(String namespace, Optional<String> targetDeployment) {
+        if (!on) {
+            return new InferenceServices(ClusterView.Lookup.OFF, "cluster lookups are off", List.of());
+        }
+        SharedIndexInformer<GenericKubernetesResource> inf = isvcInformer;
+        Optional<String> down = unavailable(inf, "InferenceService");
+        if (down.isPresent()) {
+            return new InferenceServices(ClusterView.Lookup.UNAVAILABLE, down.get(), List.of());
+        }
+        List<ObjectNode> out = new ArrayList<>(1);
+        if (targetDeployment.isPresent()) {
+            for (String name : ScaledObjects.ownerNameCandidates(targetDeployment.get())) {
+                GenericKubernetesResource isvc = inf.getIndexer().getByKey(key(namespace, name));
+                if (isvc != null && JSON.valueToTree(isvc) instanceof ObjectNode node) {
+                    out.add(node);
+                }
+            }
+        }
+        return new InferenceServices(ClusterView.Lookup.READY, "", out);
+    }
+
+    /**
+     * Every InferenceService of the namespace: cost grows with the namespace. For tests and
+     * diagnostics; requests use {@link #inferenceServicesFor}.
+     */
     public InferenceServices inferenceServicesIn(String namespace) {
         if (!on) {
             return new InferenceServices(ClusterView.Lookup.OFF, "cluster lookups are off", List.of());
@@ -175,6 +239,29 @@ public class WorkloadCaches {
             }
         }
         return new InferenceServices(ClusterView.Lookup.READY, "", out);
+    }
+
+    /** The ScaledObject index: {@code <namespace>/<workload>} for each of {@link ScaledObjects#workloadsOf} its Deployment. */
+    static final String SO_BY_WORKLOAD = "namespace/workload";
+
+    static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    /** The index keys of a ScaledObject (none unless it targets a Deployment); reads only fields {@link SlimObjects} keeps. */
+    static List<String> workloadKeys(GenericKubernetesResource so) {
+        if (!(so.getAdditionalProperties().get("spec") instanceof java.util.Map<?, ?> spec)
+                || !(spec.get("scaleTargetRef") instanceof java.util.Map<?, ?> ref)) {
+            return List.of();
+        }
+        String namespace = so.getMetadata().getNamespace();
+        return ScaledObjects.targetDeployment(text(ref.get("kind")), text(ref.get("apiVersion")), text(ref.get("name")))
+                .map(d -> ScaledObjects.workloadsOf(d).stream().map(w -> key(namespace, w)).toList())
+                .orElse(List.of());
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s ? s : null;
     }
 
     /** A ScaledObject reached the webhook: KEDA is installed now, if it was not when last looked. Never waits. */
@@ -212,7 +299,8 @@ public class WorkloadCaches {
             boolean present = client.get().apiextensions().v1().customResourceDefinitions().withName(KEDA_CRD).get() != null;
             saidCrdUnreadable.set(false);
             if (present) {
-                soInformer = inform(SCALED_OBJECTS, "ScaledObjects");
+                soInformer = inform(SCALED_OBJECTS, "ScaledObjects", SlimObjects::scaledObject,
+                        java.util.Map.of(SO_BY_WORKLOAD, WorkloadCaches::workloadKeys));
                 if (soInformer != null) {
                     keda = Keda.PRESENT;
                     saidKedaAbsent.set(false);
@@ -235,11 +323,21 @@ public class WorkloadCaches {
         }
     }
 
-    private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext context, String what) {
+    /**
+     * An informer over every namespace that keeps {@code slim} of each object ({@link SlimObjects.SlimItemStore}),
+     * indexed by namespace and by {@code indexers}.
+     */
+    private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext context, String what,
+            java.util.function.UnaryOperator<GenericKubernetesResource> slim,
+            java.util.Map<String, java.util.function.Function<GenericKubernetesResource, List<String>>> indexers) {
         AtomicBoolean saidUnreachable = new AtomicBoolean();
         try {
             SharedIndexInformer<GenericKubernetesResource> inf = client.get().genericKubernetesResources(context)
-                    .inAnyNamespace().runnableInformer(0);
+                    .inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
+            inf.itemStore(new SlimObjects.SlimItemStore(slim));
+            if (!indexers.isEmpty()) {
+                inf.addIndexers(indexers);
+            }
             String cache = what.toLowerCase(java.util.Locale.ROOT);
             inf.exceptionHandler((started, t) -> {
                 if (!stopping) {

@@ -25,6 +25,15 @@ public interface ClusterState {
     /** The namespace's InferenceServices as stored, with whether they could be looked up. */
     InferenceServices inferenceServicesIn(String namespace);
 
+    /**
+     * The namespace's InferenceServices that could own {@code targetDeployment} (a ScaledObject's target; empty:
+     * it targets no Deployment), for judging that ScaledObject: at least every one with a component whose
+     * workload it is, possibly more. By default the whole namespace; the webhook looks them up by name.
+     */
+    default InferenceServices inferenceServicesFor(String namespace, Optional<String> targetDeployment) {
+        return inferenceServicesIn(namespace);
+    }
+
     /** The InferenceServices of a namespace: {@code objects} is empty unless {@code lookup} is READY. */
     record InferenceServices(ClusterView.Lookup lookup, String detail, List<ObjectNode> objects) {
     }

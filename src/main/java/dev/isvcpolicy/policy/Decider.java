@@ -89,7 +89,7 @@ public final class Decider {
 
     private Decision scaledObject(Input in, Operation operation, String name, ObjectNode object, ClusterState cluster, String policy) {
         String namespace = in.namespace() == null ? "" : in.namespace();
-        ClusterState.InferenceServices isvcs = cluster.inferenceServicesIn(namespace);
+        ClusterState.InferenceServices isvcs = cluster.inferenceServicesFor(namespace, ScaledObjects.targetDeployment(object));
         PolicyEngine.ValidationResult validation = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation, object,
                 namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
         return new Decision(validation.allowed() ? Decision.Verdict.ALLOWED : Decision.Verdict.DENIED, Optional.of(Kind.SCALED_OBJECT),

@@ -1,7 +1,10 @@
 package dev.isvcpolicy.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Reads what matters of a KEDA ScaledObject ({@code keda.sh/v1alpha1}) and matches Deployment names. Pure. */
@@ -35,12 +38,49 @@ public final class ScaledObjects {
         if (ref == null) {
             return Optional.empty();
         }
-        String kind = Json.text(ref, "kind").orElse("Deployment");
-        String apiVersion = Json.text(ref, "apiVersion").orElse("apps/v1");
-        if (!"Deployment".equals(kind) || !apiVersion.startsWith("apps/")) {
+        return targetDeployment(Json.text(ref, "kind").orElse(null), Json.text(ref, "apiVersion").orElse(null),
+                Json.text(ref, "name").orElse(null));
+    }
+
+    /**
+     * The same decision from the three fields of a {@code scaleTargetRef} (each null when absent), for
+     * callers that do not hold the ScaledObject as a tree (the cache's indexer).
+     */
+    public static Optional<String> targetDeployment(String kind, String apiVersion, String name) {
+        if (!"Deployment".equals(kind == null ? "Deployment" : kind) || !(apiVersion == null ? "apps/v1" : apiVersion).startsWith("apps/")) {
             return Optional.empty();
         }
-        return Json.text(ref, "name").filter(n -> !n.isBlank());
+        return Optional.ofNullable(name).filter(n -> !n.isBlank());
+    }
+
+    /** {@code <workload>-<5 or more digits>-deployment}: group 1 is the workload. */
+    private static final Pattern REVISION_DEPLOYMENT = Pattern.compile("(.*)-[0-9]{5,}-deployment");
+
+    /**
+     * Every component object name a Deployment can be the workload of, per {@link #isWorkloadOf}: the
+     * name itself and, for a Knative revision's Deployment, the name without its revision suffix, e.g.
+     * {@code m-predictor-00003-deployment -> [m-predictor-00003-deployment, m-predictor]}. One or two
+     * entries; what the caches index ScaledObjects by.
+     */
+    public static List<String> workloadsOf(String deployment) {
+        java.util.regex.Matcher m = REVISION_DEPLOYMENT.matcher(deployment);
+        return m.matches() ? List.of(deployment, m.group(1)) : List.of(deployment);
+    }
+
+    /**
+     * The names an InferenceService must have for one of its components to own this Deployment: every
+     * part of a {@link #workloadsOf workload} before a dash, since a component's object name is always
+     * {@code <isvc>-<something>}, e.g. {@code a-b-predictor -> [a, a-b]}. A handful of names to look up
+     * by key instead of reading the whole namespace; the caller still checks each with {@link #isWorkloadOf}.
+     */
+    public static Set<String> ownerNameCandidates(String deployment) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String workload : workloadsOf(deployment)) {
+            for (int i = workload.indexOf('-'); i > 0; i = workload.indexOf('-', i + 1)) {
+                out.add(workload.substring(0, i));
+            }
+        }
+        return out;
     }
 
     /**

@@ -49,6 +49,14 @@ class PortsTest {
     }
 
     @Test
+    void theAdmissionRoutesTakePostOnlyAndNoopIsOffUnlessAskedFor() {
+        for (String path : new String[] {"/mutate", "/validate"}) {
+            assertEquals(405, RestAssured.given().relaxedHTTPSValidation().get("https://localhost:" + httpsPort + path).statusCode(), path);
+        }
+        assertEquals(404, RestAssured.given().relaxedHTTPSValidation().body("{}").post("https://localhost:" + httpsPort + "/noop").statusCode());
+    }
+
+    @Test
     void plainHttpGetsNoAnswerOnTheAdmissionPort() throws IOException {
         assertNoPlainHttpAnswer(httpsPort);
     }

@@ -130,7 +130,7 @@ public final class AutoscalerConflictRule implements Validation {
             return;
         }
         for (Component c : scaled) {
-            for (ClusterView.ScaledObjectRef so : cluster.scaledObjects()) {
+            for (ClusterView.ScaledObjectRef so : cluster.scaledObjectsTargeting(c.objectName())) {
                 if (so.userMade() && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
                     f.deny(Finding.Type.FORBIDDEN, c.classPath() != null ? c.classPath() : c.path(), null, "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()

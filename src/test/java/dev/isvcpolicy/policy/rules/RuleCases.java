@@ -169,7 +169,7 @@ public final class RuleCases {
     }
 
     /** The {@code cluster} block of a case; its ScaledObjects are read as the informer's objects are. */
-    static ClusterView cluster(JsonNode c) {
+    public static ClusterView cluster(JsonNode c) {
         if (c == null || c.isNull()) {
             return ClusterView.OFF;
         }

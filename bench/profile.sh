@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Where a review's time goes, measured: Java Flight Recorder on the webhook under paced load (1 client
+# at 50 req/s) and saturated load (8 clients), with the handler's own time from its histogram.
+#
+#   bench/profile.sh [--no-build] [--endpoint mutate|validate]
+#
+# Prints, per load: the handler's mean time (isvc_webhook_review_duration_seconds sum/count over the
+# run) beside hey's p50, and the share of event-loop CPU samples by what the stack is doing (TLS, HTTP
+# and routing, decode, rules, audit line, encode, metrics), sampled every millisecond. Recordings stay in
+# target/profile-*.jfr; `jfr print --events jdk.ExecutionSample target/profile-paced.jfr` shows the stacks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=true
+endpoint=mutate
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=false; shift ;;
+    --endpoint) endpoint=$2; shift 2 ;;
+    *) echo "usage: bench/profile.sh [--no-build] [--endpoint mutate|validate]" >&2; exit 2 ;;
+  esac
+done
+$build && ./mvnw -q -B package -DskipTests
+keystore=target/local-tls/webhook.p12
+if [ ! -f "$keystore" ]; then
+  mkdir -p "$(dirname "$keystore")"
+  keytool -genkeypair -alias webhook -keyalg EC -groupname secp256r1 -dname CN=localhost \
+    -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 -keystore "$keystore" -storepass local-only >/dev/null 2>&1
+fi
+payload=bench/$endpoint-review.json
+java -XX:MaxRAM=320m -Dquarkus.profile=local -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 150); do curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break; sleep 0.2; done
+url=https://localhost:8443/$endpoint
+hey -z 30s -c 8 -host localhost -m POST -T application/json -D "$payload" "$url" >/dev/null
+
+handler() {
+  curl -sk https://localhost:9000/q/metrics | awk -v ep="$endpoint" '
+    /^isvc_webhook_review_duration_seconds_sum/ && $0 ~ "endpoint=\"" ep "\"" {s=$NF}
+    /^isvc_webhook_review_duration_seconds_count/ && $0 ~ "endpoint=\"" ep "\"" {c=$NF}
+    END {print s, c}'
+}
+categorize() {
+  jfr print --events jdk.ExecutionSample --stack-depth 200 "$1" | awk '
+    /jdk.ExecutionSample/ {if (stack != "") count(); stack=""; thread=""; next}
+    /sampledThread = / {thread=$0}
+    /line:/ {stack = stack "\n" $0}
+    function count() {
+      if (thread !~ /eventloop/) { other++; return }
+      n++
+      # A frame is "Class.method(" ; parameter types in a frame have no "." after the class name.
+      if (stack ~ /(AuditLog|AuditRecord|AuditWriter)\.[a-zA-Z<$]/) c["audit line"]++
+      else if (stack ~ /(AdmissionMetrics\.|micrometer\.core\.instrument\.[A-Za-z.$]*\.)/) c["metrics"]++
+      else if (stack ~ /ReviewCodec\.decode/) c["decode (JSON tree, envelope)"]++
+      else if (stack ~ /(AnswerEncoder\.|ReviewCodec\.encode|Responses\.)/) c["answer (build, encode)"]++
+      else if (stack ~ /(PolicyEngine\.|ContextResolver\.|policy\.rules\.[A-Za-z]+\.|patch\.Patch\.)/) c["rules (working copy, context, rules, patch)"]++
+      else if (stack ~ /AdmissionHandler\./) c["handler, rest"]++
+      else if (stack ~ /SslHandler|SSLEngine|sun\.security|javax\.crypto|com\.sun\.crypto/) c["TLS"]++
+      else if (stack ~ /io\.vertx|io\.netty\.handler\.codec\.http|io\.quarkus/) c["HTTP, routing"]++
+      else c["netty I/O, other"]++
+    }
+    END {
+      if (stack != "") count()
+      for (k in c) printf "  %-45s %5.1f %%  (%d samples)\n", k, 100*c[k]/n, c[k]
+      printf "  (%d event-loop samples; %d on other threads)\n", n, other
+    }' | sort -t'%' -k1 -rn
+}
+# The profile settings, with Java samples every millisecond instead of every 10 (paced load has few).
+jfc=target/profile-1ms.jfc
+sed '/<event name="jdk.ExecutionSample">/,/<\/event>/ s/\(<setting name="period"[^>]*>\)[^<]*</\11 ms</' \
+  "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$jfc"
+for load in "1 50 30s paced" "8 0 15s saturated"; do
+  set -- $load
+  before=$(handler)
+  jcmd $pid JFR.start name=p settings="$PWD/$jfc" filename="$PWD/target/profile-$4.jfr" >/dev/null
+  out=$(hey -z "$3" -c "$1" -q "$2" -host localhost -m POST -T application/json -D "$payload" "$url")
+  jcmd $pid JFR.stop name=p >/dev/null
+  after=$(handler)
+  echo
+  echo "$4 ($1 client(s)$([ "$2" != 0 ] && echo " at $2 req/s each"), /$endpoint): $(echo "$out" | awk '/Requests\/sec:/ {printf "%.0f req/s", $2} /^  50% in/ {printf ", hey p50 %.2f ms", $3*1000} /^  99% in/ {printf ", p99 %.2f ms", $3*1000}')"
+  echo "$before $after" | awk '{ if ($4>$2) printf "  inside the handler: %.0f µs on average over %d reviews\n", 1e6*($3-$1)/($4-$2), $4-$2 }'
+  categorize "target/profile-$4.jfr"
+done

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Cost and memory at cluster size: the webhook with its cluster lookups on, its informers filled from a
+# stand-in API server (dev.isvcpolicy.bench.BenchApiServer, test classes) holding many objects.
+#
+#   bench/scale.sh                 # both parts below
+#   bench/scale.sh --no-build      # reuse target/quarkus-app and target/test-classes
+#   bench/scale.sh --latency-only | --memory-only
+#
+# 1. Latency: 5,000 InferenceServices and 5,000 ScaledObjects in namespace team-a. /validate of an
+#    InferenceService and of a ScaledObject, in team-a and in the empty namespace team-empty, alternating,
+#    paced (4 clients at 50 req/s each) and saturated (8 clients); prints p50/p99 and req/s, and full/empty.
+# 2. Memory: 20,000 InferenceServices and 10,000 ScaledObjects over 100 namespaces, against none. After
+#    the caches synced and a forced full GC: heap in use, bytes per cached object, and RSS, JVM sized as in
+#    the Deployment (-XX:MaxRAM=320m); SCALE_JAVA_OPTS adds JVM flags to both runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=true
+parts="latency memory"
+duration=10s
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=false; shift ;;
+    --latency-only) parts=latency; shift ;;
+    --memory-only) parts=memory; shift ;;
+    --duration) duration=$2; shift 2 ;;
+    *) echo "usage: bench/scale.sh [--no-build] [--latency-only|--memory-only] [--duration 10s]" >&2; exit 2 ;;
+  esac
+done
+command -v hey >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq hey) >/dev/null
+if $build; then
+  echo "building ..." >&2
+  ./mvnw -q -B package -DskipTests
+  ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+fi
+cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+keystore=target/local-tls/webhook.p12
+if [ ! -f "$keystore" ]; then
+  mkdir -p "$(dirname "$keystore")"
+  keytool -genkeypair -alias webhook -keyalg EC -groupname secp256r1 -dname CN=localhost \
+    -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 -keystore "$keystore" -storepass local-only >/dev/null 2>&1
+fi
+jcmd=jcmd
+[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jcmd" ] && jcmd="$JAVA_HOME/bin/jcmd"
+api_port=18081
+apipid=""
+pid=""
+cleanup() { kill $pid $apipid 2>/dev/null || true; }
+trap cleanup EXIT
+
+# api ISVCS SCALEDOBJECTS [SPREAD]: (re)starts the stand-in API server
+api() {
+  [ -n "$apipid" ] && kill "$apipid" 2>/dev/null && wait "$apipid" 2>/dev/null || true
+  java -Xmx1g -cp "$cp" dev.isvcpolicy.bench.BenchApiServer $api_port team-a "$1" "$2" ${3:-} > target/bench-api.log 2>&1 &
+  apipid=$!
+  for _ in $(seq 1 600); do grep -q READY target/bench-api.log 2>/dev/null && break; sleep 0.2; done
+  grep -q READY target/bench-api.log || { echo "the stand-in API server did not start; see target/bench-api.log" >&2; exit 1; }
+  head -1 target/bench-api.log >&2
+}
+# webhook: (re)starts the webhook against it and waits until both caches synced
+webhook() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  java -XX:MaxRAM=320m ${SCALE_JAVA_OPTS:-} -Dquarkus.profile=local -Dwebhook.cluster.lookups=true \
+    -Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:$api_port -Dquarkus.kubernetes-client.namespace=default \
+    -jar target/quarkus-app/quarkus-run.jar > target/bench-scale-server.log 2>&1 &
+  pid=$!
+  for _ in $(seq 1 900); do
+    [ "$(grep -c 'cache synced' target/bench-scale-server.log 2>/dev/null)" -ge 2 ] && break
+    kill -0 $pid 2>/dev/null || { echo "the webhook exited; see target/bench-scale-server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  grep 'cache synced' target/bench-scale-server.log | sed 's/.*\] /  /' >&2
+}
+summarize() {
+  echo "$1" | awk '
+    /Requests\/sec:/ {rps=$2}
+    /^  50% in/ {p50=$3*1000} /^  99% in/ {p99=$3*1000}
+    /^  \[[0-9]+\]/ { code=substr($1,2,3); n=$2; if (code!="200") err+=n }
+    /Error distribution:/ {inerr=1; next}
+    inerr && /^  \[/ { gsub(/[\[\]]/,"",$1); err+=$1 }
+    END {printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err+0}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else printf "-" }'; }
+heap_after_gc() {
+  "$jcmd" "$pid" GC.run >/dev/null; sleep 1; "$jcmd" "$pid" GC.run >/dev/null
+  curl -sk https://localhost:9000/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.0f", s}'
+}
+rss_kib() { awk '/VmRSS/ {print $2}' /proc/$pid/status; }
+committed_kib() { "$jcmd" "$pid" GC.heap_info | awk '/total/ {gsub("K,","",$4); print $4; exit}'; }
+
+# Payloads: the InferenceService of bench/validate-review.json (namespace team-a) and a user's ScaledObject
+# on a Deployment no InferenceService owns; each also for team-empty.
+mkdir -p target/bench-scale
+sed 's/"namespace": "team-a"/"namespace": "team-empty"/g' bench/validate-review.json > target/bench-scale/isvc-empty.json
+cp bench/validate-review.json target/bench-scale/isvc-full.json
+so_review() {
+  cat <<EOF
+{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"bench-so-1",
+ "kind":{"group":"keda.sh","version":"v1alpha1","kind":"ScaledObject"},
+ "resource":{"group":"keda.sh","version":"v1alpha1","resource":"scaledobjects"},
+ "name":"user-so","namespace":"$1","operation":"CREATE","userInfo":{"username":"dev"},
+ "object":{"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject","metadata":{"name":"user-so","namespace":"$1"},
+  "spec":{"scaleTargetRef":{"name":"${2:-batch-worker}"},"triggers":[{"type":"cpu","metadata":{"value":"50"}}]}}}}
+EOF
+}
+so_review team-a > target/bench-scale/so-full.json
+so_review team-empty > target/bench-scale/so-empty.json
+so_review team-a model-00042-predictor > target/bench-scale/so-conflict.json
+
+if [[ " $parts " == *" latency "* ]]; then
+  echo "latency: starting the stand-in API server (5,000 InferenceServices, 5,000 ScaledObjects in team-a) ..." >&2
+  api 5000 5000
+  webhook
+  url=https://localhost:8443/validate
+  # The caches are consulted: a user's ScaledObject on model-00042's predictor is denied, the reviewed objects allowed.
+  curl -sk -H 'Content-Type: application/json' --data-binary @target/bench-scale/so-conflict.json $url | grep -q '"allowed":false' \
+    || { echo "INVALID RUN: the conflicting ScaledObject was not denied: the caches were not consulted" >&2; exit 1; }
+  for f in isvc-full so-full isvc-empty so-empty; do
+    curl -sk -H 'Content-Type: application/json' --data-binary @target/bench-scale/$f.json $url | grep -q '"allowed":true' \
+      || { echo "INVALID RUN: $f was not allowed" >&2; exit 1; }
+  done
+  echo "warming up ..." >&2
+  for f in isvc-full isvc-empty so-full so-empty; do
+    hey -z 10s -c 8 -host localhost -m POST -T application/json -D target/bench-scale/$f.json $url >/dev/null
+  done
+  echo
+  echo "/validate, namespace with 5,000 InferenceServices and 5,000 ScaledObjects (full) against an empty one (empty)"
+  printf '%-17s %-9s %9s %9s %9s %9s %9s %9s\n' review load "full p50" "empty p50" "full p99" "empty p99" "p50 f/e" "p99 f/e"
+  failed=0
+  for round in 1 2; do
+    for kind in isvc so; do
+      for load in "4 50" "8 0"; do
+        set -- $load
+        read -r frps fp50 fp99 ferr < <(summarize "$(hey -z $duration -c $1 -q $2 -host localhost -m POST -T application/json -D target/bench-scale/$kind-full.json $url)")
+        read -r erps ep50 ep99 eerr < <(summarize "$(hey -z $duration -c $1 -q $2 -host localhost -m POST -T application/json -D target/bench-scale/$kind-empty.json $url)")
+        [ "$ferr" = 0 ] && [ "$eerr" = 0 ] || failed=1
+        label=$([ "$2" = 0 ] && echo "$1 clients" || echo "$1 x $2/s")
+        printf '%-17s %-9s %9s %9s %9s %9s %9s %9s' "$kind r$round" "$label" "$fp50" "$ep50" "$fp99" "$ep99" "$(ratio $fp50 $ep50)" "$(ratio $fp99 $ep99)"
+        [ "$2" = 0 ] && printf '   req/s %s vs %s (%s)' "$frps" "$erps" "$(ratio $frps $erps)"
+        echo
+      done
+    done
+  done
+  [ "$failed" = 0 ] || { echo "INVALID RUN: some requests failed" >&2; exit 1; }
+fi
+
+if [[ " $parts " == *" memory "* ]]; then
+  echo >&2
+  declare -A heap rss committed
+  for fill in "0 0" "20000 10000"; do
+    set -- $fill
+    echo "memory: $1 InferenceServices and $2 ScaledObjects over 100 namespaces ..." >&2
+    api "$1" "$2" 100
+    webhook
+    # Serve for a while first, so RSS includes what answering costs.
+    hey -z 10s -c 8 -host localhost -m POST -T application/json -D target/bench-scale/isvc-full.json https://localhost:8443/validate >/dev/null
+    heap[$1]=$(heap_after_gc)
+    rss[$1]=$(rss_kib)
+    committed[$1]=$(committed_kib)
+  done
+  echo
+  echo "memory, -XX:MaxRAM=320m (the Deployment's limit), after the caches synced, 10 s of /validate and a full GC:"
+  awk -v he="${heap[0]}" -v hf="${heap[20000]}" -v re="${rss[0]}" -v rf="${rss[20000]}" -v ce="${committed[0]}" -v cf="${committed[20000]}" 'BEGIN {
+    printf "  empty caches:                                    heap in use %.1f MiB (committed %.0f MiB), RSS %.0f MiB\n", he/1048576, ce/1024, re/1024
+    printf "  20,000 InferenceServices + 10,000 ScaledObjects: heap in use %.1f MiB (committed %.0f MiB), RSS %.0f MiB\n", hf/1048576, cf/1024, rf/1024
+    printf "  per cached object: %.0f bytes of heap ((%.1f - %.1f MiB) / 30,000)\n", (hf-he)/30000, hf/1048576, he/1048576 }'
+fi

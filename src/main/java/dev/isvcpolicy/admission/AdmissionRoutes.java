@@ -1,0 +1,90 @@
+package dev.isvcpolicy.admission;
+
+import dev.isvcpolicy.config.WebhookConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The HTTP side of the admission port, as plain Vert.x routes on the event loop: {@code POST /mutate} and
+ * {@code POST /validate} (bytes in, AdmissionReview out, through {@link AdmissionHandler#handle}), and
+ * {@code POST /noop} when {@code webhook.bench.noop-endpoint=true}, the floor for {@code bench/run.sh}.
+ * A body larger than {@code quarkus.http.limits.max-body-size} is answered 413 before it is read; any
+ * other method on these paths 405; any other path 404. No REST framework: the handler never blocks, so the
+ * review is decided on the event loop that read it and the answer is written back from there.
+ */
+@ApplicationScoped
+public class AdmissionRoutes {
+
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+
+    /** What {@code /noop} answers: a fixed AdmissionReview. */
+    private static final Buffer NOOP_ANSWER = Buffer.buffer(
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"\",\"allowed\":true}}"
+                    .getBytes(StandardCharsets.UTF_8));
+
+    @Inject
+    AdmissionHandler handler;
+
+    @Inject
+    WebhookConfig config;
+
+    @Inject
+    LargeReviews large;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
+    MemorySize maxBodySize;
+
+    void routes(@Observes Router router) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+        router.post("/mutate").handler(body).handler(ctx -> answer(ctx, Endpoint.MUTATE));
+        router.post("/validate").handler(body).handler(ctx -> answer(ctx, Endpoint.VALIDATE));
+        if (config.bench().noopEndpoint()) {
+            router.post("/noop").handler(body).handler(ctx -> ctx.response().setStatusCode(200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(NOOP_ANSWER));
+        }
+    }
+
+    /**
+     * Judges on the event loop that read the body, except a large body ({@link LargeReviews}), which is
+     * judged on a thread of its own (one at a time, a few waiting, then 429) so that it cannot stall the
+     * small reviews sharing that event loop; its answer is written back on the request's own context.
+     */
+    private void answer(RoutingContext ctx, Endpoint endpoint) {
+        Buffer in = ctx.body().buffer();
+        byte[] body = in == null ? new byte[0] : in.getBytes();
+        if (!LargeReviews.isLarge(body)) {
+            write(ctx, handler.handle(endpoint, body));
+            return;
+        }
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        try {
+            large.executor().execute(() -> {
+                AdmissionHandler.Answer answer;
+                try {
+                    answer = handler.handle(endpoint, body);
+                } catch (Throwable e) { // handle() answers every failure itself; this is the last resort
+                    answer = new AdmissionHandler.Answer(500, Responses.badRequest("the webhook failed on this request"));
+                }
+                AdmissionHandler.Answer done = answer;
+                context.runOnContext(v -> write(ctx, done));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            large.rejected();
+            write(ctx, new AdmissionHandler.Answer(429, Responses.tooManyLarge(LargeReviews.QUEUE + 1)));
+        }
+    }
+
+    private static void write(RoutingContext ctx, AdmissionHandler.Answer answer) {
+        ctx.response().setStatusCode(answer.httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(Buffer.buffer(AnswerEncoder.encode(answer.body())));
+    }
+}

@@ -1,0 +1,215 @@
+package dev.isvcpolicy.cluster;
+
+import dev.isvcpolicy.policy.ScaledObjects;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * What the caches keep of an object: only the fields the cluster-side rules read, cut on arrival (RULES.md
+ * §8 "Scale"). A stored InferenceService or ScaledObject costs well under 1.5 KiB of heap this way, against
+ * about 5 KiB with {@code managedFields}, {@code last-applied-configuration}, {@code status} and the full spec.
+ *
+ * <p>Kept of an InferenceService: {@code metadata.name, namespace, uid, resourceVersion, deletionTimestamp},
+ * the annotations under {@code serving.kserve.io/} and {@code autoscaling.knative.dev/} (mode and
+ * autoscaler classes), {@code status.deploymentMode}, and of each component ({@code spec.predictor,
+ * transformer, explainer}, {@code spec.canary[].predictor}) its {@code name}, {@code annotations}
+ * (the same prefixes), {@code autoScaling}, {@code scaleMetric} and {@code scaleTarget}: what {@code ContextResolver} needs to name a component's workload and tell its
+ * autoscaler. Kept of a ScaledObject: {@code metadata.name, namespace, uid, resourceVersion}, its
+ * ownerReferences to KServe's kinds ({@link ScaledObjects#KSERVE_KINDS}: apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}.
+ * A rule that comes to read another field of a cached object must add it here;
+ * {@code SlimObjectsTest} judges full and slim objects alike to catch that.
+ */
+public final class SlimObjects {
+
+    private SlimObjects() {
+    }
+
+    /** The annotations a cached object keeps; {@code kubectl.kubernetes.io/last-applied-configuration} is not one. */
+    static boolean keptAnnotation(String key) {
+        return key.startsWith("serving.kserve.io/") || key.startsWith("autoscaling.knative.dev/");
+    }
+
+    /** The autoscaling fields of a component that decide its autoscaler, kept as they are. */
+    private static final List<String> AUTOSCALING_FIELDS = List.of("autoScaling", "scaleMetric", "scaleTarget");
+
+    /** Namespaces and other repeated strings, held once (every cached object names its namespace). */
+    private static final Map<String, String> SHARED = new ConcurrentHashMap<>();
+
+    private static String shared(String s) {
+        if (s == null) {
+            return null;
+        }
+        if (SHARED.size() > 100_000) {
+            return s;
+        }
+        String prior = SHARED.putIfAbsent(s, s);
+        return prior == null ? s : prior;
+    }
+
+    /** A copy of an InferenceService with only what the rules read; the argument is not changed. */
+    public static GenericKubernetesResource inferenceService(GenericKubernetesResource full) {
+        GenericKubernetesResource slim = base(full);
+        slim.getMetadata().setAnnotations(annotations(full.getMetadata().getAnnotations()));
+        slim.getMetadata().setDeletionTimestamp(full.getMetadata().getDeletionTimestamp());
+        Object spec = full.getAdditionalProperties().get("spec");
+        Map<String, Object> top = new LinkedHashMap<>(2);
+        if (spec instanceof Map<?, ?> s) {
+            Map<String, Object> out = new LinkedHashMap<>(4);
+            for (String component : List.of("predictor", "transformer", "explainer")) {
+                if (s.get(component) instanceof Map<?, ?> c) {
+                    out.put(shared(component), component(c));
+                }
+            }
+            if (s.get("canary") instanceof List<?> canaries) {
+                List<Object> kept = new ArrayList<>(canaries.size());
+                for (Object canary : canaries) {
+                    if (canary instanceof Map<?, ?> m && m.get("predictor") instanceof Map<?, ?> p) {
+                        kept.add(Map.of("predictor", component(p)));
+                    } else {
+                        kept.add(Map.of());
+                    }
+                }
+                out.put("canary", List.copyOf(kept));
+            }
+            top.put("spec", compact(out));
+        }
+        if (full.getAdditionalProperties().get("status") instanceof Map<?, ?> status && status.get("deploymentMode") instanceof String mode) {
+            top.put("status", Map.of("deploymentMode", shared(mode)));
+        }
+        slim.setAdditionalProperties(compact(top));
+        return slim;
+    }
+
+    /** A copy of a ScaledObject with only what the rules read; the argument is not changed. */
+    public static GenericKubernetesResource scaledObject(GenericKubernetesResource full) {
+        GenericKubernetesResource slim = base(full);
+        List<OwnerReference> owners = full.getMetadata().getOwnerReferences();
+        if (owners != null) {
+            List<OwnerReference> kept = owners.stream().filter(o -> ScaledObjects.KSERVE_KINDS.contains(o.getKind())).map(o -> {
+                OwnerReference ref = new OwnerReference();
+                ref.setApiVersion(shared(o.getApiVersion()));
+                ref.setKind(shared(o.getKind()));
+                ref.setName(o.getName());
+                ref.setUid(o.getUid());
+                ref.setController(o.getController());
+                ref.setAdditionalProperties(Map.of());
+                return ref;
+            }).toList();
+            slim.getMetadata().setOwnerReferences(kept.isEmpty() ? null : kept);
+        }
+        if (full.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("scaleTargetRef") instanceof Map<?, ?> ref) {
+            Map<String, Object> target = new LinkedHashMap<>(4);
+            for (String key : List.of("apiVersion", "kind", "name")) {
+                if (ref.get(key) instanceof String v) {
+                    target.put(key, key.equals("name") ? v : shared(v));
+                }
+            }
+            slim.setAdditionalProperties(Map.of("spec", Map.of("scaleTargetRef", compact(target))));
+        }
+        return slim;
+    }
+
+    private static Map<String, Object> component(Map<?, ?> c) {
+        Map<String, Object> out = new LinkedHashMap<>(2);
+        if (c.get("name") instanceof String name) {
+            out.put("name", name);
+        }
+        // Whether KEDA actually scales a keda-class component (ContextResolver): autoScaling, scaleMetric, scaleTarget.
+        for (String key : AUTOSCALING_FIELDS) {
+            if (c.containsKey(key)) {
+                out.put(key, c.get(key));
+            }
+        }
+        if (c.get("annotations") instanceof Map<?, ?> a) {
+            Map<String, String> kept = new LinkedHashMap<>();
+            a.forEach((k, v) -> {
+                if (k instanceof String key && v instanceof String value && keptAnnotation(key)) {
+                    kept.put(shared(key), shared(value));
+                }
+            });
+            out.put("annotations", compact(kept));
+        }
+        return compact(out);
+    }
+
+    /**
+     * An immutable copy: a fraction of a LinkedHashMap's bytes (no table, no entry objects). Its iteration
+     * order is unspecified, which no rule reading a cached object depends on.
+     */
+    private static <V> Map<String, V> compact(Map<String, V> map) {
+        return switch (map.size()) {
+            case 0 -> Map.of();
+            case 1 -> {
+                Map.Entry<String, V> e = map.entrySet().iterator().next();
+                yield Map.of(e.getKey(), e.getValue());
+            }
+            default -> Map.copyOf(map);
+        };
+    }
+
+    private static Map<String, String> annotations(Map<String, String> all) {
+        if (all == null || all.isEmpty()) {
+            return null;
+        }
+        Map<String, String> kept = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (keptAnnotation(k)) {
+                kept.put(shared(k), shared(v));
+            }
+        });
+        return kept.isEmpty() ? null : compact(kept);
+    }
+
+    /** apiVersion, kind and the identity the informer needs (name, namespace, uid, resourceVersion). */
+    private static GenericKubernetesResource base(GenericKubernetesResource full) {
+        ObjectMeta in = full.getMetadata();
+        ObjectMeta meta = new ObjectMeta();
+        meta.setName(in.getName());
+        meta.setNamespace(shared(in.getNamespace()));
+        meta.setUid(in.getUid());
+        meta.setResourceVersion(in.getResourceVersion());
+        // fabric8's models start with empty collections; null them so an empty one costs nothing.
+        meta.setAnnotations(null);
+        meta.setLabels(null);
+        meta.setFinalizers(null);
+        meta.setManagedFields(null);
+        meta.setOwnerReferences(null);
+        meta.setAdditionalProperties(Map.of());
+        GenericKubernetesResource slim = new GenericKubernetesResource();
+        slim.setApiVersion(shared(full.getApiVersion()));
+        slim.setKind(shared(full.getKind()));
+        slim.setMetadata(meta);
+        slim.setAdditionalProperties(Map.of());
+        return slim;
+    }
+
+    /**
+     * The informer's item store, cutting each object with {@code slim} before it is kept: fabric8's hook for
+     * changing what a cache holds. Indexes are computed by the informer from the object as it arrived, so
+     * an indexer must read only fields that {@code slim} keeps (it removes an object's old index entries
+     * from the stored copy).
+     */
+    static final class SlimItemStore extends BasicItemStore<GenericKubernetesResource> {
+
+        private final UnaryOperator<GenericKubernetesResource> slim;
+
+        SlimItemStore(UnaryOperator<GenericKubernetesResource> slim) {
+            super(Cache::metaNamespaceKeyFunc);
+            this.slim = slim;
+        }
+
+        @Override
+        public GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
+            return super.put(key, slim.apply(obj));
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.isvcpolicy.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.ClusterView;
+import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Operation;
+import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.ScaledObjects;
+import dev.isvcpolicy.policy.rules.RuleCases;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the caches keep ({@link SlimObjects}) and how they are looked up (indexes, candidate names) must
+ * judge exactly as the whole objects and the whole namespace did: every autoscaler-conflict case is run
+ * again with its cluster objects cut as the caches cut them, fattened first with what a real API server
+ * adds, and looked up as the webhook looks them up.
+ */
+class SlimObjectsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What an API server adds to a stored object, none of which the rules read. */
+    private static ObjectNode fatten(JsonNode object, String kind) {
+        ObjectNode o = object.deepCopy();
+        o.put("apiVersion", kind.equals("ScaledObject") ? "keda.sh/v1alpha1" : "serving.kserve.io/v1beta1").put("kind", kind);
+        ObjectNode meta = o.with("metadata");
+        if (!meta.has("namespace")) {
+            meta.put("namespace", "default");
+        }
+        meta.put("resourceVersion", "12345").put("generation", 3).put("creationTimestamp", "2026-11-30T10:00:00Z");
+        if (!meta.has("uid")) {
+            meta.put("uid", "6f0c2b1e-0000-4000-8000-" + String.format("%012d", Math.abs(meta.path("name").asText().hashCode())));
+        }
+        meta.with("annotations").put("kubectl.kubernetes.io/last-applied-configuration", o.toString());
+        meta.with("labels").put("app", "demo");
+        meta.putArray("managedFields").addObject().put("manager", "kubectl").put("operation", "Update")
+                .putObject("fieldsV1").putObject("f:spec").putObject("f:predictor").putObject("f:minReplicas");
+        meta.putArray("finalizers").add("inferenceservice.finalizers");
+        ObjectNode status = o.with("status");
+        status.putArray("conditions").addObject().put("type", "Ready").put("status", "True");
+        status.put("url", "http://m.default.example.com");
+        return o;
+    }
+
+    private static ObjectNode slim(JsonNode object, String kind) throws Exception {
+        GenericKubernetesResource full = JSON.treeToValue(fatten(object, kind), GenericKubernetesResource.class);
+        GenericKubernetesResource slim = kind.equals("ScaledObject") ? SlimObjects.scaledObject(full) : SlimObjects.inferenceService(full);
+        return JSON.valueToTree(slim);
+    }
+
+    @Test
+    void scaledObjectCasesJudgeAlikeWithSlimInferenceServicesLookedUpByCandidateName() throws Exception {
+        int cases = 0;
+        int denied = 0;
+        for (RuleCases.Case c : RuleCases.load("autoscaler-conflict").toList()) {
+            if (!c.node().has("scaledObject")) {
+                continue;
+            }
+            ObjectNode node = c.node().deepCopy();
+            Optional<String> target = ScaledObjects.targetDeployment(node.get("scaledObject"));
+            Set<String> candidates = target.map(ScaledObjects::ownerNameCandidates).orElse(Set.of());
+            ArrayNode kept = JSON.createArrayNode();
+            for (JsonNode isvc : node.path("inferenceServices")) {
+                if (candidates.contains(isvc.path("metadata").path("name").asText())) {
+                    kept.add(slim(isvc, "InferenceService"));
+                }
+            }
+            node.set("inferenceServices", kept);
+            RuleCases.verify(new RuleCases.Case(c.ruleId(), c.name() + " (slim, by candidate name)", node));
+            cases++;
+            denied += c.node().path("expect").toString().contains("\"deny\"") ? 1 : 0;
+        }
+        assertTrue(cases >= 10, "autoscaler-conflict has ScaledObject cases: " + cases);
+        assertTrue(denied >= 3, "some of them are denials, so losing a field would show: " + denied);
+    }
+
+    @Test
+    void inferenceServiceCasesJudgeAlikeWithSlimScaledObjectsThroughAnIndex() throws Exception {
+        int compared = 0;
+        int withClusterDenial = 0;
+        for (RuleCases.Case c : RuleCases.load("autoscaler-conflict").toList()) {
+            JsonNode cluster = c.node().path("cluster");
+            if (!c.node().has("object") || cluster.path("scaledObjects").isEmpty()) {
+                continue;
+            }
+            ClusterView listed = RuleCases.cluster(cluster);
+            Map<String, List<ClusterView.ScaledObjectRef>> index = new HashMap<>();
+            for (JsonNode so : cluster.path("scaledObjects")) {
+                ObjectNode slim = slim(so, "ScaledObject");
+                GenericKubernetesResource stored = JSON.treeToValue(slim, GenericKubernetesResource.class);
+                Optional<ClusterView.ScaledObjectRef> ref = ScaledObjects.ref(slim);
+                for (String key : WorkloadCaches.workloadKeys(stored)) {
+                    ref.ifPresent(r -> index.computeIfAbsent(key, k -> new ArrayList<>()).add(r));
+                }
+            }
+            String namespace = "default";
+            ClusterView indexed = listed.lookup() == ClusterView.Lookup.READY
+                    ? ClusterView.indexed(name -> index.getOrDefault(WorkloadCaches.key(namespace, name), List.of()))
+                    : listed;
+            PolicyEngine engine = new PolicyEngine(RuleCases.settings(c.node().path("settings")));
+            ObjectNode object = (ObjectNode) c.node().get("object");
+            Operation op = Operation.valueOf(c.node().path("operation").asText("CREATE").toUpperCase(Locale.ROOT));
+            List<Finding> a = engine.validate(new PolicyEngine.Input(op, object.deepCopy(), c.node().get("oldObject"), namespace,
+                    Optional.empty(), listed)).findings();
+            List<Finding> b = engine.validate(new PolicyEngine.Input(op, object.deepCopy(), c.node().get("oldObject"), namespace,
+                    Optional.empty(), indexed)).findings();
+            assertEquals(a.toString(), b.toString(), c.name());
+            compared++;
+            withClusterDenial += a.stream().anyMatch(f -> f.message().contains("already scales Deployment")) ? 1 : 0;
+        }
+        assertTrue(compared >= 5, "autoscaler-conflict has cases with cluster ScaledObjects: " + compared);
+        assertTrue(withClusterDenial >= 2, "some are cluster-side denials, so a lost ScaledObject would show: " + withClusterDenial);
+    }
+
+    @Test
+    void whatIsKeptOfAnInferenceService() throws Exception {
+        JsonNode isvc = RuleCases.YAML.readTree("""
+                metadata:
+                  name: m
+                  annotations: {serving.kserve.io/deploymentMode: Standard, example.com/owner: team-a}
+                spec:
+                  predictor:
+                    minReplicas: 1
+                    annotations: {serving.kserve.io/autoscalerClass: keda, prometheus.io/scrape: "true"}
+                    model: {modelFormat: {name: sklearn}, storageUri: gs://bucket/model}
+                  transformer: {containers: [{name: t, image: example.com/t}]}
+                  canary: [{predictor: {name: v2, model: {modelFormat: {name: sklearn}}}}]
+                status: {deploymentMode: Standard}
+                """);
+        ObjectNode slim = slim(isvc, "InferenceService");
+        assertEquals(JSON.readTree("""
+                {"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService",
+                 "metadata":{"annotations":{"serving.kserve.io/deploymentMode":"Standard"},"name":"m","namespace":"default",
+                   "resourceVersion":"12345","uid":"%s"},
+                 "spec":{"predictor":{"annotations":{"serving.kserve.io/autoscalerClass":"keda"}},"transformer":{},
+                   "canary":[{"predictor":{"name":"v2"}}]},
+                 "status":{"deploymentMode":"Standard"}}
+                """.formatted(slim.path("metadata").path("uid").asText())), slim);
+        assertFalse(slim.path("metadata").path("uid").asText().isEmpty());
+    }
+
+    @Test
+    void whatIsKeptOfAScaledObject() throws Exception {
+        JsonNode so = RuleCases.YAML.readTree("""
+                metadata:
+                  name: so
+                  ownerReferences:
+                    - {apiVersion: serving.kserve.io/v1beta1, kind: InferenceService, name: m, uid: u1}
+                    - {apiVersion: apps/v1, kind: Deployment, name: d, uid: u2}
+                spec:
+                  scaleTargetRef: {name: m-predictor, kind: Deployment, apiVersion: apps/v1, envSourceContainerName: c}
+                  triggers: [{type: cpu, metadata: {value: "50"}}]
+                  minReplicaCount: 1
+                """);
+        ObjectNode slim = slim(so, "ScaledObject");
+        assertEquals(JSON.readTree("""
+                {"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject",
+                 "metadata":{"name":"so","namespace":"default","ownerReferences":[
+                   {"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","name":"m","uid":"u1"}],
+                   "resourceVersion":"12345","uid":"%s"},
+                 "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"m-predictor"}}}
+                """.formatted(slim.path("metadata").path("uid").asText())), slim);
+        GenericKubernetesResource stored = JSON.treeToValue(slim, GenericKubernetesResource.class);
+        assertEquals(List.of("default/m-predictor"), WorkloadCaches.workloadKeys(stored));
+    }
+
+    @Test
+    void revisionDeploymentsAreIndexedUnderTheirComponentToo() {
+        assertEquals(List.of("m-predictor-00003-deployment", "m-predictor"), ScaledObjects.workloadsOf("m-predictor-00003-deployment"));
+        assertEquals(List.of("m-predictor"), ScaledObjects.workloadsOf("m-predictor"));
+        assertEquals(Set.of("m", "m-predictor", "m-predictor-00003", "a", "a-b"),
+                Set.copyOf(Set.of(ScaledObjects.ownerNameCandidates("m-predictor-00003-deployment"),
+                        ScaledObjects.ownerNameCandidates("a-b-transformer")).stream().flatMap(Set::stream).toList()));
+    }
+}
