@@ -1,6 +1,9 @@
 package dev.isvcpolicy.admission;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,6 +29,12 @@ public class LargeReviews {
     public static final int QUEUE = 4;
 
     private final AtomicLong rejected = new AtomicLong();
+
+    /** {@code isvc_webhook_large_reviews_rejected_total}: registered here, beside what it counts. */
+    void metrics(@Observes StartupEvent event, MeterRegistry registry) {
+        FunctionCounter.builder("isvc.webhook.large.reviews.rejected", this, LargeReviews::rejectedCount)
+                .description("Reviews of large bodies answered 429 because as many as allowed were already being judged").register(registry);
+    }
     private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
         Thread t = new Thread(r, "large-reviews");
         t.setDaemon(true);

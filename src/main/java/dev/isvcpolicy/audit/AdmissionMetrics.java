@@ -44,9 +44,6 @@ public class AdmissionMetrics {
     dev.isvcpolicy.cluster.KnativeAutoscalerConfig knative;
 
     @Inject
-    dev.isvcpolicy.admission.LargeReviews large;
-
-    @Inject
     dev.isvcpolicy.config.WebhookConfig config;
 
     void register(@Observes StartupEvent event) {
@@ -82,8 +79,6 @@ public class AdmissionMetrics {
                 .description("1 when KEDA's ScaledObject CRD was found (the ScaledObject cache runs)").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
-        FunctionCounter.builder("isvc.webhook.large.reviews.rejected", large, dev.isvcpolicy.admission.LargeReviews::rejectedCount)
-                .description("Reviews of large bodies answered 429 because as many as allowed were already being judged").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.dropped", audit, AuditLog::dropped)
                 .description("Audit lines dropped because the audit writer's queue was full (stdout could not keep up)").register(registry);
     }
