@@ -104,8 +104,12 @@ public class AdmissionMetrics {
         String endpoint = r.endpoint == null ? "unknown" : r.endpoint;
         counter("isvc.webhook.reviews", "Admission reviews by endpoint, operation and decision",
                 "endpoint", endpoint, "operation", r.operation == null ? "unknown" : r.operation, "decision", r.decision).increment();
+        if (Boolean.TRUE.equals(r.dryRun)) {
+            counter("isvc.webhook.reviews.dry.run", "Dry-run admission reviews (also counted in isvc.webhook.reviews) by endpoint and decision",
+                    "endpoint", endpoint, "decision", r.decision).increment();
+        }
         for (Finding f : r.findings) {
-            counter("isvc.webhook.findings", "Findings by rule and outcome (deny, warn, audit-only-deny)",
+            counter("isvc.webhook.findings", "Findings by rule and outcome (deny, warn, audit-only-deny, pre-existing, excepted)",
                     "rule", f.ruleId(), "action", f.outcome()).increment();
         }
         for (PatchOp op : r.patch) {
