@@ -46,12 +46,18 @@ public class AdmissionMetrics {
     @Inject
     dev.isvcpolicy.config.WebhookConfig config;
 
+    @Inject
+    dev.isvcpolicy.config.PolicyHolder policy;
+
+    @Inject
+    dev.isvcpolicy.cluster.NamespaceLabels namespaces;
+
     void register(@Observes StartupEvent event) {
         for (Map.Entry<String, String> e : RuleRegistry.enforcement(settings).entrySet()) {
             Gauge.builder("isvc.webhook.policy.rule", () -> 1).description("The policy in force: 1 per rule, labelled with its action")
                     .tags("rule", e.getKey(), "action", e.getValue()).register(registry);
         }
-        Gauge.builder("isvc.webhook.policy.audit.only", () -> settings.auditOnly() ? 1 : 0)
+        Gauge.builder("isvc.webhook.policy.audit.only", policy, p -> p.settings().auditOnly() ? 1 : 0)
                 .description("1 when audit-only mode turns every deny into a warning").register(registry);
         Gauge.builder("isvc.webhook.cluster.lookups.enabled", () -> config.cluster().lookups() ? 1 : 0)
                 .description("1 when the webhook watches the cluster (webhook.cluster.lookups)").register(registry);
@@ -77,6 +83,23 @@ public class AdmissionMetrics {
         }
         Gauge.builder("isvc.webhook.cluster.keda.installed", caches, c -> c.kedaInstalled() ? 1 : 0)
                 .description("1 when KEDA's ScaledObject CRD was found (the ScaledObject cache runs)").register(registry);
+        Gauge.builder("isvc.webhook.policy.configmap.rejected", policy, p -> p.rejected() ? 1 : 0)
+                .description("1 while the policy ConfigMap's current version is refused (the last good policy stays in force)")
+                .register(registry);
+        FunctionCounter.builder("isvc.webhook.policy.configmap.rejections", policy, p -> p.rejections())
+                .description("Versions of the policy ConfigMap refused since start").register(registry);
+        Gauge.builder("isvc.webhook.policy.exceptions", policy, p -> p.decider().exceptions().entries().stream()
+                        .filter(e -> !e.expiredAt(java.time.Instant.now())).count())
+                .description("Entries of the exceptions ConfigMap by state: active, expired, invalid (not applied)").tags("state", "active").register(registry);
+        Gauge.builder("isvc.webhook.policy.exceptions", policy, p -> p.decider().exceptions().entries().stream()
+                        .filter(e -> e.expiredAt(java.time.Instant.now())).count())
+                .description("Entries of the exceptions ConfigMap by state: active, expired, invalid (not applied)").tags("state", "expired").register(registry);
+        Gauge.builder("isvc.webhook.policy.exceptions", policy, p -> p.decider().exceptions().problems().size())
+                .description("Entries of the exceptions ConfigMap by state: active, expired, invalid (not applied)").tags("state", "invalid").register(registry);
+        Gauge.builder("isvc.webhook.cluster.synced", namespaces, n -> n.synced() ? 1 : 0)
+                .description("1 when the cache is synced with the API server").tags("cache", "namespaces").register(registry);
+        FunctionCounter.builder("isvc.webhook.cluster.errors", namespaces, n -> n.errors())
+                .description("Failed list/watch attempts of the cache").tags("cache", "namespaces").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
     }
