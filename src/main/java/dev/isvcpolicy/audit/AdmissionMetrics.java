@@ -53,9 +53,16 @@ public class AdmissionMetrics {
     dev.isvcpolicy.cluster.NamespaceLabels namespaces;
 
     void register(@Observes StartupEvent event) {
+        // The policy can change at run time (the policy ConfigMap): one series per rule and possible action, 1 for the one in force.
         for (Map.Entry<String, String> e : RuleRegistry.enforcement(settings).entrySet()) {
-            Gauge.builder("isvc.webhook.policy.rule", () -> 1).description("The policy in force: 1 per rule, labelled with its action")
-                    .tags("rule", e.getKey(), "action", e.getValue()).register(registry);
+            java.util.List<String> levels = "on".equals(e.getValue()) || RuleRegistry.VALIDATIONS.stream().noneMatch(r -> r.id().equals(e.getKey()))
+                    ? java.util.List.of("on", "off") : java.util.List.of("deny", "warn", "audit-only-deny", "off");
+            for (String level : levels) {
+                String rule = e.getKey();
+                Gauge.builder("isvc.webhook.policy.rule", policy, p -> level.equals(enforcement(p).get(rule)) ? 1 : 0)
+                        .description("The policy in force: per rule, 1 for the action in force, 0 for the others")
+                        .tags("rule", rule, "action", level).register(registry);
+            }
         }
         Gauge.builder("isvc.webhook.policy.audit.only", policy, p -> p.settings().auditOnly() ? 1 : 0)
                 .description("1 when audit-only mode turns every deny into a warning").register(registry);
@@ -102,6 +109,21 @@ public class AdmissionMetrics {
                 .description("Failed list/watch attempts of the cache").tags("cache", "namespaces").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
+    }
+
+    private volatile PolicySettings enforcementOf;
+    private volatile Map<String, String> enforcement = Map.of();
+
+    /** What each rule does under the policy in force, computed once per policy. */
+    private Map<String, String> enforcement(dev.isvcpolicy.config.PolicyHolder p) {
+        PolicySettings s = p.settings();
+        if (s != enforcementOf) {
+            Map<String, String> next = RuleRegistry.enforcement(s);
+            enforcement = next;
+            enforcementOf = s;
+            return next;
+        }
+        return enforcement;
     }
 
     private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();

@@ -5,7 +5,6 @@ import dev.isvcpolicy.policy.Exceptions;
 import dev.isvcpolicy.policy.PolicySettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +32,9 @@ public class PolicyHolder {
     @Inject
     PolicySettings startup;
 
+    @Inject
+    Decider initial;
+
     private final AtomicReference<Decider> current = new AtomicReference<>();
     private volatile PolicySource source = new PolicySource("absent", "no policy ConfigMap: the start-up policy is in force", List.of());
     private volatile Map<String, String> lastPolicyData;
@@ -43,6 +45,7 @@ public class PolicyHolder {
     public static PolicyHolder of(PolicySettings startup) {
         PolicyHolder h = new PolicyHolder();
         h.startup = startup;
+        h.initial = new Decider(new dev.isvcpolicy.policy.PolicyEngine(startup));
         return h;
     }
 
@@ -50,7 +53,7 @@ public class PolicyHolder {
     public Decider decider() {
         Decider d = current.get();
         if (d == null) {
-            current.compareAndSet(null, new Decider(new dev.isvcpolicy.policy.PolicyEngine(startup), Exceptions.NONE, Clock.systemUTC()));
+            current.compareAndSet(null, initial);
             d = current.get();
         }
         return d;

@@ -53,6 +53,16 @@ class LivePolicyTest {
     @org.eclipse.microprofile.health.Readiness
     PolicyReadiness readiness;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Inject
+    dev.isvcpolicy.config.WebhookConfig config;
+
+    private double gauge(String name, String... tags) {
+        return registry.find(name).tags(tags).gauge().value();
+    }
+
     @TestHTTPResource(value = "/validate", tls = true)
     URL validate;
 
@@ -89,6 +99,9 @@ class LivePolicyTest {
             assertTrue(warned.path("allowed").asBoolean(), warned.toString());
             assertEquals("scale-to-zero", warned.path("auditAnnotations").path("warned-by").asText(), warned.toString());
             assertEquals("accepted", readinessData().get("policyConfigMap"));
+            assertEquals(1.0, gauge("isvc.webhook.policy.rule", "rule", "scale-to-zero", "action", "warn"), "the metrics follow the policy");
+            assertEquals(0.0, gauge("isvc.webhook.policy.rule", "rule", "scale-to-zero", "action", "deny"));
+            assertEquals(0.0, gauge("isvc.webhook.policy.configmap.rejected"));
 
             long rejections = holder.rejections();
             configMap("isvc-autoscaling-policy", Map.of("webhook.rules.scale-to-zero", "maybe", "webhook.audit-only", "true"));
@@ -97,6 +110,7 @@ class LivePolicyTest {
             assertFalse(holder.settings().auditOnly(), "no key of a refused edit is taken");
             assertEquals(rejections + 1, holder.rejections(), "counted once");
             assertTrue(validate("team-p", "m").path("allowed").asBoolean(), "still the last good policy");
+            assertEquals(1.0, gauge("isvc.webhook.policy.configmap.rejected"), "the metric says the ConfigMap is refused");
             Map<String, Object> data = readinessData();
             assertEquals("rejected", data.get("policyConfigMap"));
             assertTrue(String.valueOf(data.get("policyProblem1")).startsWith("webhook.rules.scale-to-zero"), data.toString());
@@ -105,6 +119,13 @@ class LivePolicyTest {
         }
         MockCluster.await("ConfigMap deleted: start-up policy", () -> holder.settings().hash().equals(startup) && !holder.rejected());
         assertFalse(validate("team-p", "m").path("allowed").asBoolean());
+    }
+
+    @Test
+    void theConfigMapNamesAreTheOnesRbacGrants() {
+        assertEquals(ClusterAccess.POLICY_CONFIG.resourceName(), config.policy().configMap());
+        assertEquals(ClusterAccess.POLICY_EXCEPTIONS.resourceName(), config.policy().exceptionsConfigMap());
+        assertEquals(ClusterAccess.POLICY_CONFIG.namespace(), configMaps.namespace(), "outside a pod: the install's namespace");
     }
 
     @Test
@@ -128,6 +149,8 @@ class LivePolicyTest {
             assertEquals(1L, data.get("exceptions"));
             assertEquals(1L, data.get("exceptionsExpired"));
             assertEquals(1L, ((Number) data.get("exceptionsInvalid")).longValue());
+            assertEquals(1.0, gauge("isvc.webhook.policy.exceptions", "state", "invalid"));
+            assertEquals(1.0, gauge("isvc.webhook.policy.exceptions", "state", "expired"));
         } finally {
             client.configMaps().inNamespace(NS).withName("isvc-autoscaling-policy-exceptions").delete();
         }
