@@ -35,7 +35,7 @@ public final class Exceptions {
     public static final int MAX_ENTRY = 4096;
 
     /** One valid exception. */
-    public record Exception(String key, String namespace, Pattern name, Set<String> kinds, Set<String> rules, String reason,
+    public record Entry(String key, String namespace, Pattern name, Set<String> kinds, Set<String> rules, String reason,
             Optional<Instant> expires) {
 
         public boolean expiredAt(Instant now) {
@@ -55,16 +55,16 @@ public final class Exceptions {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
     private static final Set<String> FIELDS = Set.of("namespace", "name", "kinds", "rules", "reason", "expires");
 
-    private final List<Exception> entries;
+    private final List<Entry> entries;
     private final Map<String, String> problems;
 
-    private Exceptions(List<Exception> entries, Map<String, String> problems) {
+    private Exceptions(List<Entry> entries, Map<String, String> problems) {
         this.entries = List.copyOf(entries);
         this.problems = Map.copyOf(problems);
     }
 
     /** The valid exceptions, in key order. */
-    public List<Exception> entries() {
+    public List<Entry> entries() {
         return entries;
     }
 
@@ -75,7 +75,7 @@ public final class Exceptions {
 
     /** The key of the first exception (in key order) that matches a finding of a rule on an object, if any. */
     public Optional<String> match(String namespace, String name, Kind kind, String ruleId, Instant now) {
-        for (Exception e : entries) {
+        for (Entry e : entries) {
             if (e.matches(namespace == null ? "" : namespace, name == null ? "" : name, kind, ruleId, now)) {
                 return Optional.of(e.key());
             }
@@ -88,7 +88,7 @@ public final class Exceptions {
         if (data == null || data.isEmpty()) {
             return NONE;
         }
-        List<Exception> ok = new ArrayList<>();
+        List<Entry> ok = new ArrayList<>();
         Map<String, String> bad = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(data).entrySet()) {
             try {
@@ -100,7 +100,7 @@ public final class Exceptions {
         return new Exceptions(ok, bad);
     }
 
-    static Exception parseOne(String key, String value) {
+    static Entry parseOne(String key, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("empty: give namespace, name, rules and reason");
         }
@@ -124,6 +124,9 @@ public final class Exceptions {
             }
         }
         String namespace = text(node, "namespace", problems);
+        if (!"*".equals(namespace) && (namespace.contains("*") || namespace.contains("?"))) {
+            problems.add("namespace: an exact name, or * for every namespace (no globs)");
+        }
         String name = text(node, "name", problems);
         String reason = text(node, "reason", problems);
         Set<String> rules = list(node, "rules", problems);
@@ -152,7 +155,7 @@ public final class Exceptions {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new Exception(key, namespace, glob(name), kinds, rules, reason, expires);
+        return new Entry(key, namespace, glob(name), kinds, rules, reason, expires);
     }
 
     /** A date is valid through that day (UTC): it expires at the start of the next; a date-time expires at that instant. */

@@ -25,10 +25,12 @@ class ExceptionsTest {
                 "bad-date", "{namespace: a, name: b, rules: [scale-to-zero], reason: r, expires: next week}",
                 "typo", "{namespace: a, name: b, rule: [scale-to-zero], reason: r}",
                 "huge", "{namespace: a, name: b, rules: [scale-to-zero], reason: '" + "x".repeat(5000) + "'}",
+                "ns-glob", "{namespace: team-*, name: b, rules: [scale-to-zero], reason: r}",
                 "ok", "{namespace: a, name: b, rules: [scale-to-zero], reason: r}"));
         assertEquals(1, e.entries().size());
         Map<String, String> p = e.problems();
-        assertEquals(7, p.size(), p.toString());
+        assertEquals(8, p.size(), p.toString());
+        assertTrue(p.get("ns-glob").contains("no globs"), p.toString());
         assertTrue(p.get("no-rules").contains("at least one"), p.toString());
         assertTrue(p.get("bad-kind").contains("Pod is not a kind"), p.toString());
         assertTrue(p.get("bad-date").contains("RFC 3339"), p.toString());
