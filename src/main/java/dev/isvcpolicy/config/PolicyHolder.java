@@ -24,6 +24,8 @@ public class PolicyHolder {
     private static final Logger LOG = Logger.getLogger(PolicyHolder.class);
     /** Longest problem line logged or shown: a value quoted in it is cut. */
     static final int MAX_PROBLEM = 200;
+    /** Most problems logged per version of a ConfigMap (the rest are counted). */
+    static final int MAX_LOGGED = 10;
 
     /** What became of the last version of the policy ConfigMap. */
     public record PolicySource(String state, String detail, List<String> problems) {
@@ -93,7 +95,9 @@ public class PolicyHolder {
             List<String> problems = e.problems().stream().map(PolicyHolder::cut).toList();
             if (changed) {
                 rejections.incrementAndGet();
-                LOG.warnf("policy ConfigMap refused, policy %s stays in force: %s", settings().hash(), String.join("; ", problems));
+                LOG.warnf("policy ConfigMap refused, policy %s stays in force: %s%s", settings().hash(),
+                        String.join("; ", problems.subList(0, Math.min(MAX_LOGGED, problems.size()))),
+                        problems.size() > MAX_LOGGED ? "; and " + (problems.size() - MAX_LOGGED) + " more" : "");
             }
             source = new PolicySource("rejected", "the policy ConfigMap is refused; the last good policy " + settings().hash() + " stays in force",
                     problems);
@@ -118,7 +122,8 @@ public class PolicyHolder {
         Exceptions next = Exceptions.parse(d);
         current.set(decider().withExceptions(next));
         if (changed) {
-            next.problems().forEach((key, why) -> LOG.warnf("exception %s not applied: %s", cut(key), cut(why)));
+            next.problems().entrySet().stream().limit(MAX_LOGGED)
+                    .forEach(e -> LOG.warnf("exception %s not applied: %s", cut(e.getKey()), cut(e.getValue())));
             LOG.infof("exceptions: %d in force, %d not applied", next.entries().size(), next.problems().size());
         }
     }
