@@ -106,12 +106,15 @@ class AuditTrailTest {
         ObjectNode review = Reviews.isvcReview("UPDATE", "team-a", Reviews.yamlResource("/fixtures/16-hpa-scale-to-zero-denied.yaml"), old);
         ((ObjectNode) review.path("request")).put("dryRun", true);
         double before = sample(metrics(), "isvc_webhook_findings_total", "rule=\"scale-to-zero\"", "action=\"deny\"");
+        double dryRunsBefore = sample(metrics(), "isvc_webhook_reviews_dry_run_total", "endpoint=\"validate\"", "decision=\"denied\"");
         JsonNode line;
         JsonNode response;
         try (LogCapture audit = LogCapture.of(AuditLog.CATEGORY)) {
             response = Reviews.response(Reviews.post(validate.toString(), review));
             line = only(audit);
         }
+        assertEquals(dryRunsBefore + 1, sample(metrics(), "isvc_webhook_reviews_dry_run_total", "endpoint=\"validate\"", "decision=\"denied\""),
+                "dry-run reviews are counted as such, with the real request's decision");
         assertEquals("denied", line.path("decision").asText());
         assertTrue(line.path("dryRun").asBoolean(), "dry-run requests are audited and marked");
         assertEquals("UPDATE", line.path("operation").asText());
