@@ -37,6 +37,8 @@ namespaceSelector:
     - key: kubernetes.io/metadata.name
       operator: NotIn
       values: {{ splitList "," (include "isvc.excluded" .root) | toJson }}
+    # A namespace labelled autoscaling-policy.isvcpolicy.dev/enforce: off is never sent here.
+    - {key: autoscaling-policy.isvcpolicy.dev/enforce, operator: NotIn, values: ["off"]}
     {{- with .root.Values.webhooks.namespaceSelectorExpressions }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

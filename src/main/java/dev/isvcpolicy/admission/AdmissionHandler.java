@@ -29,7 +29,7 @@ public class AdmissionHandler {
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
     @Inject
-    Decider decider;
+    dev.isvcpolicy.config.PolicyHolder policy;
 
     @Inject
     LiveCluster cluster;
@@ -108,7 +108,7 @@ public class AdmissionHandler {
         if (gvk != null && Kind.of(gvk.getGroup(), gvk.getKind()).filter(k -> k == Kind.SCALED_OBJECT).isPresent()) {
             cluster.scaledObjectSeen();
         }
-        return decider.decide(input, cluster);
+        return policy.decider().decide(input, cluster);
     }
 
     /** The AdmissionResponse of a decision, in the API server's shapes. */

@@ -24,6 +24,14 @@ public class LiveCluster implements ClusterState {
     @Inject
     KnativeAutoscalerConfig knative;
 
+    @Inject
+    dev.isvcpolicy.cluster.NamespaceLabels namespaces;
+
+    @Override
+    public dev.isvcpolicy.policy.Enforcement enforcement(String namespace) {
+        return namespaces.enforcement(namespace);
+    }
+
     @Override
     public KnativeLimits knativeLimits() {
         return knative.limits();

@@ -46,12 +46,25 @@ public class AdmissionMetrics {
     @Inject
     dev.isvcpolicy.config.WebhookConfig config;
 
+    @Inject
+    dev.isvcpolicy.config.PolicyHolder policy;
+
+    @Inject
+    dev.isvcpolicy.cluster.NamespaceLabels namespaces;
+
     void register(@Observes StartupEvent event) {
+        // The policy can change at run time (the policy ConfigMap): one series per rule and possible action, 1 for the one in force.
         for (Map.Entry<String, String> e : RuleRegistry.enforcement(settings).entrySet()) {
-            Gauge.builder("isvc.webhook.policy.rule", () -> 1).description("The policy in force: 1 per rule, labelled with its action")
-                    .tags("rule", e.getKey(), "action", e.getValue()).register(registry);
+            java.util.List<String> levels = "on".equals(e.getValue()) || RuleRegistry.VALIDATIONS.stream().noneMatch(r -> r.id().equals(e.getKey()))
+                    ? java.util.List.of("on", "off") : java.util.List.of("deny", "warn", "audit-only-deny", "off");
+            for (String level : levels) {
+                String rule = e.getKey();
+                Gauge.builder("isvc.webhook.policy.rule", policy, p -> level.equals(enforcement(p).get(rule)) ? 1 : 0)
+                        .description("The policy in force: per rule, 1 for the action in force, 0 for the others")
+                        .tags("rule", rule, "action", level).register(registry);
+            }
         }
-        Gauge.builder("isvc.webhook.policy.audit.only", () -> settings.auditOnly() ? 1 : 0)
+        Gauge.builder("isvc.webhook.policy.audit.only", policy, p -> p.settings().auditOnly() ? 1 : 0)
                 .description("1 when audit-only mode turns every deny into a warning").register(registry);
         Gauge.builder("isvc.webhook.cluster.lookups.enabled", () -> config.cluster().lookups() ? 1 : 0)
                 .description("1 when the webhook watches the cluster (webhook.cluster.lookups)").register(registry);
@@ -77,10 +90,42 @@ public class AdmissionMetrics {
         }
         Gauge.builder("isvc.webhook.cluster.keda.installed", caches, c -> c.kedaInstalled() ? 1 : 0)
                 .description("1 when KEDA's ScaledObject CRD was found (the ScaledObject cache runs)").register(registry);
+        Gauge.builder("isvc.webhook.policy.configmap.rejected", policy, p -> p.rejected() ? 1 : 0)
+                .description("1 while the policy ConfigMap's current version is refused (the last good policy stays in force)")
+                .register(registry);
+        FunctionCounter.builder("isvc.webhook.policy.configmap.rejections", policy, p -> p.rejections())
+                .description("Versions of the policy ConfigMap refused since start").register(registry);
+        Gauge.builder("isvc.webhook.policy.exceptions", policy, p -> p.decider().exceptions().entries().stream()
+                        .filter(e -> !e.expiredAt(java.time.Instant.now())).count())
+                .description("Entries of the exceptions ConfigMap by state: active, expired, invalid (not applied)").tags("state", "active").register(registry);
+        Gauge.builder("isvc.webhook.policy.exceptions", policy, p -> p.decider().exceptions().entries().stream()
+                        .filter(e -> e.expiredAt(java.time.Instant.now())).count())
+                .description("Entries of the exceptions ConfigMap by state: active, expired, invalid (not applied)").tags("state", "expired").register(registry);
+        Gauge.builder("isvc.webhook.policy.exceptions", policy, p -> p.decider().exceptions().problems().size())
+                .description("Entries of the exceptions ConfigMap by state: active, expired, invalid (not applied)").tags("state", "invalid").register(registry);
+        Gauge.builder("isvc.webhook.cluster.synced", namespaces, n -> n.synced() ? 1 : 0)
+                .description("1 when the cache is synced with the API server").tags("cache", "namespaces").register(registry);
+        FunctionCounter.builder("isvc.webhook.cluster.errors", namespaces, n -> n.errors())
+                .description("Failed list/watch attempts of the cache").tags("cache", "namespaces").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.dropped", audit, AuditLog::dropped)
                 .description("Audit lines dropped because the audit writer's queue was full (stdout could not keep up)").register(registry);
+    }
+
+    private volatile PolicySettings enforcementOf;
+    private volatile Map<String, String> enforcement = Map.of();
+
+    /** What each rule does under the policy in force, computed once per policy. */
+    private Map<String, String> enforcement(dev.isvcpolicy.config.PolicyHolder p) {
+        PolicySettings s = p.settings();
+        if (s != enforcementOf) {
+            Map<String, String> next = RuleRegistry.enforcement(s);
+            enforcement = next;
+            enforcementOf = s;
+            return next;
+        }
+        return enforcement;
     }
 
     private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
@@ -110,8 +155,12 @@ public class AdmissionMetrics {
         counter("isvc.webhook.reviews", "Admission reviews by endpoint, operation and decision",
                 "endpoint", endpoint, "operation", MetricLabels.operation(r.operation), "decision", MetricLabels.decision(r.decision))
                 .increment();
+        if (Boolean.TRUE.equals(r.dryRun)) {
+            counter("isvc.webhook.reviews.dry.run", "Dry-run admission reviews (also counted in isvc.webhook.reviews) by endpoint and decision",
+                    "endpoint", endpoint, "decision", MetricLabels.decision(r.decision)).increment();
+        }
         for (Finding f : r.findings) {
-            counter("isvc.webhook.findings", "Findings by rule and outcome (deny, warn, audit-only-deny)",
+            counter("isvc.webhook.findings", "Findings by rule and outcome (deny, warn, audit-only-deny, pre-existing, excepted)",
                     "rule", MetricLabels.rule(f.ruleId()), "action", MetricLabels.outcome(f.outcome())).increment();
         }
         for (PatchOp op : r.patch) {

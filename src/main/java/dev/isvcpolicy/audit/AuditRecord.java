@@ -161,6 +161,12 @@ public final class AuditRecord {
             if (x.auditOnly()) {
                 g.writeBooleanField("auditOnly", true);
             }
+            if (x.preExisting()) {
+                g.writeBooleanField("preExisting", true);
+            }
+            if (x.exceptedBy() != null) {
+                g.writeStringField("exceptedBy", x.exceptedBy());
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -17,7 +17,7 @@ public final class MetricLabels {
     static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
     static final Set<String> ENDPOINTS = Set.of("mutate", "validate");
     static final Set<String> DECISIONS = Set.of("allowed", "patched", "denied", "exempt", "skipped", "bad-request", "error");
-    static final Set<String> OUTCOMES = Set.of("deny", "warn", "audit-only-deny", "off");
+    static final Set<String> OUTCOMES = Set.of("deny", "warn", "audit-only-deny", "off", "pre-existing", "excepted");
     /** Every rule id of the registry, fixed at class load. */
     static final Set<String> RULES = Set.copyOf(RuleRegistry.catalog().keySet());
 

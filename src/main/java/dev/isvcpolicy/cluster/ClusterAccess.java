@@ -47,8 +47,23 @@ public final class ClusterAccess {
     public static final Access KEDA_CRD = new Access("apiextensions.k8s.io", "customresourcedefinitions", List.of("get"), null,
             WorkloadCaches.KEDA_CRD);
 
+    /** The webhook's own namespace as installed by {@code k8s/}. */
+    public static final String WEBHOOK_NAMESPACE = "isvc-autoscaling-webhook";
+
+    /** {@link PolicyConfigMaps}' informer on the live policy ConfigMap, in the webhook's own namespace. */
+    public static final Access POLICY_CONFIG = new Access("", "configmaps", List.of("get", "list", "watch"), WEBHOOK_NAMESPACE,
+            "isvc-autoscaling-policy");
+
+    /** {@link PolicyConfigMaps}' informer on the exceptions ConfigMap, in the webhook's own namespace. */
+    public static final Access POLICY_EXCEPTIONS = new Access("", "configmaps", List.of("get", "list", "watch"), WEBHOOK_NAMESPACE,
+            "isvc-autoscaling-policy-exceptions");
+
+    /** {@link NamespaceLabels}' informer on every Namespace (the enforcement label). */
+    public static final Access NAMESPACES = new Access("", "namespaces", List.of("list", "watch"), null, null);
+
     /** Everything, in the order the RBAC file lists it. All reads: requests never call the API server. */
-    public static final List<Access> ALL = List.of(KSERVE_CONFIG, KNATIVE_AUTOSCALER_CONFIG, INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD);
+    public static final List<Access> ALL = List.of(KSERVE_CONFIG, KNATIVE_AUTOSCALER_CONFIG, INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD,
+            POLICY_CONFIG, POLICY_EXCEPTIONS, NAMESPACES);
 
     private ClusterAccess() {
     }

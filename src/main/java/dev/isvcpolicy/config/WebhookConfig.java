@@ -23,7 +23,8 @@ public interface WebhookConfig {
     List<String> KEYS = List.of("webhook.tls.cert-file", "webhook.tls.key-file", "webhook.tls.check-period",
             "webhook.audit.file", "webhook.audit.file-max-bytes", "webhook.audit.file-backups",
             "webhook.bench.noop-endpoint", "webhook.cluster.lookups", "webhook.cluster.config-map-namespace",
-            "webhook.cluster.config-map-name", "webhook.http.request-timeout");
+            "webhook.cluster.config-map-name", "webhook.http.request-timeout", "webhook.policy.namespace", "webhook.policy.config-map",
+            "webhook.policy.exceptions-config-map");
 
     /** The serving certificate. */
     Tls tls();
@@ -36,6 +37,26 @@ public interface WebhookConfig {
 
     /** Cluster lookups. */
     Cluster cluster();
+
+    /** Where the live policy and the exceptions are read from (RULES.md §5). */
+    Policy policy();
+
+    interface Policy {
+        /**
+         * The webhook's own namespace, where the policy and exceptions ConfigMaps live, e.g. {@code isvc-autoscaling-webhook};
+         * unset: the pod's (the Deployment sets it from the downward API), else the ServiceAccount's namespace file, else
+         * {@code isvc-autoscaling-webhook}.
+         */
+        Optional<String> namespace();
+
+        /** The live policy ConfigMap: {@code webhook.*} policy keys whose values win over the start-up ones, e.g. {@code isvc-autoscaling-policy}. */
+        @WithDefault("isvc-autoscaling-policy") // as ClusterAccess.POLICY_CONFIG (RBAC)
+        String configMap();
+
+        /** The exceptions ConfigMap: one exception per key, e.g. {@code isvc-autoscaling-policy-exceptions}. */
+        @WithDefault("isvc-autoscaling-policy-exceptions") // as ClusterAccess.POLICY_EXCEPTIONS (RBAC)
+        String exceptionsConfigMap();
+    }
 
     interface Bench {
         /** Serve {@code POST /noop} (reads the body, answers a fixed review): the floor for bench/run.sh, e.g. {@code true}. */

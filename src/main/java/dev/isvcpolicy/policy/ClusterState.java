@@ -19,6 +19,14 @@ public interface ClusterState {
         return KnativeLimits.UNKNOWN;
     }
 
+    /**
+     * The enforcement label of a namespace (RULES.md §2), read from a cache; {@link Enforcement#DENY} when the
+     * label is absent, unreadable or the namespace is not known (no cache means deny).
+     */
+    default Enforcement enforcement(String namespace) {
+        return Enforcement.DENY;
+    }
+
     /** The namespace's ScaledObjects that point at a Deployment, with whether they could be looked up. */
     ClusterView scaledObjectsIn(String namespace);
 

@@ -87,11 +87,18 @@ public record Decision(Verdict verdict, Optional<Kind> kind, Operation operation
         return out;
     }
 
-    /** Rule ids of the findings with an outcome ({@code deny}, {@code warn}, {@code audit-only-deny}), each once. */
+    /** Rule ids of the findings with an outcome ({@code deny}, {@code warn}, {@code audit-only-deny}, {@code pre-existing}, {@code excepted}), each once. */
     public List<String> ruleIds(String outcome) {
         Set<String> ids = new LinkedHashSet<>();
         findings.stream().filter(f -> f.outcome().equals(outcome)).forEach(f -> ids.add(f.ruleId()));
         return List.copyOf(ids);
+    }
+
+    /** The keys of the exceptions that excepted a finding, each once, in order. */
+    public List<String> exceptionKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        findings.stream().filter(f -> f.exceptedBy() != null).forEach(f -> keys.add(f.exceptedBy()));
+        return List.copyOf(keys);
     }
 
     /** Rule ids of the patch and the notices, each once, in order. */
@@ -113,6 +120,9 @@ public record Decision(Verdict verdict, Optional<Kind> kind, Operation operation
         put(out, "denied-by", ruleIds("deny"));
         put(out, "warned-by", ruleIds("warn"));
         put(out, "audit-only-denied-by", ruleIds("audit-only-deny"));
+        put(out, "pre-existing", ruleIds("pre-existing"));
+        put(out, "excepted", ruleIds("excepted"));
+        put(out, "excepted-by", exceptionKeys());
         return out;
     }
 

@@ -15,8 +15,13 @@ import java.util.stream.Collectors;
  *                  there is none (a missing field), it is longer, or it could be a secret
  * @param auditOnly true when the finding would deny but audit-only mode (or a namespace in {@code warn})
  *                  turned it into a warning
+ * @param exceptedBy the key of the exception (RULES.md §5) that matched it, or null; an excepted finding has
+ *                   action {@link Action#OFF}: neither denied nor warned, but recorded
+ * @param preExisting true when the finding would deny but the same rule denied the unchanged value at the same
+ *                   path on {@code oldObject} (RULES.md §7): it is a warning that starts with {@code pre-existing:}
  */
-public record Finding(String ruleId, Action action, Type type, List<String> paths, String value, String message, boolean auditOnly) {
+public record Finding(String ruleId, Action action, Type type, List<String> paths, String value, String message, boolean auditOnly,
+        String exceptedBy, boolean preExisting) {
 
     /** Longest value a finding carries; longer values are left out (the message still says what is wrong). */
     public static final int MAX_VALUE = 64;
@@ -67,6 +72,10 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
         }
     }
 
+    public Finding(String ruleId, Action action, Type type, List<String> paths, String value, String message, boolean auditOnly) {
+        this(ruleId, action, type, paths, value, message, auditOnly, null, false);
+    }
+
     public Finding {
         if (paths == null || paths.isEmpty()) {
             throw new IllegalArgumentException("a finding names at least one field");
@@ -88,7 +97,22 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
     }
 
     public Finding withAction(Action newAction, boolean lowered) {
-        return new Finding(ruleId, newAction, type, paths, value, message, lowered);
+        return new Finding(ruleId, newAction, type, paths, value, message, lowered, exceptedBy, preExisting);
+    }
+
+    /** Whether it would refuse the request but for pre-existence or an exception: it denies, or audit-only lowered it. */
+    public boolean wouldDeny() {
+        return action == Action.DENY || auditOnly;
+    }
+
+    /** This finding excepted by the exception {@code key}: recorded, neither denied nor warned. */
+    public Finding excepted(String key) {
+        return new Finding(ruleId, Action.OFF, type, paths, value, message, false, key, false);
+    }
+
+    /** This deny found unchanged on {@code oldObject}: a {@code pre-existing:} warning. */
+    public Finding asPreExisting() {
+        return new Finding(ruleId, Action.WARN, type, paths, value, message, false, null, true);
     }
 
     /** The fields as one prefix, e.g. {@code spec.predictor.minReplicas, spec.predictor.maxReplicas}. */
@@ -98,11 +122,27 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
 
     /** The line a user reads in {@code kubectl}'s output. */
     public String line() {
+        if (preExisting) {
+            return "pre-existing: " + where() + " already broke rule " + ruleId + " before this update, which does not change it; fix: "
+                    + message + " [" + ruleId + "]";
+        }
+        if (exceptedBy != null) {
+            return "(excepted by " + exceptedBy + ") " + where() + ": " + message + " [" + ruleId + "]";
+        }
         return (auditOnly ? "(audit-only, would deny) " : "") + where() + ": " + message + " [" + ruleId + "]";
     }
 
-    /** The label metrics and audit annotations use: {@code deny}, {@code warn}, or {@code audit-only-deny}. */
+    /**
+     * The label metrics and audit annotations use, from a closed set: {@code deny}, {@code warn},
+     * {@code audit-only-deny}, {@code pre-existing} or {@code excepted}.
+     */
     public String outcome() {
+        if (exceptedBy != null) {
+            return "excepted";
+        }
+        if (preExisting) {
+            return "pre-existing";
+        }
         return auditOnly ? "audit-only-deny" : action.label();
     }
 }

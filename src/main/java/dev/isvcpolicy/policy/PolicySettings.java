@@ -40,8 +40,14 @@ public final class PolicySettings {
             orderedMap("warn", Action.WARN, "deny", Action.DENY),
             "What a cluster-side check that cannot run (cache not synced, API server unreachable) does: warn (admit, saying so) or deny (fail closed).");
 
+    public static final Setting<Action> EXISTING_VIOLATIONS = Setting.choice("webhook.update.existing-violations", "warn",
+            orderedMap("warn", Action.WARN, "deny", Action.DENY),
+            "On UPDATE, a deny that the same rule gave at the same path on oldObject, with the value unchanged: warn (a pre-existing: "
+                    + "warning, the update passes) or deny (judge every UPDATE afresh).");
+
     /** The engine's own keys; rules declare theirs. */
-    static final List<Setting<?>> ENGINE = List.of(AUDIT_ONLY, EXEMPT_NAMESPACES, FALLBACK_MODE, CLUSTER_UNAVAILABLE_ACTION);
+    static final List<Setting<?>> ENGINE = List.of(AUDIT_ONLY, EXEMPT_NAMESPACES, FALLBACK_MODE, CLUSTER_UNAVAILABLE_ACTION,
+            EXISTING_VIOLATIONS);
 
     /** Built on first use: the rules' settings are only known once the registry is. */
     private static final class Defaults {
@@ -224,6 +230,11 @@ public final class PolicySettings {
 
     public Action clusterUnavailableAction() {
         return get(CLUSTER_UNAVAILABLE_ACTION);
+    }
+
+    /** Whether a deny already present, unchanged, on {@code oldObject} refuses an UPDATE ({@code deny}) or is a warning ({@code warn}). */
+    public boolean existingViolationsDeny() {
+        return get(EXISTING_VIOLATIONS) == Action.DENY;
     }
 
     /** The configured per-rule actions, e.g. {@code {gpu-scaling-metric=DENY}}; rules not listed keep their levels. */

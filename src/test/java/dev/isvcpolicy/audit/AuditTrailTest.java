@@ -100,16 +100,21 @@ class AuditTrailTest {
 
     @Test
     void aDenialIsAuditedWithEveryFindingAndCounted() throws Exception {
-        ObjectNode review = Reviews.isvcReview("UPDATE", "team-a", Reviews.yamlResource("/fixtures/16-hpa-scale-to-zero-denied.yaml"),
-                Reviews.yamlResource("/fixtures/16-hpa-scale-to-zero-denied.yaml"));
+        // The UPDATE introduces both problems: the old object scaled on cpu from one replica (RULES.md §7: new denies refuse).
+        ObjectNode old = (ObjectNode) Reviews.yamlResource("/fixtures/16-hpa-scale-to-zero-denied.yaml");
+        ((ObjectNode) old.path("spec").path("predictor")).put("minReplicas", 1).put("scaleMetric", "cpu");
+        ObjectNode review = Reviews.isvcReview("UPDATE", "team-a", Reviews.yamlResource("/fixtures/16-hpa-scale-to-zero-denied.yaml"), old);
         ((ObjectNode) review.path("request")).put("dryRun", true);
         double before = sample(metrics(), "isvc_webhook_findings_total", "rule=\"scale-to-zero\"", "action=\"deny\"");
+        double dryRunsBefore = sample(metrics(), "isvc_webhook_reviews_dry_run_total", "endpoint=\"validate\"", "decision=\"denied\"");
         JsonNode line;
         JsonNode response;
         try (LogCapture audit = LogCapture.of(AuditLog.CATEGORY)) {
             response = Reviews.response(Reviews.post(validate.toString(), review));
             line = only(audit);
         }
+        assertEquals(dryRunsBefore + 1, sample(metrics(), "isvc_webhook_reviews_dry_run_total", "endpoint=\"validate\"", "decision=\"denied\""),
+                "dry-run reviews are counted as such, with the real request's decision");
         assertEquals("denied", line.path("decision").asText());
         assertTrue(line.path("dryRun").asBoolean(), "dry-run requests are audited and marked");
         assertEquals("UPDATE", line.path("operation").asText());
@@ -126,6 +131,33 @@ class AuditTrailTest {
         assertEquals("denied", response.path("auditAnnotations").path("decision").asText());
         assertEquals("scale-metric,scale-to-zero", response.path("auditAnnotations").path("denied-by").asText());
         assertEquals(before + 1, sample(metrics(), "isvc_webhook_findings_total", "rule=\"scale-to-zero\"", "action=\"deny\""));
+    }
+
+    @Test
+    void aPreExistingFindingIsAuditedAndCountedAsSuch() throws Exception {
+        JsonNode object = Reviews.yamlResource("/fixtures/16-hpa-scale-to-zero-denied.yaml");
+        ObjectNode labelled = object.deepCopy();
+        ((ObjectNode) labelled.path("metadata")).putObject("labels").put("team", "a");
+        ObjectNode review = Reviews.isvcReview("UPDATE", "team-a", labelled, object);
+        double before = sample(metrics(), "isvc_webhook_findings_total", "rule=\"scale-to-zero\"", "action=\"pre-existing\"");
+        JsonNode line;
+        JsonNode response;
+        try (LogCapture audit = LogCapture.of(AuditLog.CATEGORY)) {
+            response = Reviews.response(Reviews.post(validate.toString(), review));
+            line = only(audit);
+        }
+        assertTrue(response.path("allowed").asBoolean(), response.toString());
+        assertEquals("allowed", line.path("decision").asText());
+        List<String> pre = new ArrayList<>();
+        line.path("findings").forEach(f -> {
+            if (f.path("preExisting").asBoolean()) {
+                pre.add(f.path("rule").asText() + " " + f.path("action").asText() + " " + f.path("path").asText());
+            }
+        });
+        assertTrue(pre.contains("scale-to-zero warn spec.predictor.minReplicas"), line.toString());
+        assertEquals("scale-metric,scale-to-zero", response.path("auditAnnotations").path("pre-existing").asText(), response.toString());
+        assertTrue(line.path("warnings").toString().contains("pre-existing: spec.predictor.minReplicas"), line.toString());
+        assertEquals(before + 1, sample(metrics(), "isvc_webhook_findings_total", "rule=\"scale-to-zero\"", "action=\"pre-existing\""));
     }
 
     @Test

@@ -236,7 +236,7 @@ class ChartTest {
                 webhooks:
                   excludedNamespaces: [kube-system, team-legacy]
                   namespaceSelectorExpressions:
-                    - {key: autoscaling-policy.isvcpolicy.dev/enforce, operator: NotIn, values: ["off"]}
+                    - {key: team, operator: Exists}
                   objectSelector: {matchLabels: {policy: isvc}}
                   mutate: {failurePolicy: Fail, timeoutSeconds: 3, matchConditions: []}
                   validate:
@@ -258,9 +258,10 @@ class ChartTest {
         assertFalse(mutate.has("matchConditions"), "no empty matchConditions written");
         for (JsonNode w : List.of(mutate, validate, scaled)) {
             JsonNode expressions = w.path("namespaceSelector").path("matchExpressions");
-            assertEquals(2, expressions.size(), w.toString());
+            assertEquals(3, expressions.size(), w.toString());
             assertEquals(List.of("kube-system", "team-legacy", Chart.NAMESPACE), texts(expressions.get(0).path("values")));
             assertEquals("autoscaling-policy.isvcpolicy.dev/enforce", expressions.get(1).path("key").asText());
+            assertEquals("team", expressions.get(2).path("key").asText(), "the values' expressions come after the built-in ones");
             assertEquals("isvc", w.path("objectSelector").path("matchLabels").path("policy").asText());
         }
         assertEquals("kube-system,team-legacy," + Chart.NAMESPACE, env(r).get("WEBHOOK_EXEMPT_NAMESPACES"),

@@ -152,6 +152,12 @@ class ManifestsTest {
                     }
                 }
                 assertTrue(excluded.containsAll(Set.of("kube-system", ns)), where + ": excludes kube-system and " + ns + ": " + excluded);
+                boolean offExcluded = false;
+                for (JsonNode e : w.path("namespaceSelector").path("matchExpressions")) {
+                    offExcluded |= e.path("key").asText().equals(dev.isvcpolicy.policy.Enforcement.LABEL) && e.path("operator").asText().equals("NotIn")
+                            && texts(e.path("values")).equals(List.of(dev.isvcpolicy.policy.Enforcement.OFF.label()));
+                }
+                assertTrue(offExcluded, where + ": namespaceSelector excludes namespaces labelled " + dev.isvcpolicy.policy.Enforcement.LABEL + ": off");
 
                 for (JsonNode rule : w.path("rules")) {
                     assertEquals("Namespaced", rule.path("scope").asText(), where);

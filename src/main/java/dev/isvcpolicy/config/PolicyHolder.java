@@ -1,0 +1,134 @@
+package dev.isvcpolicy.config;
+
+import dev.isvcpolicy.policy.Decider;
+import dev.isvcpolicy.policy.Exceptions;
+import dev.isvcpolicy.policy.PolicySettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The {@link Decider} in force, read once per request: the start-up policy with the live policy ConfigMap's
+ * values over it, and the exceptions ConfigMap's valid entries (RULES.md §5). An invalid policy edit is not
+ * taken: the last good policy stays, the problem is logged once per change (key and reason), counted, and
+ * shown in the readiness details. Invalid exceptions are left out, and said the same way.
+ */
+@ApplicationScoped
+public class PolicyHolder {
+
+    private static final Logger LOG = Logger.getLogger(PolicyHolder.class);
+    /** Longest problem line logged or shown: a value quoted in it is cut. */
+    static final int MAX_PROBLEM = 200;
+    /** Most problems logged per version of a ConfigMap (the rest are counted). */
+    static final int MAX_LOGGED = 10;
+
+    /** What became of the last version of the policy ConfigMap. */
+    public record PolicySource(String state, String detail, List<String> problems) {
+    }
+
+    @Inject
+    PolicySettings startup;
+
+    @Inject
+    Decider initial;
+
+    private final AtomicReference<Decider> current = new AtomicReference<>();
+    private volatile PolicySource source = new PolicySource("absent", "no policy ConfigMap: the start-up policy is in force", List.of());
+    private volatile Map<String, String> lastPolicyData;
+    private volatile Map<String, String> lastExceptionData;
+    private final AtomicLong rejections = new AtomicLong();
+
+    /** For tests and the offline path: a holder over a start-up policy. */
+    public static PolicyHolder of(PolicySettings startup) {
+        PolicyHolder h = new PolicyHolder();
+        h.startup = startup;
+        h.initial = new Decider(new dev.isvcpolicy.policy.PolicyEngine(startup));
+        return h;
+    }
+
+    /** The decider for this request. */
+    public Decider decider() {
+        Decider d = current.get();
+        if (d == null) {
+            current.compareAndSet(null, initial);
+            d = current.get();
+        }
+        return d;
+    }
+
+    public PolicySettings settings() {
+        return decider().settings();
+    }
+
+    public PolicySource policySource() {
+        return source;
+    }
+
+    /** Edits of the policy ConfigMap refused since start. */
+    public long rejections() {
+        return rejections.get();
+    }
+
+    /** 1 while the policy ConfigMap's current version is refused. */
+    public boolean rejected() {
+        return "rejected".equals(source.state());
+    }
+
+    /**
+     * A new version of the policy ConfigMap ({@code null}: deleted, the start-up policy is in force again).
+     *
+     * @return whether it was taken
+     */
+    public synchronized boolean policyData(Map<String, String> data) {
+        Map<String, String> d = data == null ? null : new TreeMap<>(data);
+        boolean changed = !java.util.Objects.equals(d, lastPolicyData);
+        lastPolicyData = d;
+        PolicySettings next;
+        try {
+            next = d == null ? startup : startup.with(d);
+        } catch (PolicySettings.InvalidSettings e) {
+            List<String> problems = e.problems().stream().map(PolicyHolder::cut).toList();
+            if (changed) {
+                rejections.incrementAndGet();
+                LOG.warnf("policy ConfigMap refused, policy %s stays in force: %s%s", settings().hash(),
+                        String.join("; ", problems.subList(0, Math.min(MAX_LOGGED, problems.size()))),
+                        problems.size() > MAX_LOGGED ? "; and " + (problems.size() - MAX_LOGGED) + " more" : "");
+            }
+            source = new PolicySource("rejected", "the policy ConfigMap is refused; the last good policy " + settings().hash() + " stays in force",
+                    problems);
+            return false;
+        }
+        Decider before = decider();
+        current.set(before.withSettings(next));
+        source = d == null ? new PolicySource("absent", "no policy ConfigMap: the start-up policy is in force", List.of())
+                : new PolicySource("accepted", "policy ConfigMap in force (" + d.size() + " keys)", List.of());
+        if (!next.hash().equals(before.settings().hash())) {
+            LOG.infof("policy %s in force (was %s), audit-only %s, overrides %s", next.hash(), before.settings().hash(), next.auditOnly(),
+                    next.ruleActions().isEmpty() ? "none" : new TreeMap<>(next.ruleActions()));
+        }
+        return true;
+    }
+
+    /** A new version of the exceptions ConfigMap ({@code null}: deleted, no exceptions). */
+    public synchronized void exceptionData(Map<String, String> data) {
+        Map<String, String> d = data == null ? null : new TreeMap<>(data);
+        boolean changed = !java.util.Objects.equals(d, lastExceptionData);
+        lastExceptionData = d;
+        Exceptions next = Exceptions.parse(d);
+        current.set(decider().withExceptions(next));
+        if (changed) {
+            next.problems().entrySet().stream().limit(MAX_LOGGED)
+                    .forEach(e -> LOG.warnf("exception %s not applied: %s", cut(e.getKey()), cut(e.getValue())));
+            LOG.infof("exceptions: %d in force, %d not applied", next.entries().size(), next.problems().size());
+        }
+    }
+
+    private static String cut(String s) {
+        return s.length() <= MAX_PROBLEM ? s : s.substring(0, MAX_PROBLEM) + "...";
+    }
+}

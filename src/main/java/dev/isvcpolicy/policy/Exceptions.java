@@ -1,0 +1,214 @@
+package dev.isvcpolicy.policy;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The exceptions an admin wrote (RULES.md §5): one per key of the exceptions ConfigMap, its value YAML with
+ * {@code namespace} (exact, or {@code *}), {@code name} (a glob: {@code *} any run of characters, {@code ?} one),
+ * {@code kinds} (optional, e.g. {@code [InferenceService]}), {@code rules} (rule ids, at least one),
+ * {@code reason} (required) and {@code expires} (optional: an RFC 3339 date, valid through that day in UTC,
+ * or date-time). An entry with any problem is reported and not applied; an expired one matches nothing.
+ * Pure: the time of the decision comes in.
+ */
+public final class Exceptions {
+
+    /** Longest value of one exception that is read; a longer one is refused as invalid. */
+    public static final int MAX_ENTRY = 4096;
+
+    /** One valid exception. */
+    public record Entry(String key, String namespace, Pattern name, Set<String> kinds, Set<String> rules, String reason,
+            Optional<Instant> expires) {
+
+        public boolean expiredAt(Instant now) {
+            return expires.isPresent() && !now.isBefore(expires.get());
+        }
+
+        boolean matches(String ns, String objectName, Kind kind, String ruleId, Instant now) {
+            return !expiredAt(now) && rules.contains(ruleId) && ("*".equals(namespace) || namespace.equals(ns))
+                    && (kinds.isEmpty() || kinds.contains(kind.kind())) && name.matcher(objectName).matches();
+        }
+    }
+
+    public static final Exceptions NONE = new Exceptions(List.of(), Map.of());
+
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
+    private static final Set<String> FIELDS = Set.of("namespace", "name", "kinds", "rules", "reason", "expires");
+
+    private final List<Entry> entries;
+    private final Map<String, String> problems;
+
+    private Exceptions(List<Entry> entries, Map<String, String> problems) {
+        this.entries = List.copyOf(entries);
+        this.problems = Map.copyOf(problems);
+    }
+
+    /** The valid exceptions, in key order. */
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /** Key → why the entry is not applied, for every invalid entry. */
+    public Map<String, String> problems() {
+        return new TreeMap<>(problems);
+    }
+
+    /** The key of the first exception (in key order) that matches a finding of a rule on an object, if any. */
+    public Optional<String> match(String namespace, String name, Kind kind, String ruleId, Instant now) {
+        for (Entry e : entries) {
+            if (e.matches(namespace == null ? "" : namespace, name == null ? "" : name, kind, ruleId, now)) {
+                return Optional.of(e.key());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The exceptions of a ConfigMap's data (null: none). */
+    public static Exceptions parse(Map<String, String> data) {
+        if (data == null || data.isEmpty()) {
+            return NONE;
+        }
+        List<Entry> ok = new ArrayList<>();
+        Map<String, String> bad = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(data).entrySet()) {
+            try {
+                ok.add(parseOne(e.getKey(), e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                bad.put(e.getKey(), ex.getMessage());
+            }
+        }
+        return new Exceptions(ok, bad);
+    }
+
+    static Entry parseOne(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("empty: give namespace, name, rules and reason");
+        }
+        if (value.length() > MAX_ENTRY) {
+            throw new IllegalArgumentException("longer than " + MAX_ENTRY + " characters");
+        }
+        JsonNode node;
+        try {
+            node = YAML.readTree(value);
+        } catch (java.io.IOException | RuntimeException ex) {
+            throw new IllegalArgumentException("not YAML");
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("not a YAML mapping: give namespace, name, rules and reason");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                problems.add("unknown field " + shorten(field) + " (known: expires, kinds, name, namespace, reason, rules)");
+            }
+        }
+        String namespace = text(node, "namespace", problems);
+        if (!"*".equals(namespace) && (namespace.contains("*") || namespace.contains("?"))) {
+            problems.add("namespace: an exact name, or * for every namespace (no globs)");
+        }
+        String name = text(node, "name", problems);
+        String reason = text(node, "reason", problems);
+        Set<String> rules = list(node, "rules", problems);
+        if (node.has("rules") && rules.isEmpty()) {
+            problems.add("rules: name at least one rule id");
+        }
+        for (String rule : rules) {
+            if (!RuleRegistry.catalog().containsKey(rule)) {
+                problems.add("rules: " + shorten(rule) + " is not a rule id");
+            }
+        }
+        Set<String> kinds = node.has("kinds") ? list(node, "kinds", problems) : Set.of();
+        for (String kind : kinds) {
+            if (java.util.Arrays.stream(Kind.values()).noneMatch(k -> k.kind().equals(kind))) {
+                problems.add("kinds: " + shorten(kind) + " is not a kind the webhook judges");
+            }
+        }
+        Optional<Instant> expires = Optional.empty();
+        if (node.hasNonNull("expires")) {
+            try {
+                expires = Optional.of(expires(node.get("expires").asText()));
+            } catch (DateTimeParseException ex) {
+                problems.add("expires: not an RFC 3339 date (2026-12-31) or date-time (2026-12-31T18:00:00Z)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new Entry(key, namespace, glob(name), kinds, rules, reason, expires);
+    }
+
+    /** A date is valid through that day (UTC): it expires at the start of the next; a date-time expires at that instant. */
+    static Instant expires(String text) {
+        String t = text.trim();
+        if (t.length() == 10) {
+            return LocalDate.parse(t).plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+        return OffsetDateTime.parse(t).toInstant();
+    }
+
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            if (c == '*') {
+                re.append(".*");
+            } else if (c == '?') {
+                re.append('.');
+            } else {
+                re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    private static String text(JsonNode node, String field, List<String> problems) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            problems.add(field + ": required, as text");
+            return "";
+        }
+        if (v.asText().length() > 253 && !"reason".equals(field)) {
+            problems.add(field + ": longer than 253 characters");
+        }
+        return v.asText().trim();
+    }
+
+    private static Set<String> list(JsonNode node, String field, List<String> problems) {
+        JsonNode v = node.get(field);
+        Set<String> out = new LinkedHashSet<>();
+        if (v == null) {
+            problems.add(field + ": required, a list");
+        } else if (v.isTextual()) {
+            out.add(v.asText().trim());
+        } else if (v.isArray()) {
+            v.forEach(x -> out.add(x.asText().trim()));
+        } else {
+            problems.add(field + ": a list of names");
+        }
+        return out;
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}

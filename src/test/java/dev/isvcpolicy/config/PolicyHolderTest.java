@@ -1,0 +1,55 @@
+package dev.isvcpolicy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isvcpolicy.policy.Action;
+import dev.isvcpolicy.policy.PolicySettings;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The live policy's rules without a cluster: layering, refusal whole, last good kept, counted once per version. */
+class PolicyHolderTest {
+
+    @Test
+    void theConfigMapWinsAnInvalidVersionIsRefusedWholeAndCountedOnce() {
+        PolicySettings startup = PolicySettings.from(Map.of("webhook.rules.gpu-scaling-metric", "deny", "webhook.audit-only", "false"));
+        PolicyHolder h = PolicyHolder.of(startup);
+        assertEquals(startup.hash(), h.settings().hash());
+
+        assertTrue(h.policyData(Map.of("webhook.audit-only", "true")));
+        assertTrue(h.settings().auditOnly(), "the ConfigMap's value wins over the start-up one");
+        assertEquals(Action.DENY, h.settings().actionFor("gpu-scaling-metric").orElseThrow(), "start-up keys it does not name stay");
+        String good = h.settings().hash();
+
+        Map<String, String> bad = new HashMap<>(Map.of("webhook.audit-only", "false", "webhook.tls.cert-file", "/x"));
+        for (int i = 0; i < 40; i++) {
+            bad.put("webhook.nonsense-" + i, "x".repeat(500));
+        }
+        assertFalse(h.policyData(bad));
+        assertTrue(h.rejected());
+        assertEquals(good, h.settings().hash(), "the last good policy stays; no key of the refused version is taken");
+        assertEquals(1, h.rejections());
+        assertTrue(h.policySource().problems().stream().anyMatch(p -> p.startsWith("webhook.tls.cert-file")), "plumbing keys are not policy");
+        assertTrue(h.policySource().problems().stream().allMatch(p -> p.length() <= PolicyHolder.MAX_PROBLEM + 3), "problem lines are bounded");
+        assertFalse(h.policyData(bad), "the same version again (a resync)");
+        assertEquals(1, h.rejections(), "counted once per version");
+
+        assertTrue(h.policyData(null), "deleted: the start-up policy");
+        assertEquals(startup.hash(), h.settings().hash());
+        assertFalse(h.rejected());
+    }
+
+    @Test
+    void exceptionsKeepThePolicyAndThePolicyKeepsTheExceptions() {
+        PolicyHolder h = PolicyHolder.of(PolicySettings.defaults());
+        h.exceptionData(Map.of("e", "{namespace: a, name: b, rules: [scale-to-zero], reason: r}"));
+        assertTrue(h.policyData(Map.of("webhook.audit-only", "true")));
+        assertEquals(1, h.decider().exceptions().entries().size(), "a policy edit keeps the exceptions");
+        h.exceptionData(null);
+        assertTrue(h.decider().settings().auditOnly(), "an exceptions edit keeps the policy");
+        assertTrue(h.decider().exceptions().entries().isEmpty());
+    }
+}

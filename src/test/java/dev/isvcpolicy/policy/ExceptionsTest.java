@@ -1,0 +1,62 @@
+package dev.isvcpolicy.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.isvcpolicy.policy.rules.RuleCases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The exceptions ConfigMap's entries as an admin writes them: what is refused, and the shipped example. */
+class ExceptionsTest {
+
+    @Test
+    void everyProblemOfAnEntryIsNamed() {
+        Exceptions e = Exceptions.parse(Map.of(
+                "empty", "",
+                "not-a-map", "- a\n- b",
+                "no-rules", "{namespace: a, name: b, rules: [], reason: r}",
+                "bad-kind", "{namespace: a, name: b, kinds: [Pod], rules: [scale-to-zero], reason: r}",
+                "bad-date", "{namespace: a, name: b, rules: [scale-to-zero], reason: r, expires: next week}",
+                "typo", "{namespace: a, name: b, rule: [scale-to-zero], reason: r}",
+                "huge", "{namespace: a, name: b, rules: [scale-to-zero], reason: '" + "x".repeat(5000) + "'}",
+                "ns-glob", "{namespace: team-*, name: b, rules: [scale-to-zero], reason: r}",
+                "ok", "{namespace: a, name: b, rules: [scale-to-zero], reason: r}"));
+        assertEquals(1, e.entries().size());
+        Map<String, String> p = e.problems();
+        assertEquals(8, p.size(), p.toString());
+        assertTrue(p.get("ns-glob").contains("no globs"), p.toString());
+        assertTrue(p.get("no-rules").contains("at least one"), p.toString());
+        assertTrue(p.get("bad-kind").contains("Pod is not a kind"), p.toString());
+        assertTrue(p.get("bad-date").contains("RFC 3339"), p.toString());
+        assertTrue(p.get("typo").contains("unknown field rule") && p.get("typo").contains("rules: required"), p.toString());
+        assertTrue(p.get("huge").contains("longer than"), p.toString());
+        assertTrue(p.get("huge").length() < 100, "a long value is never echoed");
+    }
+
+    @Test
+    void theShippedExampleIsValid() throws Exception {
+        JsonNode cm = RuleCases.YAML.readTree(Files.readString(Path.of("examples/policy/isvc-autoscaling-policy-exceptions.yaml")));
+        Map<String, String> data = new TreeMap<>();
+        cm.path("data").fields().forEachRemaining(x -> data.put(x.getKey(), x.getValue().asText()));
+        Exceptions e = Exceptions.parse(data);
+        assertEquals(Map.of(), e.problems());
+        assertEquals(1, e.entries().size());
+        assertEquals("team-a-batch-scale-to-zero", e.match("team-a", "batch-7", Kind.INFERENCE_SERVICE, "scale-to-zero",
+                Instant.parse("2027-03-31T12:00:00Z")).orElse(null));
+        assertTrue(e.match("team-a", "batch-7", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.parse("2027-04-01T00:00:00Z")).isEmpty());
+    }
+
+    @Test
+    void theShippedPolicyExampleIsValid() throws Exception {
+        JsonNode cm = RuleCases.YAML.readTree(Files.readString(Path.of("examples/policy/isvc-autoscaling-policy.yaml")));
+        Map<String, String> data = new TreeMap<>();
+        cm.path("data").fields().forEachRemaining(x -> data.put(x.getKey(), x.getValue().asText()));
+        assertTrue(PolicySettings.defaults().with(data).auditOnly());
+    }
+}
