@@ -96,7 +96,7 @@ public final class Decider {
         ClusterState.InferenceServices isvcs = cluster.inferenceServicesIn(namespace);
         PolicyEngine.ValidationResult validation = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation, object,
                 namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
-        return objectOnly(Kind.SCALED_OBJECT, in, operation, name, object, cluster, policy, validation.findings());
+        return objectOnly(Kind.SCALED_OBJECT, in, operation, name, object, cluster(cluster, isvcs), policy, validation.findings());
     }
 
     /**
@@ -113,7 +113,45 @@ public final class Decider {
         ClusterState.InferenceServices isvcs = cluster.inferenceServicesIn(namespace);
         PolicyEngine.ValidationResult asScaledObject = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
                 KServeWorkloads.asScaledObject(object), namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
-        return objectOnly(Kind.HTTP_SCALED_OBJECT, in, operation, name, object, cluster, policy, asScaledObject.findings());
+        return objectOnly(Kind.HTTP_SCALED_OBJECT, in, operation, name, object, cluster(cluster, isvcs), policy, asScaledObject.findings());
+    }
+
+    /**
+     * The cluster a ScaledObject or HTTPScaledObject is compared with after the InferenceServices: when those could not be
+     * read, the skipped-check finding has been given once already, and unreadable graph and LLMInferenceService caches
+     * are not said again (the check is skipped either way; one line is enough when the API server is out of reach).
+     */
+    private static ClusterState cluster(ClusterState cluster, ClusterState.InferenceServices isvcs) {
+        if (isvcs.lookup() != ClusterView.Lookup.UNAVAILABLE) {
+            return cluster;
+        }
+        return new ClusterState() {
+            @Override
+            public Optional<DeploymentMode> defaultMode() {
+                return cluster.defaultMode();
+            }
+
+            @Override
+            public KnativeLimits knativeLimits() {
+                return cluster.knativeLimits();
+            }
+
+            @Override
+            public ClusterView scaledObjectsIn(String namespace) {
+                return cluster.scaledObjectsIn(namespace);
+            }
+
+            @Override
+            public InferenceServices inferenceServicesIn(String namespace) {
+                return cluster.inferenceServicesIn(namespace);
+            }
+
+            @Override
+            public Stored storedIn(Kind kind, String namespace) {
+                Stored stored = cluster.storedIn(kind, namespace);
+                return stored.lookup() == ClusterView.Lookup.UNAVAILABLE ? Stored.OFF : stored;
+            }
+        };
     }
 
     /** {@code /validate} of a kind judged by {@link RuleRegistry#OBJECT_VALIDATIONS}, after {@code earlier} findings. */

@@ -2,7 +2,7 @@ package dev.isvcpolicy.policy.rules;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.Annotations;
-import dev.isvcpolicy.policy.ClusterState;
+import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.FieldPath;
@@ -15,7 +15,9 @@ import dev.isvcpolicy.policy.ObjectReview;
 import dev.isvcpolicy.policy.ObjectValidation;
 import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.ScaledObjects;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -76,8 +78,19 @@ public final class KServeKindsConflictRule implements ObjectValidation {
             return;
         }
         String what = r.kind() == Kind.HTTP_SCALED_OBJECT ? "the ScaledObject this HTTPScaledObject makes" : "this ScaledObject";
-        if (readable(r, r.graphLookup(), "InferenceGraphs", ScaledObjects.TARGET_NAME, target.get().toString(), f)
-                && "Deployment".equals(target.get().kind())) {
+        List<String> unreadable = new ArrayList<>();
+        if (r.graphLookup().lookup() == ClusterView.Lookup.UNAVAILABLE) {
+            unreadable.add("InferenceGraphs (" + r.graphLookup().detail() + ")");
+        }
+        if (r.llmServices().lookup() == ClusterView.Lookup.UNAVAILABLE) {
+            unreadable.add("LLMInferenceServices (" + r.llmServices().detail() + ")");
+        }
+        if (!unreadable.isEmpty()) {
+            f.add(r.settings().clusterUnavailableAction(), ScaledObjects.TARGET_NAME, target.get() + " could not be checked against the "
+                    + String.join(" and ", unreadable) + " of namespace \"" + r.namespace()
+                    + "\": the cluster-side autoscaler-conflict check was skipped for them");
+        }
+        if (r.graphLookup().lookup() == ClusterView.Lookup.READY && "Deployment".equals(target.get().kind())) {
             for (Review graph : r.graphs()) {
                 for (Component c : graph.components()) {
                     if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target.get().name(), c.objectName())) {
@@ -90,7 +103,7 @@ public final class KServeKindsConflictRule implements ObjectValidation {
                 }
             }
         }
-        if (readable(r, r.llmServices(), "LLMInferenceServices", ScaledObjects.TARGET_NAME, target.get().toString(), f)) {
+        if (r.llmServices().lookup() == ClusterView.Lookup.READY) {
             for (ObjectNode llm : r.llmServices().objects()) {
                 String name = KServeWorkloads.name(llm);
                 Optional<String> workload = KServeWorkloads.llmWorkload(target.get(), name);
@@ -111,7 +124,19 @@ public final class KServeKindsConflictRule implements ObjectValidation {
             return;
         }
         Set<String> httpNames = new HashSet<>();
-        if (readable(r, r.httpScaledObjects(), "HTTPScaledObjects", AutoscalerConflictRule.NAMESPACE, "this LLMInferenceService", f)) {
+        List<String> unreadable = new ArrayList<>();
+        if (r.scaledObjects().lookup() == ClusterView.Lookup.UNAVAILABLE) {
+            unreadable.add("ScaledObjects (" + r.scaledObjects().detail() + ")");
+        }
+        if (r.httpScaledObjects().lookup() == ClusterView.Lookup.UNAVAILABLE) {
+            unreadable.add("HTTPScaledObjects (" + r.httpScaledObjects().detail() + ")");
+        }
+        if (!unreadable.isEmpty()) {
+            f.add(r.settings().clusterUnavailableAction(), AutoscalerConflictRule.NAMESPACE, "the " + String.join(" and ", unreadable)
+                    + " of namespace \"" + r.namespace() + "\" could not be checked against this LLMInferenceService: the cluster-side "
+                    + "autoscaler-conflict check was skipped for them");
+        }
+        if (r.httpScaledObjects().lookup() == ClusterView.Lookup.READY) {
             for (ObjectNode hso : r.httpScaledObjects().objects()) {
                 httpNames.add(KServeWorkloads.name(hso));
                 if (KServeWorkloads.skipsScaledObject(hso) || beingDeleted(hso)) {
@@ -121,7 +146,7 @@ public final class KServeKindsConflictRule implements ObjectValidation {
                         deny(f, w, t, "HTTPScaledObject \"" + KServeWorkloads.name(hso) + "\" (through the ScaledObject it makes)")));
             }
         }
-        if (readable(r, r.scaledObjects(), "ScaledObjects", AutoscalerConflictRule.NAMESPACE, "this LLMInferenceService", f)) {
+        if (r.scaledObjects().lookup() == ClusterView.Lookup.READY) {
             for (ObjectNode so : r.scaledObjects().objects()) {
                 if (KServeWorkloads.controlledByKServe(so) || beingDeleted(so)) {
                     continue;
@@ -142,20 +167,6 @@ public final class KServeKindsConflictRule implements ObjectValidation {
         f.deny(Finding.Type.FORBIDDEN, at, null, who + " already scales " + target + ", a workload of this LLMInferenceService, "
                 + "whose replicas KServe sets from " + at + ": two autoscalers would fight over them. Delete it and scale through "
                 + at + " (minReplicas, maxReplicas, and keda.triggers for KEDA) instead");
-    }
-
-    /** Whether a cache's objects can be compared; says so once when it cannot (the cluster-side check is then skipped). */
-    private static boolean readable(ObjectReview r, ClusterState.Stored stored, String what, FieldPath at, String subject, Findings f) {
-        switch (stored.lookup()) {
-            case READY -> {
-                return true;
-            }
-            case UNAVAILABLE -> f.add(r.settings().clusterUnavailableAction(), at, subject + " could not be checked against the "
-                    + what + " of namespace \"" + r.namespace() + "\" (" + stored.detail() + "): the cluster-side autoscaler-conflict check was skipped");
-            default -> {
-            }
-        }
-        return false;
     }
 
     private static String scalingPath(String workloadSuffix) {
