@@ -44,6 +44,9 @@ public class AdmissionMetrics {
     dev.isvcpolicy.cluster.KnativeAutoscalerConfig knative;
 
     @Inject
+    dev.isvcpolicy.cluster.KServeKindCaches kserveKinds;
+
+    @Inject
     dev.isvcpolicy.config.WebhookConfig config;
 
     void register(@Observes StartupEvent event) {
@@ -77,6 +80,13 @@ public class AdmissionMetrics {
         }
         Gauge.builder("isvc.webhook.cluster.keda.installed", caches, c -> c.kedaInstalled() ? 1 : 0)
                 .description("1 when KEDA's ScaledObject CRD was found (the ScaledObject cache runs)").register(registry);
+        for (dev.isvcpolicy.policy.Kind kind : dev.isvcpolicy.cluster.KServeKindCaches.KINDS) {
+            Gauge.builder("isvc.webhook.cluster.synced", kserveKinds, c -> c.synced(kind) ? 1 : 0)
+                    .description("1 when the cache is synced with the API server").tags("cache", kind.resource()).register(registry);
+            Gauge.builder("isvc.webhook.cluster.crd.installed", kserveKinds, c -> c.installed(kind) ? 1 : 0)
+                    .description("1 when the kind's CRD was found (its cache runs)").tags("crd", dev.isvcpolicy.cluster.KServeKindCaches.crd(kind))
+                    .register(registry);
+        }
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
     }

@@ -118,6 +118,13 @@ public class KServeKindCaches {
         return w != null && w.state == State.PRESENT;
     }
 
+    /** Whether a kind's cache is started, synced and watching (false while its CRD is missing). */
+    public boolean synced(Kind kind) {
+        Watch w = watches.get(kind);
+        SharedIndexInformer<GenericKubernetesResource> inf = w == null ? null : w.informer;
+        return on && inf != null && inf.hasSynced() && inf.isWatching();
+    }
+
     /** The namespace's objects of a kind ({@link #KINDS}), or why they cannot be read. */
     public ClusterState.Stored objectsIn(Kind kind, String namespace) {
         Watch w = watches.get(kind);
