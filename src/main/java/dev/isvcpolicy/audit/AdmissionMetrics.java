@@ -80,9 +80,9 @@ public class AdmissionMetrics {
         }
         Gauge.builder("isvc.webhook.cluster.keda.installed", caches, c -> c.kedaInstalled() ? 1 : 0)
                 .description("1 when KEDA's ScaledObject CRD was found (the ScaledObject cache runs)").register(registry);
+        // No isvc.webhook.cluster.synced for these: it would read 0 wherever a CRD is optional and absent, and the lookup
+        // alert takes the minimum over every cache.
         for (dev.isvcpolicy.policy.Kind kind : dev.isvcpolicy.cluster.KServeKindCaches.KINDS) {
-            Gauge.builder("isvc.webhook.cluster.synced", kserveKinds, c -> c.synced(kind) ? 1 : 0)
-                    .description("1 when the cache is synced with the API server").tags("cache", kind.resource()).register(registry);
             Gauge.builder("isvc.webhook.cluster.crd.installed", kserveKinds, c -> c.installed(kind) ? 1 : 0)
                     .description("1 when the kind's CRD was found (its cache runs)").tags("crd", dev.isvcpolicy.cluster.KServeKindCaches.crd(kind))
                     .register(registry);

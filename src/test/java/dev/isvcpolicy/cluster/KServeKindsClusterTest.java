@@ -92,7 +92,7 @@ class KServeKindsClusterTest {
         for (Kind k : KServeKindCaches.KINDS) {
             await(k.kind() + " cache ready", () -> kinds.objectsIn(k, "none").lookup() == ClusterView.Lookup.READY);
             assertTrue(kinds.installed(k), k.kind());
-            assertTrue(kinds.synced(k), k.kind() + ": the metric isvc_webhook_cluster_synced reads this");
+            assertTrue(kinds.synced(k), k.kind() + ": synced and watching");
         }
     }
 
