@@ -108,6 +108,9 @@ public class AdmissionHandler {
         if (gvk != null && Kind.of(gvk.getGroup(), gvk.getKind()).filter(k -> k == Kind.SCALED_OBJECT).isPresent()) {
             cluster.scaledObjectSeen();
         }
+        if (gvk != null) {
+            Kind.of(gvk.getGroup(), gvk.getKind()).filter(dev.isvcpolicy.cluster.KServeKindCaches.KINDS::contains).ifPresent(cluster::kindSeen);
+        }
         return policy.decider().decide(input, cluster);
     }
 

@@ -32,6 +32,20 @@ public class LiveCluster implements ClusterState {
         return namespaces.enforcement(namespace);
     }
 
+    @Inject
+    dev.isvcpolicy.cluster.KServeKindCaches kserveKinds;
+
+    /** ScaledObjects from {@link WorkloadCaches}; InferenceGraphs, LLMInferenceServices and HTTPScaledObjects from {@code KServeKindCaches}. */
+    @Override
+    public Stored storedIn(dev.isvcpolicy.policy.Kind kind, String namespace) {
+        return kind == dev.isvcpolicy.policy.Kind.SCALED_OBJECT ? caches.scaledObjectObjectsIn(namespace) : kserveKinds.objectsIn(kind, namespace);
+    }
+
+    /** An object of a kind cached by {@code KServeKindCaches} arrived: its CRD may have been installed since the last look. */
+    void kindSeen(dev.isvcpolicy.policy.Kind kind) {
+        kserveKinds.seen(kind);
+    }
+
     @Override
     public KnativeLimits knativeLimits() {
         return knative.limits();

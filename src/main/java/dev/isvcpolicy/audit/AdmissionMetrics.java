@@ -44,6 +44,9 @@ public class AdmissionMetrics {
     dev.isvcpolicy.cluster.KnativeAutoscalerConfig knative;
 
     @Inject
+    dev.isvcpolicy.cluster.KServeKindCaches kserveKinds;
+
+    @Inject
     dev.isvcpolicy.config.WebhookConfig config;
 
     @Inject
@@ -107,6 +110,13 @@ public class AdmissionMetrics {
                 .description("1 when the cache is synced with the API server").tags("cache", "namespaces").register(registry);
         FunctionCounter.builder("isvc.webhook.cluster.errors", namespaces, n -> n.errors())
                 .description("Failed list/watch attempts of the cache").tags("cache", "namespaces").register(registry);
+        // No isvc.webhook.cluster.synced for these: it would read 0 wherever a CRD is optional and absent, and the lookup
+        // alert takes the minimum over every cache.
+        for (dev.isvcpolicy.policy.Kind kind : dev.isvcpolicy.cluster.KServeKindCaches.KINDS) {
+            Gauge.builder("isvc.webhook.cluster.crd.installed", kserveKinds, c -> c.installed(kind) ? 1 : 0)
+                    .description("1 when the kind's CRD was found (its cache runs)").tags("crd", dev.isvcpolicy.cluster.KServeKindCaches.crd(kind))
+                    .register(registry);
+        }
         FunctionCounter.builder("isvc.webhook.audit.write.failures", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
         FunctionCounter.builder("isvc.webhook.audit.dropped", audit, AuditLog::dropped)

@@ -123,16 +123,15 @@ public final class CheckCommand {
             }
         }
 
-        List<ObjectNode> isvcs = new ArrayList<>();
-        List<ObjectNode> scaledObjects = new ArrayList<>();
+        Map<Kind, List<ObjectNode>> byKind = new java.util.EnumMap<>(Kind.class);
         for (Documents.Document d : documents) {
             Optional<Kind> kind = kindOf(d.node());
             if (kind.isPresent()) {
-                (kind.get() == Kind.INFERENCE_SERVICE ? isvcs : scaledObjects).add((ObjectNode) d.node());
+                byKind.computeIfAbsent(kind.get(), k -> new ArrayList<>()).add((ObjectNode) d.node());
             }
         }
-        OfflineCluster cluster = new OfflineCluster(options.defaultMode(), List.copyOf(isvcs), List.copyOf(scaledObjects),
-                options.namespace());
+        OfflineCluster cluster = new OfflineCluster(options.defaultMode(), List.copyOf(byKind.getOrDefault(Kind.INFERENCE_SERVICE, List.of())),
+                List.copyOf(byKind.getOrDefault(Kind.SCALED_OBJECT, List.of())), options.namespace(), Map.copyOf(byKind));
 
         // Each object as the API server would put it through the webhook: /mutate, then /validate on the patched object.
         Decider decider = new Decider(engine);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.ClusterState;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
+import dev.isvcpolicy.policy.Kind;
 import dev.isvcpolicy.policy.ScaledObjects;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,20 @@ import java.util.Optional;
  * @param namespace the namespace of objects that name none ({@code -n}, default {@code default})
  */
 public record OfflineCluster(Optional<DeploymentMode> defaultMode, List<ObjectNode> inferenceServices, List<ObjectNode> scaledObjects,
-        String namespace) implements ClusterState {
+        String namespace, java.util.Map<Kind, List<ObjectNode>> others) implements ClusterState {
+
+    /** Only InferenceServices and ScaledObjects. */
+    public OfflineCluster(Optional<DeploymentMode> defaultMode, List<ObjectNode> inferenceServices, List<ObjectNode> scaledObjects,
+            String namespace) {
+        this(defaultMode, inferenceServices, scaledObjects, namespace, java.util.Map.of());
+    }
+
+    /** The run's ScaledObjects (any target), InferenceGraphs, LLMInferenceServices and HTTPScaledObjects in a namespace. */
+    @Override
+    public Stored storedIn(Kind kind, String ns) {
+        List<ObjectNode> all = kind == Kind.SCALED_OBJECT ? scaledObjects : others.getOrDefault(kind, List.of());
+        return Stored.ready(all.stream().filter(o -> ns.equals(namespaceOf(o))).toList());
+    }
 
     /** The run's InferenceServices in a namespace, as the webhook's cache would hold them. */
     @Override

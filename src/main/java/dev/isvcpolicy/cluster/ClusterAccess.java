@@ -61,9 +61,24 @@ public final class ClusterAccess {
     /** {@link NamespaceLabels}' informer on every Namespace (the enforcement label). */
     public static final Access NAMESPACES = new Access("", "namespaces", List.of("list", "watch"), null, null);
 
+    /** {@link KServeKindCaches}' informer on every InferenceGraph (started when its CRD is installed). */
+    public static final Access INFERENCE_GRAPHS = new Access("serving.kserve.io", "inferencegraphs", List.of("list", "watch"), null, null);
+
+    /** {@link KServeKindCaches}' informer on every LLMInferenceService (started when its CRD is installed). */
+    public static final Access LLM_INFERENCE_SERVICES = new Access("serving.kserve.io", "llminferenceservices", List.of("list", "watch"), null, null);
+
+    /** {@link KServeKindCaches}' informer on every HTTPScaledObject of KEDA's HTTP add-on (started when its CRD is installed). */
+    public static final Access HTTP_SCALED_OBJECTS = new Access("http.keda.sh", "httpscaledobjects", List.of("list", "watch"), null, null);
+
+    /** {@link KServeKindCaches}' look-ups of the three CRDs: installed, and which versions served? */
+    public static final List<Access> KSERVE_KIND_CRDS = KServeKindCaches.KINDS.stream().map(k -> new Access("apiextensions.k8s.io",
+            "customresourcedefinitions", List.of("get"), null, KServeKindCaches.crd(k))).toList();
+
     /** Everything, in the order the RBAC file lists it. All reads: requests never call the API server. */
-    public static final List<Access> ALL = List.of(KSERVE_CONFIG, KNATIVE_AUTOSCALER_CONFIG, INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD,
-            POLICY_CONFIG, POLICY_EXCEPTIONS, NAMESPACES);
+    public static final List<Access> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(KSERVE_CONFIG, KNATIVE_AUTOSCALER_CONFIG,
+            INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD, INFERENCE_GRAPHS, LLM_INFERENCE_SERVICES, HTTP_SCALED_OBJECTS),
+            java.util.stream.Stream.concat(KSERVE_KIND_CRDS.stream(), java.util.stream.Stream.of(POLICY_CONFIG, POLICY_EXCEPTIONS, NAMESPACES)))
+            .toList();
 
     private ClusterAccess() {
     }

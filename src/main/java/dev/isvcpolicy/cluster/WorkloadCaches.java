@@ -192,6 +192,22 @@ public class WorkloadCaches {
         return down.map(ClusterView::unavailable).orElse(null);
     }
 
+    /** The namespace's ScaledObjects as stored, any target (an LLMInferenceService's LeaderWorkerSets too), for judging the kinds of RULES.md §1 v2. */
+    public dev.isvcpolicy.policy.ClusterState.Stored scaledObjectObjectsIn(String namespace) {
+        ClusterView view = scaledObjectsIn(namespace);
+        if (view.lookup() != ClusterView.Lookup.READY) {
+            return new dev.isvcpolicy.policy.ClusterState.Stored(view.lookup(), view.detail(), List.of());
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        for (GenericKubernetesResource so : soInformer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+            JsonNode node = JSON.valueToTree(so);
+            if (node.isObject()) {
+                out.add((ObjectNode) node);
+            }
+        }
+        return dev.isvcpolicy.policy.ClusterState.Stored.ready(out);
+    }
+
     /**
      * The InferenceServices of the namespace that could own {@code targetDeployment} (a ScaledObject's
      * target), for judging that ScaledObject: looked up by key, one per {@link ScaledObjects#ownerNameCandidates

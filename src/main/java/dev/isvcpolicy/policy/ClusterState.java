@@ -42,6 +42,33 @@ public interface ClusterState {
         return inferenceServicesIn(namespace);
     }
 
+    /**
+     * The namespace's stored objects of a kind, as the cache holds them: ScaledObjects (every target kind), InferenceGraphs,
+     * LLMInferenceServices, HTTPScaledObjects (RULES.md §1 v2). {@link Stored#OFF} where this cluster does not look them up.
+     */
+    default Stored storedIn(Kind kind, String namespace) {
+        return Stored.OFF;
+    }
+
+    /**
+     * Stored objects of one kind in one namespace: {@code objects} is empty unless {@code lookup} is READY.
+     *
+     * @param detail why they could not be read, for messages, e.g. {@code the InferenceGraph cache has not synced yet}
+     */
+    record Stored(ClusterView.Lookup lookup, String detail, List<ObjectNode> objects) {
+
+        public Stored {
+            objects = List.copyOf(objects);
+        }
+
+        /** Not looked up. */
+        public static final Stored OFF = new Stored(ClusterView.Lookup.OFF, "cluster lookups are off", List.of());
+
+        public static Stored ready(List<ObjectNode> objects) {
+            return new Stored(ClusterView.Lookup.READY, "", objects);
+        }
+    }
+
     /** The InferenceServices of a namespace: {@code objects} is empty unless {@code lookup} is READY. */
     record InferenceServices(ClusterView.Lookup lookup, String detail, List<ObjectNode> objects) {
     }

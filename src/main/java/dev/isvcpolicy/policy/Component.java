@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * One component of an InferenceService with what it resolves to.
  *
- * @param kind       predictor, transformer, explainer or canary
+ * @param kind       predictor, transformer, explainer, canary, or graph (an InferenceGraph)
  * @param index      position in {@code spec.canary} (0 for the others)
  * @param path       where it sits, e.g. {@code spec.canary[0].predictor}
  * @param spec       the component's JSON (live: edits show up here)
@@ -20,8 +20,17 @@ public record Component(ComponentKind kind, int index, FieldPath path, ObjectNod
         return kind == ComponentKind.CANARY;
     }
 
+    /** A field of the component; a graph's {@code annotations} are its {@code metadata.annotations}. */
     public FieldPath field(String name) {
+        if (isGraph() && "annotations".equals(name)) {
+            return Review.METADATA_ANNOTATIONS;
+        }
         return path.child(name);
+    }
+
+    /** An InferenceGraph, judged as one component at {@code spec}. */
+    public boolean isGraph() {
+        return kind == ComponentKind.GRAPH;
     }
 
     /** Short label for messages: {@code predictor}, {@code canary[0]}. */

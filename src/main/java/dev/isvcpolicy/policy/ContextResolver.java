@@ -59,6 +59,17 @@ public final class ContextResolver {
         Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings, cluster, knative);
         List<Component> components = new ArrayList<>();
         JsonNode spec = Json.object(object, "spec").orElse(null);
+        if (isGraph(object)) {
+            if (spec instanceof ObjectNode graph) {
+                Component c = component(withMode, ComponentKind.GRAPH, 0, FieldPath.of("spec"), graph, name);
+                if (c.autoscaler() == Autoscaler.KEDA) {
+                    // A graph has no autoScaling, and KServe treats class keda without autoScaling as none (RULES.md §2 v2).
+                    c = new Component(c.kind(), 0, c.path(), graph, name, Autoscaler.NONE, c.classPath());
+                }
+                components.add(c);
+            }
+            return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster, knative);
+        }
         for (ComponentKind kind : List.of(ComponentKind.PREDICTOR, ComponentKind.TRANSFORMER, ComponentKind.EXPLAINER)) {
             Optional<ObjectNode> node = Json.object(spec, kind.field());
             if (node.isPresent()) {
@@ -81,6 +92,11 @@ public final class ContextResolver {
             }
         }
         return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster, knative);
+    }
+
+    /** Whether an object is an InferenceGraph ({@code kind: InferenceGraph}); anything else is judged as an InferenceService. */
+    public static boolean isGraph(JsonNode object) {
+        return object != null && Kind.INFERENCE_GRAPH.kind().equals(object.path("kind").asText());
     }
 
     /** {@code <isvc>-predictor}, or {@code <isvc>-<spec.predictor.name>-predictor} when the predictor is named. */

@@ -92,8 +92,12 @@ public final class Decider {
         ObjectNode object = (ObjectNode) in.object();
         JsonNode old = in.oldObject() != null && in.oldObject().isObject() ? in.oldObject() : null;
         Judged raw = switch (kind.get()) {
-            case INFERENCE_SERVICE -> inferenceService(in, operation, name, object, old, cluster, policy);
+            case INFERENCE_SERVICE, INFERENCE_GRAPH -> inferenceService(kind.get(), in, operation, name, object, old, cluster, policy);
             case SCALED_OBJECT -> scaledObject(in, operation, name, object, old, cluster, policy);
+            // Judged as they are: the pre-existing comparison covers the kinds with component fields and ScaledObjects.
+            case HTTP_SCALED_OBJECT -> new Judged(httpScaledObject(in, operation, name, object, cluster, policy), null, null);
+            case LLM_INFERENCE_SERVICE -> new Judged(objectOnly(Kind.LLM_INFERENCE_SERVICE, in, operation, name, object, cluster, policy,
+                    List.of()), null, null);
         };
         return settle(raw, in, name, enforcement);
     }
@@ -151,8 +155,9 @@ public final class Decider {
         return !ts.isMissingNode() && !ts.isNull() && !(ts.isTextual() && ts.asText().isEmpty());
     }
 
-    private Judged inferenceService(Input in, Operation operation, String name, ObjectNode object, JsonNode old, ClusterState cluster,
-            String policy) {
+    /** An InferenceService, or an InferenceGraph (one component at {@code spec}: RULES.md §1 v2), through /mutate and /validate. */
+    private Judged inferenceService(Kind kind, Input in, Operation operation, String name, ObjectNode object, JsonNode old,
+            ClusterState cluster, String policy) {
         Optional<DeploymentMode> clusterDefault = cluster.defaultMode();
         PolicyEngine.MutationResult mutation = null;
         if (in.stage() != Stage.VALIDATE) {
@@ -160,18 +165,19 @@ public final class Decider {
                     .withKnative(cluster.knativeLimits()));
             if (in.stage() == Stage.MUTATE) {
                 Decision.Verdict verdict = mutation.ops().isEmpty() ? Decision.Verdict.ALLOWED : Decision.Verdict.PATCHED;
-                return new Judged(new Decision(verdict, Optional.of(Kind.INFERENCE_SERVICE), operation, name, mutation.context(), mutation.ops(),
+                return new Judged(new Decision(verdict, Optional.of(kind), operation, name, mutation.context(), mutation.ops(),
                         mutation.notices(), List.of(), mutation.ops().isEmpty() ? null : mutation.mutated(), null, policy), null, null);
             }
         }
         ObjectNode judged = mutation == null ? object : mutation.mutated();
-        ClusterView view = in.namespace() == null ? ClusterView.OFF : cluster.scaledObjectsIn(in.namespace());
+        ClusterView view = in.namespace() == null ? ClusterView.OFF
+                : kind == Kind.INFERENCE_GRAPH ? graphView(cluster, in.namespace()) : cluster.scaledObjectsIn(in.namespace());
         PolicyEngine.ValidationResult validation = engine.validate(
                 new PolicyEngine.Input(operation, judged, old, in.namespace(), clusterDefault, view).withKnative(cluster.knativeLimits()));
         boolean patched = mutation != null && !mutation.ops().isEmpty();
         Decision.Verdict verdict = !validation.allowed() ? Decision.Verdict.DENIED
                 : patched ? Decision.Verdict.PATCHED : Decision.Verdict.ALLOWED;
-        Decision raw = new Decision(verdict, Optional.of(Kind.INFERENCE_SERVICE), operation, name, validation.context(),
+        Decision raw = new Decision(verdict, Optional.of(kind), operation, name, validation.context(),
                 mutation == null ? List.of() : mutation.ops(), mutation == null ? List.of() : mutation.notices(), validation.findings(),
                 patched ? mutation.mutated() : null, null, policy);
         if (!comparesOld(operation, old, validation.findings())) {
@@ -192,14 +198,102 @@ public final class Decider {
         ClusterState.InferenceServices isvcs = cluster.inferenceServicesFor(namespace, ScaledObjects.targetDeployment(object));
         PolicyEngine.ValidationResult validation = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation, object,
                 namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
-        Decision raw = new Decision(validation.allowed() ? Decision.Verdict.ALLOWED : Decision.Verdict.DENIED, Optional.of(Kind.SCALED_OBJECT),
-                operation, name, null, List.of(), List.of(), validation.findings(), null, null, policy);
-        if (!comparesOld(operation, old, validation.findings())) {
+        Decision raw = objectOnly(Kind.SCALED_OBJECT, in, operation, name, object, cluster(cluster, isvcs), policy, validation.findings());
+        if (!comparesOld(operation, old, raw.findings())) {
             return new Judged(raw, null, null);
         }
-        List<Finding> before = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(Operation.UPDATE, (ObjectNode) old,
-                namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode())).findings();
+        ClusterState.InferenceServices oldIsvcs = cluster.inferenceServicesFor(namespace, ScaledObjects.targetDeployment(old));
+        List<Finding> againstIsvcs = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(Operation.UPDATE, (ObjectNode) old,
+                namespace, oldIsvcs.lookup(), oldIsvcs.detail(), oldIsvcs.objects(), cluster.defaultMode())).findings();
+        List<Finding> before = objectOnly(Kind.SCALED_OBJECT, in, Operation.UPDATE, name, (ObjectNode) old, cluster(cluster, oldIsvcs),
+                policy, againstIsvcs).findings();
         return new Judged(raw, object, new Before(old, old, before));
+    }
+
+    /**
+     * An HTTPScaledObject is judged as the ScaledObject its operator makes for the same {@code scaleTargetRef} (RULES.md §1 v2):
+     * against the InferenceServices as a ScaledObject is, and against the graphs and LLMInferenceServices. With
+     * {@code httpscaledobject.keda.sh/skip-scaledobject-creation: "true"} no ScaledObject is made: nothing is judged.
+     */
+    private Decision httpScaledObject(Input in, Operation operation, String name, ObjectNode object, ClusterState cluster, String policy) {
+        if (KServeWorkloads.skipsScaledObject(object)) {
+            return new Decision(Decision.Verdict.ALLOWED, Optional.of(Kind.HTTP_SCALED_OBJECT), operation, name, null, List.of(), List.of(),
+                    List.of(), null, null, policy);
+        }
+        String namespace = in.namespace() == null ? "" : in.namespace();
+        ClusterState.InferenceServices isvcs = cluster.inferenceServicesIn(namespace);
+        PolicyEngine.ValidationResult asScaledObject = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
+                KServeWorkloads.asScaledObject(object), namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
+        return objectOnly(Kind.HTTP_SCALED_OBJECT, in, operation, name, object, cluster(cluster, isvcs), policy, asScaledObject.findings());
+    }
+
+    /**
+     * The cluster a ScaledObject or HTTPScaledObject is compared with after the InferenceServices: when those could not be
+     * read, the skipped-check finding has been given once already, and unreadable graph and LLMInferenceService caches
+     * are not said again (the check is skipped either way; one line is enough when the API server is out of reach).
+     */
+    private static ClusterState cluster(ClusterState cluster, ClusterState.InferenceServices isvcs) {
+        if (isvcs.lookup() != ClusterView.Lookup.UNAVAILABLE) {
+            return cluster;
+        }
+        return new ClusterState() {
+            @Override
+            public Optional<DeploymentMode> defaultMode() {
+                return cluster.defaultMode();
+            }
+
+            @Override
+            public KnativeLimits knativeLimits() {
+                return cluster.knativeLimits();
+            }
+
+            @Override
+            public ClusterView scaledObjectsIn(String namespace) {
+                return cluster.scaledObjectsIn(namespace);
+            }
+
+            @Override
+            public InferenceServices inferenceServicesIn(String namespace) {
+                return cluster.inferenceServicesIn(namespace);
+            }
+
+            @Override
+            public Stored storedIn(Kind kind, String namespace) {
+                Stored stored = cluster.storedIn(kind, namespace);
+                return stored.lookup() == ClusterView.Lookup.UNAVAILABLE ? Stored.OFF : stored;
+            }
+        };
+    }
+
+    /** {@code /validate} of a kind judged by {@link RuleRegistry#OBJECT_VALIDATIONS}, after {@code earlier} findings. */
+    private Decision objectOnly(Kind kind, Input in, Operation operation, String name, ObjectNode object, ClusterState cluster, String policy,
+            List<Finding> earlier) {
+        String namespace = in.namespace() == null ? "" : in.namespace();
+        ClusterState.Stored graphs = kind == Kind.LLM_INFERENCE_SERVICE ? ClusterState.Stored.OFF : cluster.storedIn(Kind.INFERENCE_GRAPH, namespace);
+        ClusterState.Stored llms = kind == Kind.LLM_INFERENCE_SERVICE ? ClusterState.Stored.OFF : cluster.storedIn(Kind.LLM_INFERENCE_SERVICE, namespace);
+        ClusterState.Stored scaledObjects = kind == Kind.LLM_INFERENCE_SERVICE ? cluster.storedIn(Kind.SCALED_OBJECT, namespace) : ClusterState.Stored.OFF;
+        ClusterState.Stored http = kind == Kind.LLM_INFERENCE_SERVICE ? cluster.storedIn(Kind.HTTP_SCALED_OBJECT, namespace) : ClusterState.Stored.OFF;
+        ObjectReview review = new ObjectReview(kind, operation, object, name, namespace, engine.settings(),
+                engine.storedGraphs(graphs.objects(), namespace, cluster.defaultMode()), graphs, llms, scaledObjects, http);
+        PolicyEngine.ValidationResult validation = engine.validateObject(review);
+        List<Finding> findings = new java.util.ArrayList<>(earlier);
+        findings.addAll(validation.findings());
+        boolean allowed = findings.stream().noneMatch(f -> f.action() == Action.DENY);
+        return new Decision(allowed ? Decision.Verdict.ALLOWED : Decision.Verdict.DENIED, Optional.of(kind), operation, name, null,
+                List.of(), List.of(), findings, null, null, policy);
+    }
+
+    /**
+     * The ScaledObjects a graph is judged against: the namespace's, less those a KServe object controls (RULES.md §4 v2:
+     * KServe's own), as Deployment targets.
+     */
+    private static ClusterView graphView(ClusterState cluster, String namespace) {
+        ClusterState.Stored stored = cluster.storedIn(Kind.SCALED_OBJECT, namespace);
+        if (stored.lookup() != ClusterView.Lookup.READY) {
+            return new ClusterView(stored.lookup(), stored.detail(), List.of());
+        }
+        return ClusterView.ready(stored.objects().stream().filter(so -> !KServeWorkloads.controlledByKServe(so))
+                .map(ScaledObjects::ref).flatMap(Optional::stream).toList());
     }
 
     /** Why {@code object} cannot be judged as a {@code kind} (a JSON object whose kind, if given, is that), or null. */

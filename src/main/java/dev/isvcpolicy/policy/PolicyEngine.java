@@ -104,7 +104,7 @@ public final class PolicyEngine {
 
     private void run(List<Mutation> rules, Review review, Edits edits) {
         for (Mutation rule : rules) {
-            if (settings.enabled(rule.id())) {
+            if (settings.enabled(rule.id()) && RuleRegistry.judges(rule, review)) {
                 edits.startRule(rule.id());
                 rule.mutate(review, edits);
             }
@@ -115,7 +115,7 @@ public final class PolicyEngine {
         Review review = resolve(in, in.object());
         Findings findings = new Findings();
         for (Validation rule : RuleRegistry.VALIDATIONS) {
-            if (!settings.enabled(rule.id())) {
+            if (!settings.enabled(rule.id()) || !RuleRegistry.judges(rule, review)) {
                 continue;
             }
             findings.startRule(rule.id());
@@ -146,6 +146,31 @@ public final class PolicyEngine {
             rule.validate(review, findings);
         }
         return new ValidationResult(withActions(findings), null);
+    }
+
+    /**
+     * Judges an LLMInferenceService, HTTPScaledObject or ScaledObject with the {@link RuleRegistry#OBJECT_VALIDATIONS} for
+     * its kind, against the stored objects of its namespace in {@code review}.
+     */
+    public ValidationResult validateObject(ObjectReview review) {
+        Findings findings = new Findings();
+        for (ObjectValidation rule : RuleRegistry.OBJECT_VALIDATIONS) {
+            if (!settings.enabled(rule.id()) || !rule.kinds().contains(review.kind())) {
+                continue;
+            }
+            findings.startRule(rule.id());
+            rule.validate(review, findings);
+        }
+        return new ValidationResult(withActions(findings), null);
+    }
+
+    /** Stored InferenceGraphs resolved as on UPDATE with themselves as the old object (their status.deploymentMode wins). */
+    public List<Review> storedGraphs(List<ObjectNode> graphs, String namespace, Optional<DeploymentMode> clusterDefault) {
+        List<Review> out = new ArrayList<>();
+        for (ObjectNode graph : graphs) {
+            out.add(ContextResolver.resolve(Operation.UPDATE, graph, graph, namespace, clusterDefault, settings));
+        }
+        return out;
     }
 
     private List<Finding> withActions(Findings findings) {

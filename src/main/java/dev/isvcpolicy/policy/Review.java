@@ -34,8 +34,14 @@ public record Review(Operation operation, ObjectNode object, JsonNode oldObject,
         return Json.text(annotations, key).map(v -> new Annotation(v, METADATA_ANNOTATIONS.key(key), false));
     }
 
-    /** A component-level annotation ({@code spec.<component>.annotations}). */
+    /**
+     * A component-level annotation ({@code spec.<component>.annotations}); a graph's are its
+     * {@code metadata.annotations} (it has no others), so they count as the component's own.
+     */
     public Optional<Annotation> componentAnnotation(Component c, String key) {
+        if (c.isGraph()) {
+            return annotation(key).map(a -> new Annotation(a.value(), a.path(), true));
+        }
         return Json.text(Json.object(c.spec(), "annotations").orElse(null), key)
                 .map(v -> new Annotation(v, c.field("annotations").key(key), true));
     }
@@ -44,6 +50,11 @@ public record Review(Operation operation, ObjectNode object, JsonNode oldObject,
     public Optional<Annotation> effective(Component c, String key) {
         Optional<Annotation> own = componentAnnotation(c, key);
         return own.isPresent() ? own : annotation(key);
+    }
+
+    /** Whether the object is an InferenceGraph (one component, {@link ComponentKind#GRAPH}). */
+    public boolean isGraph() {
+        return ContextResolver.isGraph(object);
     }
 
     public boolean isCreateOrFirstUpdate() {

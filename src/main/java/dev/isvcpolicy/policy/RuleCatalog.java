@@ -52,6 +52,12 @@ public final class RuleCatalog {
         out.append("**Level:** ").append(e.level()).append(" · **").append(halves).append("**\n\n");
         out.append(e.doc()).append(".\n\n");
         out.append("**Why:** ").append(e.why()).append("\n\n");
+        List<String> others = RuleRegistry.OBJECT_VALIDATIONS.stream().filter(r -> r.id().equals(e.id()))
+                .map(r -> r.doc() + " (" + r.kinds().stream().sorted().map(Kind::kind).collect(java.util.stream.Collectors.joining(", ")) + ")")
+                .toList();
+        if (!others.isEmpty()) {
+            out.append("**Other kinds** ([kinds.md](kinds.md)): ").append(String.join("; ", others)).append(".\n\n");
+        }
         if (!e.settings().isEmpty()) {
             out.append("**Settings:**\n\n");
             settingsTable(out, e.settings());

@@ -9,8 +9,10 @@ import dev.isvcpolicy.policy.rules.DeploymentModeRule;
 import dev.isvcpolicy.policy.rules.GpuResourcesRule;
 import dev.isvcpolicy.policy.rules.GpuScalingMetricRule;
 import dev.isvcpolicy.policy.rules.KedaMetricsRule;
+import dev.isvcpolicy.policy.rules.KServeKindsConflictRule;
 import dev.isvcpolicy.policy.rules.KedaRequiresStandardRule;
 import dev.isvcpolicy.policy.rules.KnativeAnnotationsRule;
+import dev.isvcpolicy.policy.rules.LlmKedaTriggersRule;
 import dev.isvcpolicy.policy.rules.OtelSidecarNameRule;
 import dev.isvcpolicy.policy.rules.ReplicaBoundsRule;
 import dev.isvcpolicy.policy.rules.ScaleMetricAliasRule;
@@ -71,6 +73,26 @@ public final class RuleRegistry {
             new ScaledObjectConflictRule());
 
     /**
+     * {@code /validate} for LLMInferenceServices, HTTPScaledObjects, and ScaledObjects against InferenceGraphs and
+     * LLMInferenceServices (RULES.md §1 v2), under the rule ids they belong to.
+     */
+    public static final List<ObjectValidation> OBJECT_VALIDATIONS = List.of(
+            new KServeKindsConflictRule(),
+            new LlmKedaTriggersRule());
+
+    /**
+     * The rules that read containers, {@code autoScaling} or OpenTelemetry metrics: an InferenceGraph has none of
+     * them, so they do not judge it (RULES.md §1 v2). Every other component rule judges a graph unchanged.
+     */
+    public static final java.util.Set<String> NOT_FOR_GRAPHS = java.util.Set.of(
+            "keda-metrics", "otel-sidecar-name", "gpu-resources", "gpu-scaling-metric", "ttft-trigger");
+
+    /** Whether a rule judges this object: every rule judges an InferenceService; a graph, all but {@link #NOT_FOR_GRAPHS}. */
+    public static boolean judges(Rule rule, Review review) {
+        return !review.isGraph() || !NOT_FOR_GRAPHS.contains(rule.id());
+    }
+
+    /**
      * What each rule does as configured: {@code off}, a configured {@code deny}/{@code warn}, else its
      * RULES.md level ({@code deny}/{@code warn}), or {@code on} for a mutation-only rule.
      */
@@ -91,7 +113,7 @@ public final class RuleRegistry {
     /** The settings the rules declare, each once, in registry order. */
     public static List<Setting<?>> settings() {
         java.util.Map<String, Setting<?>> out = new LinkedHashMap<>();
-        java.util.stream.Stream.of(MUTATIONS, VALIDATIONS, SCALED_OBJECT_VALIDATIONS).flatMap(List::stream)
+        java.util.stream.Stream.of(MUTATIONS, VALIDATIONS, SCALED_OBJECT_VALIDATIONS, OBJECT_VALIDATIONS).flatMap(List::stream)
                 .flatMap(r -> r.settings().stream()).forEach(st -> out.putIfAbsent(st.key(), st));
         return List.copyOf(out.values());
     }
@@ -109,12 +131,12 @@ public final class RuleRegistry {
     /** Every rule id once, mutations first, in the order the webhook runs them. */
     public static List<Entry> entries() {
         java.util.Map<String, List<Rule>> byId = new LinkedHashMap<>();
-        java.util.stream.Stream.of(MUTATIONS, VALIDATIONS, SCALED_OBJECT_VALIDATIONS).flatMap(List::stream)
+        java.util.stream.Stream.of(MUTATIONS, VALIDATIONS, SCALED_OBJECT_VALIDATIONS, OBJECT_VALIDATIONS).flatMap(List::stream)
                 .forEach(r -> byId.computeIfAbsent(r.id(), k -> new java.util.ArrayList<>()).add(r));
         List<Entry> out = new java.util.ArrayList<>();
         byId.forEach((id, rules) -> {
             Rule first = rules.get(0);
-            Optional<Rule> validation = rules.stream().filter(r -> r instanceof Validation || r instanceof ScaledObjectValidation).findFirst();
+            Optional<Rule> validation = rules.stream().filter(r -> r instanceof Validation || r instanceof ScaledObjectValidation || r instanceof ObjectValidation).findFirst();
             java.util.Map<String, Setting<?>> settings = new LinkedHashMap<>();
             rules.forEach(r -> r.settings().forEach(st -> settings.putIfAbsent(st.key(), st)));
             out.add(new Entry(id, first.doc(), first.why(), validation.map(v -> v.defaultAction().label()).orElse("on"),
@@ -129,6 +151,7 @@ public final class RuleRegistry {
         MUTATIONS.forEach(r -> out.putIfAbsent(r.id(), r.doc()));
         VALIDATIONS.forEach(r -> out.putIfAbsent(r.id(), r.doc()));
         SCALED_OBJECT_VALIDATIONS.forEach(r -> out.putIfAbsent(r.id(), r.doc()));
+        OBJECT_VALIDATIONS.forEach(r -> out.putIfAbsent(r.id(), r.doc()));
         return out;
     }
 }

@@ -51,6 +51,7 @@ class CliRuleCasesTest {
     static Stream<RuleCases.Case> cases() {
         return RuleRegistry.catalog().keySet().stream().flatMap(RuleCases::load)
                 .filter(c -> c.node().has("object") && !c.node().has("cluster") && !c.node().has("knativeAutoscaler"))
+                .filter(c -> !RuleCases.routed(c.node()) || CliKindCasesTest.graphAlone(c.node()))
                 .filter(c -> !"UPDATE".equalsIgnoreCase(c.node().path("operation").asText()) || c.node().has("oldObject"));
     }
 

@@ -43,6 +43,52 @@ final class MockCluster {
                 .endSpec().build();
     }
 
+    /** Installs KEDA's, KServe's and the RULES.md §1 v2 kinds' CRDs (the reference ones) before the webhook starts. */
+    public static class WithAllCrds implements Consumer<KubernetesServer> {
+        @Override
+        public void accept(KubernetesServer server) {
+            new WithCrds().accept(server);
+            for (String file : REFERENCE_CRDS) {
+                installReferenceCrd(server.getClient(), file);
+            }
+        }
+    }
+
+    /**
+     * The reference CRDs of the RULES.md §1 v2 kinds, copied unchanged from the shared reference data into {@code src/test/resources/reference/}:
+     * InferenceGraph (v1alpha1), LLMInferenceService (v1alpha1 and v1alpha2 served), HTTPScaledObject (v1alpha1).
+     */
+    static final java.util.List<String> REFERENCE_CRDS = java.util.List.of(
+            "src/test/resources/reference/kserve/serving.kserve.io_inferencegraphs.yaml",
+            "src/test/resources/reference/kserve/serving.kserve.io_llminferenceservices.yaml",
+            "src/test/resources/reference/keda/http.keda.sh_httpscaledobjects.yaml");
+
+    /** Creates one reference CRD, read from its file as published. */
+    static void installReferenceCrd(KubernetesClient client, String file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+            client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the reference CRD " + file, e);
+        }
+    }
+
+    /** Creates an object of any kind from YAML (with its apiVersion and kind) in a namespace. */
+    static GenericKubernetesResource object(KubernetesClient client, String namespace, String yaml) {
+        try {
+            GenericKubernetesResource r = Reviews.YAML.readValue(yaml, GenericKubernetesResource.class);
+            r.getMetadata().setNamespace(namespace);
+            String apiVersion = r.getApiVersion();
+            String group = apiVersion.substring(0, apiVersion.indexOf('/'));
+            dev.isvcpolicy.policy.Kind kind = dev.isvcpolicy.policy.Kind.ofApiVersion(apiVersion, r.getKind()).orElseThrow();
+            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                    .withGroup(group).withVersion(apiVersion.substring(apiVersion.indexOf('/') + 1)).withKind(r.getKind())
+                    .withPlural(kind.resource()).withNamespaced(true).build();
+            return client.genericKubernetesResources(context).inNamespace(namespace).resource(r).create();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** Creates an InferenceService from YAML in a namespace, as KServe's users do. */
     static GenericKubernetesResource isvc(KubernetesClient client, String namespace, String yaml) {
         return create(client, WorkloadCaches.INFERENCE_SERVICES, namespace, "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n" + yaml);

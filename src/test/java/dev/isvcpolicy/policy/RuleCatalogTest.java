@@ -80,7 +80,7 @@ class RuleCatalogTest {
     /** The smallest case this rule refuses (or patches) and the smallest it accepts (or leaves), from its table. */
     static Optional<RuleCatalog.Examples> examples(String id) throws IOException {
         List<RuleCases.Case> plain = RuleCases.load(id)
-                .filter(c -> c.node().has("object") && !c.node().has("cluster") && !c.node().has("settings") && !c.node().has("oldObject"))
+                .filter(c -> c.node().has("object") && !RuleCases.routed(c.node()) && !c.node().has("cluster") && !c.node().has("settings") && !c.node().has("oldObject"))
                 .filter(c -> "CREATE".equalsIgnoreCase(c.node().path("operation").asText("CREATE")) && !c.node().has("clusterDefault"))
                 .sorted(Comparator.comparingInt(c -> c.node().get("object").toString().length()))
                 .toList();

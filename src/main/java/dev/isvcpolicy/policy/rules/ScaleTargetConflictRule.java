@@ -95,8 +95,8 @@ public final class ScaleTargetConflictRule implements ComponentValidation {
      */
     private static void overriddenEverywhere(Review review, String key, String field, Findings f) {
         Optional<Review.Annotation> isvc = review.annotation(key);
-        if (isvc.isEmpty()) {
-            return;
+        if (isvc.isEmpty() || review.isGraph()) {
+            return; // a graph's metadata.annotations are its own component's: judged above as on the same component
         }
         boolean target = Annotations.KNATIVE_TARGET.equals(key);
         Optional<BigDecimal> isvcNumber = Json.parseDecimal(isvc.get().value());

@@ -11,7 +11,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Autoscaler;
+import dev.isvcpolicy.cli.OfflineCluster;
+import dev.isvcpolicy.policy.ClusterState;
 import dev.isvcpolicy.policy.ClusterView;
+import dev.isvcpolicy.policy.Decider;
+import dev.isvcpolicy.policy.Decision;
+import dev.isvcpolicy.policy.Kind;
+import dev.isvcpolicy.policy.Stage;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.KnativeLimits;
@@ -32,7 +38,8 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Table-driven rule tests. Each rule has {@code src/test/resources/rules/<id>/cases.yaml}: a list of cases
+ * Table-driven rule tests. Each rule has {@code src/test/resources/rules/<id>/cases.yaml} (and may have {@code kinds.yaml},
+ * its cases for InferenceGraphs, LLMInferenceServices and HTTPScaledObjects): a list of cases
  * named in prose, each with an InferenceService and what this rule must do to it. A case may hold:
  * <ul>
  * <li>{@code object} (required), {@code oldObject}, {@code operation} (CREATE), {@code namespace} (default),
@@ -42,6 +49,11 @@ import java.util.stream.StreamSupport;
  * <li>{@code scaledObject} instead of {@code object}: a ScaledObject judged on {@code /validate} against
  * {@code inferenceServices: [...]} (the namespace's, as stored; {@code lookup} and {@code detail} as above);
  * only {@code expect} applies;</li>
+ * <li>an {@code object} with its own {@code apiVersion} and {@code kind} other than InferenceService (an InferenceGraph,
+ * LLMInferenceService, HTTPScaledObject or ScaledObject) goes through {@link Decider} as the webhook sends it:
+ * {@code patch} from {@code /mutate}, {@code expect} from {@code /validate} on the object as given; the cluster is
+ * {@code neighbours: [objects of any admitted kind]} (the namespace's stored objects, as the offline check reads its files),
+ * and {@code unavailable: [Kind, ...]} makes those kinds' caches unreadable (e.g. {@code InferenceGraph});</li>
  * <li>{@code knativeAutoscaler}: the {@code data} of Knative's {@code config-autoscaler} ConfigMap as the
  * informer would give it, e.g. {@code {max-scale-limit: "10"}} (absent: not read, the checks that need it are skipped);</li>
  * <li>{@code settings}: overrides of {@link PolicySettings} (see {@link #settings});</li>
@@ -69,9 +81,17 @@ public final class RuleCases {
         }
     }
 
+    /** A rule's cases: {@code cases.yaml}, then {@code kinds.yaml} when there is one (the kinds of RULES.md §1 v2). */
     public static Stream<Case> load(String ruleId) {
-        String resource = "/rules/" + ruleId + "/cases.yaml";
+        return Stream.concat(load(ruleId, "cases.yaml", true), load(ruleId, "kinds.yaml", false));
+    }
+
+    private static Stream<Case> load(String ruleId, String file, boolean required) {
+        String resource = "/rules/" + ruleId + "/" + file;
         try (InputStream in = RuleCases.class.getResourceAsStream(resource)) {
+            if (in == null && !required) {
+                return Stream.empty();
+            }
             assertNotNull(in, "missing " + resource);
             JsonNode cases = YAML.readTree(in);
             assertTrue(cases.isArray() && cases.size() > 0, resource + " must be a non-empty list");
@@ -98,6 +118,10 @@ public final class RuleCases {
             expect(c, engine.validateScaledObject(so));
             return;
         }
+        if (routed(node)) {
+            decide(c, engine);
+            return;
+        }
         PolicyEngine.Input input = input(node, (ObjectNode) node.get("object"));
         if (node.has("patch")) {
             PolicyEngine.MutationResult result = engine.mutate(input);
@@ -113,6 +137,93 @@ public final class RuleCases {
         }
         if (node.has("expect")) {
             expect(c, engine.validate(input));
+        }
+    }
+
+    /** Whether a case's object names a kind of its own (not an InferenceService): it goes through {@link Decider}. */
+    public static boolean routed(JsonNode node) {
+        String kind = node.path("object").path("kind").asText("");
+        return !kind.isEmpty() && !Kind.INFERENCE_SERVICE.kind().equals(kind);
+    }
+
+    /** The kind of a routed case's object. */
+    public static Kind kind(JsonNode node) {
+        JsonNode o = node.path("object");
+        return Kind.ofApiVersion(o.path("apiVersion").asText(), o.path("kind").asText())
+                .orElseThrow(() -> new AssertionError("not an admitted kind: " + o.path("apiVersion").asText() + " " + o.path("kind").asText()));
+    }
+
+    /** The cluster of a routed case: its {@code neighbours} as stored objects, {@code unavailable} kinds unreadable. */
+    public static ClusterState clusterOf(JsonNode node) {
+        Map<Kind, List<ObjectNode>> byKind = new java.util.EnumMap<>(Kind.class);
+        node.path("neighbours").forEach(o -> byKind.computeIfAbsent(
+                Kind.ofApiVersion(o.path("apiVersion").asText(), o.path("kind").asText())
+                        .orElseThrow(() -> new AssertionError("neighbour of no admitted kind: " + o)),
+                k -> new ArrayList<>()).add((ObjectNode) o.deepCopy()));
+        OfflineCluster offline = new OfflineCluster(clusterDefault(node), byKind.getOrDefault(Kind.INFERENCE_SERVICE, List.of()),
+                byKind.getOrDefault(Kind.SCALED_OBJECT, List.of()), node.path("namespace").asText("default"), byKind);
+        java.util.Set<String> unavailable = new java.util.HashSet<>();
+        node.path("unavailable").forEach(k -> unavailable.add(k.asText()));
+        if (unavailable.isEmpty()) {
+            return offline;
+        }
+        return new ClusterState() {
+            @Override
+            public Optional<DeploymentMode> defaultMode() {
+                return offline.defaultMode();
+            }
+
+            @Override
+            public ClusterView scaledObjectsIn(String ns) {
+                return unavailable.contains("ScaledObject") ? ClusterView.unavailable("test detail") : offline.scaledObjectsIn(ns);
+            }
+
+            @Override
+            public InferenceServices inferenceServicesIn(String ns) {
+                return unavailable.contains("InferenceService")
+                        ? new InferenceServices(ClusterView.Lookup.UNAVAILABLE, "test detail", List.of()) : offline.inferenceServicesIn(ns);
+            }
+
+            @Override
+            public Stored storedIn(Kind kind, String ns) {
+                return unavailable.contains(kind.kind()) ? new Stored(ClusterView.Lookup.UNAVAILABLE, "test detail", List.of())
+                        : offline.storedIn(kind, ns);
+            }
+        };
+    }
+
+    /** A routed case's request through the Decider at a stage. */
+    public static Decider.Input request(JsonNode node, Stage stage, JsonNode object) {
+        Kind kind = kind(node);
+        return new Decider.Input(stage, kind.group(), kind.kind(), node.path("operation").asText("CREATE").toUpperCase(Locale.ROOT),
+                node.path("namespace").asText("default"), object.path("metadata").path("name").asText(""), object.deepCopy(),
+                node.get("oldObject"));
+    }
+
+    private static void decide(Case c, PolicyEngine engine) {
+        JsonNode node = c.node();
+        Decider decider = new Decider(engine);
+        ClusterState cluster = clusterOf(node);
+        JsonNode object = node.get("object");
+        if (node.has("patch")) {
+            assertTrue(kind(node).judgedBy(Stage.MUTATE), c.name() + ": only a mutated kind has patch cases");
+            Decision d = decider.decide(request(node, Stage.MUTATE, object), cluster);
+            List<String> actual = d.ops().stream().filter(op -> op.ruleId().equals(c.ruleId())).map(RuleCases::describe).toList();
+            List<String> expected = new ArrayList<>();
+            node.get("patch").forEach(op -> expected.add(op.path("op").asText() + " " + op.path("path").asText()
+                    + (op.has("value") ? " " + op.get("value") : "")));
+            assertEquals(expected, actual, c.name() + ": patch of " + c.ruleId());
+            if (d.mutated() != null) {
+                Decision again = decider.decide(request(node, Stage.MUTATE, d.mutated()), cluster);
+                assertEquals(List.of(), again.ops().stream().map(RuleCases::describe).toList(),
+                        c.name() + ": mutating the mutated object must add nothing");
+            }
+        }
+        if (node.has("expect")) {
+            Decision d = decider.decide(request(node, Stage.VALIDATE, object), cluster);
+            assertTrue(d.verdict() == Decision.Verdict.ALLOWED || d.verdict() == Decision.Verdict.DENIED || d.verdict() == Decision.Verdict.PATCHED,
+                    c.name() + ": judged, not " + d.verdict() + " (" + d.reason() + ")");
+            expect(c, new PolicyEngine.ValidationResult(d.findings(), d.context()));
         }
     }
 

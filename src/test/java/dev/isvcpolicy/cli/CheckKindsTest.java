@@ -1,0 +1,65 @@
+package dev.isvcpolicy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The offline check on the kinds of RULES.md §1 v2: an InferenceGraph is mutated and validated like a component, and
+ * ScaledObjects, HTTPScaledObjects and LLMInferenceServices in the run are judged against each other, across files.
+ */
+class CheckKindsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theRunsGraphsLlmServicesAndScaledObjectsAreJudgedAgainstEachOther() throws Exception {
+        Path graph = dir.resolve("graph.yaml");
+        Files.writeString(graph, """
+                apiVersion: serving.kserve.io/v1alpha1
+                kind: InferenceGraph
+                metadata: {name: g, namespace: team}
+                spec:
+                  nodes: {root: {routerType: Sequence, steps: [{serviceName: m}]}}
+                """);
+        Path llm = dir.resolve("llm.yaml");
+        Files.copy(Path.of("src/test/resources/reference/kserve/llminferenceservice-scaling-example.yaml"), llm);
+        Path scalers = dir.resolve("scalers.yaml");
+        Files.writeString(scalers, """
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: on-graph, namespace: team}
+                spec: {scaleTargetRef: {name: g-00001-deployment}}
+                ---
+                apiVersion: http.keda.sh/v1alpha1
+                kind: HTTPScaledObject
+                metadata: {name: on-llm}
+                spec: {scaleTargetRef: {name: llama-keda-kserve, service: llama-keda, port: 8000}}
+                """);
+        Cli.Run run = Cli.run("-o", "json", "--default-mode", "Knative", graph.toString(), llm.toString(), scalers.toString());
+        assertEquals(CheckCommand.DENIED, run.code(), run.out() + run.err());
+        Map<String, JsonNode> byName = new HashMap<>();
+        run.json().path("objects").forEach(o -> byName.put(o.path("kind").asText() + "/" + o.path("name").asText(), o));
+        assertEquals(4, byName.size(), byName.keySet().toString());
+        assertEquals("denied", byName.get("ScaledObject/on-graph").path("verdict").asText(), "a ScaledObject on the run's graph");
+        assertEquals("denied", byName.get("InferenceGraph/g").path("verdict").asText(), "the graph beside that ScaledObject");
+        assertEquals("denied", byName.get("HTTPScaledObject/on-llm").path("verdict").asText(), "an HTTPScaledObject on the run's LLM service");
+        assertEquals("denied", byName.get("LLMInferenceService/llama-keda").path("verdict").asText(), "the LLM service beside it");
+        JsonNode llmFinding = byName.get("LLMInferenceService/llama-keda").path("findings").get(0);
+        assertEquals("spec.scaling", llmFinding.path("path").asText(), llmFinding.toString());
+        String graphPatch = byName.get("InferenceGraph/g").path("mutations").toString();
+        assertTrue(graphPatch.contains("/spec/minReplicas") && graphPatch.contains("/metadata/annotations"), graphPatch);
+
+        Cli.run("--fix", graph.toString());
+        String fixed = Files.readString(graph);
+        assertTrue(fixed.contains("minReplicas: 1") && fixed.contains("autoscaling.knative.dev/class"), fixed);
+    }
+}
