@@ -58,6 +58,13 @@ public final class Reports {
             return plural;
         }
 
+        /** The API as the client addresses it, with no discovery call. */
+        public io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context() {
+            return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                    .withGroup(apiVersion.substring(0, apiVersion.indexOf('/'))).withVersion(apiVersion.substring(apiVersion.indexOf('/') + 1))
+                    .withKind(kind).withPlural(plural).withNamespaced(true).build();
+        }
+
         /** {@code policyreport} (the default) or {@code openreports}. */
         public static Format of(String setting) {
             if (setting == null || setting.isBlank() || setting.equalsIgnoreCase("policyreport") || setting.equalsIgnoreCase("wgpolicyk8s")) {
