@@ -61,6 +61,14 @@ class ScannerTest {
     @Inject
     Scanner scanner;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double findings(String rule, String action) {
+        var g = registry.find("isvc.webhook.scan.findings").tags("rule", rule, "action", action, "namespace", NS).gauge();
+        return g == null ? 0 : g.value();
+    }
+
     private void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!condition.getAsBoolean()) {
@@ -103,6 +111,9 @@ class ScannerTest {
         isvc("good", 50);
         await("bad fails scale-target", () -> results("bad").contains("scale-target:fail"));
         await("good reported", () -> !results("good").isEmpty());
+        await("findings gauge", () -> findings("scale-target", "deny") == 1);
+        assertTrue(registry.find("isvc.webhook.scan.leader").gauge().value() == 1);
+        assertTrue(registry.find("isvc.webhook.scan.last.timestamp.seconds").gauge().value() > 0);
         assertTrue(results("good").stream().noneMatch(s -> s.endsWith(":fail")), results("good").toString());
 
         isvc("bad", 50);
@@ -114,6 +125,7 @@ class ScannerTest {
                 .build()).createOr(r -> r.update());
         isvc("legacy-1", 101);
         await("exception shows as skip", () -> results("legacy-1").contains("scale-target:skip"));
+        await("excepted in the gauge", () -> findings("scale-target", "excepted") == 1 && findings("scale-target", "deny") == 0);
 
         for (String name : List.of("bad", "good", "legacy-1")) {
             client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService").inNamespace(NS).withName(name).delete();
