@@ -214,7 +214,7 @@ public class Scanner {
     }
 
     /** Pure: the decision of each object, as {@code /validate} after {@code /mutate} on CREATE would give it. */
-    static List<Reports.Scanned> judge(Map<Kind, List<GenericKubernetesResource>> objects, Decider decider, ClusterState cluster) {
+    public static List<Reports.Scanned> judge(Map<Kind, List<GenericKubernetesResource>> objects, Decider decider, ClusterState cluster) {
         List<Reports.Scanned> out = new ArrayList<>();
         for (Map.Entry<Kind, List<GenericKubernetesResource>> e : objects.entrySet()) {
             Kind kind = e.getKey();
