@@ -74,10 +74,32 @@ public final class ClusterAccess {
     public static final List<Access> KSERVE_KIND_CRDS = KServeKindCaches.KINDS.stream().map(k -> new Access("apiextensions.k8s.io",
             "customresourcedefinitions", List.of("get"), null, KServeKindCaches.crd(k))).toList();
 
-    /** Everything, in the order the RBAC file lists it. All reads: requests never call the API server. */
+    /** The scanner's report verbs (issue 17): write only when results change, delete when a namespace has nothing left. */
+    public static final List<String> REPORT_VERBS = List.of("create", "update", "delete", "get", "list", "watch");
+
+    /** {@code scan.ReportWriter}'s PolicyReports ({@code wgpolicyk8s.io/v1alpha2}), one per namespace. */
+    public static final Access POLICY_REPORTS = new Access("wgpolicyk8s.io", "policyreports", REPORT_VERBS, null, null);
+
+    /** {@code scan.ReportWriter}'s Reports with {@code webhook.reports.format=openreports} ({@code openreports.io/v1alpha1}). */
+    public static final Access OPEN_REPORTS = new Access("openreports.io", "reports", REPORT_VERBS, null, null);
+
+    /** The scan's leader election Lease, by name, in the webhook's own namespace. */
+    public static final String SCAN_LEASE = "isvc-autoscaling-webhook-scan";
+
+    /** {@code scan.Scanner}'s leader election: read and renew its Lease. */
+    public static final Access LEASE = new Access("coordination.k8s.io", "leases", List.of("get", "update"), WEBHOOK_NAMESPACE, SCAN_LEASE);
+
+    /** {@code scan.Scanner}'s leader election: create the Lease the first time (create cannot be limited by name). */
+    public static final Access LEASE_CREATE = new Access("coordination.k8s.io", "leases", List.of("create"), WEBHOOK_NAMESPACE, null);
+
+    /**
+     * Everything, in the order the RBAC file lists it. Requests never call the API server; the only writes are the
+     * scan's reports and its Lease.
+     */
     public static final List<Access> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(KSERVE_CONFIG, KNATIVE_AUTOSCALER_CONFIG,
             INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD, INFERENCE_GRAPHS, LLM_INFERENCE_SERVICES, HTTP_SCALED_OBJECTS),
-            java.util.stream.Stream.concat(KSERVE_KIND_CRDS.stream(), java.util.stream.Stream.of(POLICY_CONFIG, POLICY_EXCEPTIONS, NAMESPACES)))
+            java.util.stream.Stream.concat(KSERVE_KIND_CRDS.stream(), java.util.stream.Stream.of(POLICY_CONFIG, POLICY_EXCEPTIONS, NAMESPACES,
+                    POLICY_REPORTS, OPEN_REPORTS, LEASE, LEASE_CREATE)))
             .toList();
 
     private ClusterAccess() {

@@ -126,6 +126,13 @@ public class KServeKindCaches {
     }
 
     /** The namespace's objects of a kind ({@link #KINDS}), or why they cannot be read. */
+    /** Every cached object of {@code kind} for the background scan (issue 17); empty when its cache is absent or not synced. */
+    public List<GenericKubernetesResource> all(Kind kind) {
+        Watch w = watches.get(kind);
+        SharedIndexInformer<GenericKubernetesResource> inf = !on || w == null ? null : w.informer;
+        return inf == null || !inf.hasSynced() ? List.of() : inf.getStore().list();
+    }
+
     public ClusterState.Stored objectsIn(Kind kind, String namespace) {
         Watch w = watches.get(kind);
         if (!on || w == null) {

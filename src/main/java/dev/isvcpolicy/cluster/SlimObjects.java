@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
@@ -19,12 +20,13 @@ import java.util.function.UnaryOperator;
  * about 5 KiB with {@code managedFields}, {@code last-applied-configuration}, {@code status} and the full spec.
  *
  * <p>Kept of an InferenceService: {@code metadata.name, namespace, uid, resourceVersion, deletionTimestamp},
- * the annotations under {@code serving.kserve.io/} and {@code autoscaling.knative.dev/} (mode and
- * autoscaler classes), {@code status.deploymentMode}, and of each component ({@code spec.predictor,
- * transformer, explainer}, {@code spec.canary[].predictor}) its {@code name}, {@code annotations}
- * (the same prefixes), {@code autoScaling}, {@code scaleMetric} and {@code scaleTarget}: what {@code ContextResolver} needs to name a component's workload and tell its
- * autoscaler. Kept of a ScaledObject: {@code metadata.name, namespace, uid, resourceVersion}, its
- * ownerReferences to KServe's kinds ({@link ScaledObjects#KSERVE_KINDS}: apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}.
+ * every annotation but {@code last-applied-configuration}, {@code status.deploymentMode}, and of each
+ * component ({@code spec.predictor, transformer, explainer}, {@code spec.canary[].predictor}) every field
+ * the rules read: the background scan judges cached objects with every rule, as {@code /validate} after
+ * {@code /mutate} would. Containers keep only {@code name} and {@code resources}; pod-level fields no rule
+ * reads ({@code volumes}, {@code affinity}, ...) are dropped. Kept of a ScaledObject: {@code metadata.name,
+ * namespace, uid, resourceVersion}, its ownerReferences to KServe's kinds ({@link ScaledObjects#KSERVE_KINDS}:
+ * apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}.
  * A rule that comes to read another field of a cached object must add it here;
  * {@code SlimObjectsTest} judges full and slim objects alike to catch that.
  */
@@ -35,11 +37,20 @@ public final class SlimObjects {
 
     /** The annotations a cached object keeps; {@code kubectl.kubernetes.io/last-applied-configuration} is not one. */
     static boolean keptAnnotation(String key) {
-        return key.startsWith("serving.kserve.io/") || key.startsWith("autoscaling.knative.dev/");
+        // Every annotation a rule may read (KServe's, Knative's, KEDA's, the OpenTelemetry operator's, ...):
+        // all but kubectl's copy of the whole last applied object.
+        return !LAST_APPLIED.equals(key);
     }
 
-    /** The autoscaling fields of a component that decide its autoscaler, kept as they are. */
-    private static final List<String> AUTOSCALING_FIELDS = List.of("autoScaling", "scaleMetric", "scaleTarget");
+    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /** The blocks of a component that are containers (RULES.md §2): only {@code name} and {@code resources} are read. */
+    private static final Set<String> CONTAINER_BLOCKS = Set.of("model", "sklearn", "tensorflow", "pytorch", "xgboost", "onnx", "triton",
+            "huggingface", "pmml", "lightgbm", "paddle", "art");
+
+    /** Pod-level fields of a component that no rule reads and that can be large. */
+    private static final Set<String> DROPPED = Set.of("volumes", "affinity", "tolerations", "nodeSelector", "imagePullSecrets",
+            "initContainers", "securityContext", "podSecurityContext", "hostAliases", "dnsConfig", "readinessGates", "topologySpreadConstraints");
 
     /** Namespaces and other repeated strings, held once (every cached object names its namespace). */
     private static final Map<String, String> SHARED = new ConcurrentHashMap<>();
@@ -118,25 +129,61 @@ public final class SlimObjects {
         return slim;
     }
 
+    /**
+     * A component as the rules read it (the background scan judges cached objects with every rule): every
+     * field but the pod-level ones no rule reads, each container reduced to its {@code name} and
+     * {@code resources}, {@code workerSpec} to its parallelism and containers, annotations as kept above.
+     */
     private static Map<String, Object> component(Map<?, ?> c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        c.forEach((k, v) -> {
+            if (!(k instanceof String key) || DROPPED.contains(key)) {
+                return;
+            }
+            if (CONTAINER_BLOCKS.contains(key) && v instanceof Map<?, ?> m) {
+                out.put(shared(key), container(m));
+            } else if (key.equals("containers") && v instanceof List<?> list) {
+                out.put("containers", containers(list));
+            } else if (key.equals("workerSpec") && v instanceof Map<?, ?> w) {
+                Map<String, Object> worker = new LinkedHashMap<>();
+                w.forEach((wk, wv) -> {
+                    if ("containers".equals(wk) && wv instanceof List<?> list) {
+                        worker.put("containers", containers(list));
+                    } else if (wk instanceof String name && name.endsWith("ParallelSize")) {
+                        worker.put(shared(name), wv);
+                    }
+                });
+                out.put("workerSpec", compact(worker));
+            } else if (key.equals("annotations") && v instanceof Map<?, ?> a) {
+                Map<String, String> kept = new LinkedHashMap<>();
+                a.forEach((ak, av) -> {
+                    if (ak instanceof String name && av instanceof String value && keptAnnotation(name)) {
+                        kept.put(shared(name), shared(value));
+                    }
+                });
+                out.put("annotations", compact(kept));
+            } else {
+                out.put(shared(key), v);
+            }
+        });
+        return compact(out);
+    }
+
+    private static List<Object> containers(List<?> list) {
+        List<Object> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            out.add(o instanceof Map<?, ?> m ? container(m) : Map.of());
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<String, Object> container(Map<?, ?> m) {
         Map<String, Object> out = new LinkedHashMap<>(2);
-        if (c.get("name") instanceof String name) {
+        if (m.get("name") instanceof String name) {
             out.put("name", name);
         }
-        // Whether KEDA actually scales a keda-class component (ContextResolver): autoScaling, scaleMetric, scaleTarget.
-        for (String key : AUTOSCALING_FIELDS) {
-            if (c.containsKey(key)) {
-                out.put(key, c.get(key));
-            }
-        }
-        if (c.get("annotations") instanceof Map<?, ?> a) {
-            Map<String, String> kept = new LinkedHashMap<>();
-            a.forEach((k, v) -> {
-                if (k instanceof String key && v instanceof String value && keptAnnotation(key)) {
-                    kept.put(shared(key), shared(value));
-                }
-            });
-            out.put("annotations", compact(kept));
+        if (m.get("resources") != null) {
+            out.put("resources", m.get("resources"));
         }
         return compact(out);
     }

@@ -113,6 +113,16 @@ public class WorkloadCaches {
         return keda == Keda.PRESENT;
     }
 
+    /**
+     * Every cached InferenceService or ScaledObject (slim, as the informer keeps them), for the background scan
+     * (issue 17); empty when the cache is not started or not synced.
+     */
+    public List<GenericKubernetesResource> all(dev.isvcpolicy.policy.Kind kind) {
+        SharedIndexInformer<GenericKubernetesResource> inf = kind == dev.isvcpolicy.policy.Kind.INFERENCE_SERVICE ? isvcInformer
+                : kind == dev.isvcpolicy.policy.Kind.SCALED_OBJECT ? soInformer : null;
+        return inf == null || !inf.hasSynced() ? List.of() : inf.getStore().list();
+    }
+
     void start(@Observes StartupEvent event) {
         if (!config.cluster().lookups()) {
             LOG.info("cluster lookups are off (webhook.cluster.lookups=false): no InferenceService or ScaledObject informers; "

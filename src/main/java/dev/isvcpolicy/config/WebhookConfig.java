@@ -24,7 +24,38 @@ public interface WebhookConfig {
             "webhook.audit.file", "webhook.audit.file-max-bytes", "webhook.audit.file-backups",
             "webhook.bench.noop-endpoint", "webhook.cluster.lookups", "webhook.cluster.config-map-namespace",
             "webhook.cluster.config-map-name", "webhook.http.request-timeout", "webhook.policy.namespace", "webhook.policy.config-map",
-            "webhook.policy.exceptions-config-map");
+            "webhook.policy.exceptions-config-map", "webhook.scan.period", "webhook.scan.debounce", "webhook.scan.enabled",
+            "webhook.scan.metrics-namespace-label", "webhook.reports.format");
+
+    /** The background scan of existing objects (RULES.md §8). */
+    Scan scan();
+
+    /** The reports the scan writes. */
+    Reports reports();
+
+    interface Scan {
+        /** A full scan at least this often. */
+        @WithDefault("1h")
+        java.time.Duration period();
+
+        /** A change schedules a scan this long after it (changes within it are folded into one scan). */
+        @WithDefault("2s")
+        java.time.Duration debounce();
+
+        /** Whether the background scan runs at all (it also needs {@code webhook.cluster.lookups}). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Whether the findings gauge carries a namespace label (off for clusters with many namespaces). */
+        @WithDefault("true")
+        boolean metricsNamespaceLabel();
+    }
+
+    interface Reports {
+        /** {@code policyreport} ({@code wgpolicyk8s.io/v1alpha2} PolicyReport) or {@code openreports} ({@code openreports.io/v1alpha1} Report). */
+        @WithDefault("policyreport")
+        String format();
+    }
 
     /** The serving certificate. */
     Tls tls();

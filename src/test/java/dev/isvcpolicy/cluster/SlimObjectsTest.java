@@ -132,23 +132,31 @@ class SlimObjectsTest {
         JsonNode isvc = RuleCases.YAML.readTree("""
                 metadata:
                   name: m
-                  annotations: {serving.kserve.io/deploymentMode: Standard, example.com/owner: team-a}
+                  annotations: {serving.kserve.io/deploymentMode: Standard, example.com/owner: team-a,
+                    kubectl.kubernetes.io/last-applied-configuration: '{"big": "copy"}'}
                 spec:
                   predictor:
                     minReplicas: 1
                     annotations: {serving.kserve.io/autoscalerClass: keda, prometheus.io/scrape: "true"}
-                    model: {modelFormat: {name: sklearn}, storageUri: gs://bucket/model}
-                  transformer: {containers: [{name: t, image: example.com/t}]}
+                    model: {modelFormat: {name: sklearn}, storageUri: gs://bucket/model, resources: {limits: {nvidia.com/gpu: 1}}}
+                    volumes: [{name: cache, emptyDir: {}}]
+                    workerSpec: {pipelineParallelSize: 2, containers: [{name: w, image: example.com/w, env: [{name: A, value: b}]}]}
+                  transformer: {containers: [{name: t, image: example.com/t, args: ["--x"]}]}
                   canary: [{predictor: {name: v2, model: {modelFormat: {name: sklearn}}}}]
-                status: {deploymentMode: Standard}
+                status: {deploymentMode: Standard, url: http://m.example.com}
                 """);
         ObjectNode slim = slim(isvc, "InferenceService");
+        // What a rule may read stays (every annotation but kubectl's copy, replica fields, container resources,
+        // worker parallelism); what none reads goes (images, args, env, storage, volumes, status beyond the mode).
         assertEquals(JSON.readTree("""
                 {"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService",
-                 "metadata":{"annotations":{"serving.kserve.io/deploymentMode":"Standard"},"name":"m","namespace":"default",
-                   "resourceVersion":"12345","uid":"%s"},
-                 "spec":{"predictor":{"annotations":{"serving.kserve.io/autoscalerClass":"keda"}},"transformer":{},
-                   "canary":[{"predictor":{"name":"v2"}}]},
+                 "metadata":{"annotations":{"serving.kserve.io/deploymentMode":"Standard","example.com/owner":"team-a"},"name":"m",
+                   "namespace":"default","resourceVersion":"12345","uid":"%s"},
+                 "spec":{"predictor":{"minReplicas":1,"annotations":{"serving.kserve.io/autoscalerClass":"keda","prometheus.io/scrape":"true"},
+                     "model":{"resources":{"limits":{"nvidia.com/gpu":1}}},
+                     "workerSpec":{"pipelineParallelSize":2,"containers":[{"name":"w"}]}},
+                   "transformer":{"containers":[{"name":"t"}]},
+                   "canary":[{"predictor":{"name":"v2","model":{}}}]},
                  "status":{"deploymentMode":"Standard"}}
                 """.formatted(slim.path("metadata").path("uid").asText())), slim);
         assertFalse(slim.path("metadata").path("uid").asText().isEmpty());

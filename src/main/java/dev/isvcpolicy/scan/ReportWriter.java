@@ -1,0 +1,90 @@
+package dev.isvcpolicy.scan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the scan's reports (RULES.md §8): creates or replaces a namespace's report only when its results
+ * changed (compared without timestamps), deletes the reports of namespaces with no scanned object left (those
+ * it labelled as its own), and when the reports CRD is not installed says so once and writes nothing.
+ */
+public final class ReportWriter {
+
+    private static final Logger LOG = Logger.getLogger(ReportWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What one {@link #write} did. */
+    public record Outcome(boolean crdInstalled, int created, int updated, int unchanged, int deleted) {
+    }
+
+    private final KubernetesClient client;
+    private final Reports.Format format;
+    private final AtomicBoolean saidMissing = new AtomicBoolean();
+
+    public ReportWriter(KubernetesClient client, Reports.Format format) {
+        this.client = client;
+        this.format = format;
+    }
+
+    /** Makes the cluster's reports say {@code reports} (namespace to report), and nothing more. */
+    public Outcome write(Map<String, ObjectNode> reports) {
+        var api = client.genericKubernetesResources(format.context());
+        java.util.List<GenericKubernetesResource> existing;
+        try {
+            existing = api.inAnyNamespace().withLabel(Reports.MANAGED_BY, Reports.SOURCE).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                if (saidMissing.compareAndSet(false, true)) {
+                    LOG.warnf("the %s CRD (%s) is not installed: the scan runs and feeds the metrics, but writes no reports",
+                            format.kind(), format.apiVersion());
+                }
+                return new Outcome(false, 0, 0, 0, 0);
+            }
+            throw e;
+        }
+        if (saidMissing.compareAndSet(true, false)) {
+            LOG.infof("the %s CRD (%s) is installed now: writing reports", format.kind(), format.apiVersion());
+        }
+        Map<String, GenericKubernetesResource> byNamespace = new java.util.HashMap<>();
+        existing.stream().filter(r -> Reports.NAME.equals(r.getMetadata().getName()))
+                .forEach(r -> byNamespace.put(r.getMetadata().getNamespace(), r));
+        int created = 0;
+        int updated = 0;
+        int unchanged = 0;
+        int deleted = 0;
+        Set<String> wanted = new HashSet<>(reports.keySet());
+        for (Map.Entry<String, ObjectNode> e : reports.entrySet()) {
+            GenericKubernetesResource old = byNamespace.get(e.getKey());
+            JsonNode oldJson = old == null ? null : JSON.valueToTree(old);
+            if (Reports.same(oldJson, e.getValue())) {
+                unchanged++;
+                continue;
+            }
+            GenericKubernetesResource next = JSON.convertValue(e.getValue(), GenericKubernetesResource.class);
+            if (old == null) {
+                api.inNamespace(e.getKey()).resource(next).create();
+                created++;
+            } else {
+                next.getMetadata().setResourceVersion(old.getMetadata().getResourceVersion());
+                api.inNamespace(e.getKey()).resource(next).update();
+                updated++;
+            }
+        }
+        for (Map.Entry<String, GenericKubernetesResource> e : byNamespace.entrySet()) {
+            if (!wanted.contains(e.getKey())) {
+                api.inNamespace(e.getKey()).withName(Reports.NAME).delete();
+                deleted++;
+            }
+        }
+        return new Outcome(true, created, updated, unchanged, deleted);
+    }
+}

@@ -1,0 +1,258 @@
+package dev.isvcpolicy.scan;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.admission.LiveCluster;
+import dev.isvcpolicy.audit.MetricLabels;
+import dev.isvcpolicy.cluster.ClusterAccess;
+import dev.isvcpolicy.cluster.KServeKindCaches;
+import dev.isvcpolicy.cluster.PolicyConfigMaps;
+import dev.isvcpolicy.cluster.WorkloadCaches;
+import dev.isvcpolicy.config.PolicyHolder;
+import dev.isvcpolicy.config.WebhookConfig;
+import dev.isvcpolicy.policy.ClusterState;
+import dev.isvcpolicy.policy.Decider;
+import dev.isvcpolicy.policy.Decision;
+import dev.isvcpolicy.policy.Finding;
+import dev.isvcpolicy.policy.Kind;
+import dev.isvcpolicy.policy.Stage;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The background scan (RULES.md §8): on the replica that holds the Lease {@value ClusterAccess#SCAN_LEASE}, judges
+ * every cached object with the one decision path ({@link Stage#BOTH}, operation CREATE: the findings of what runs,
+ * without the pre-existing lowering of an UPDATE) and writes one report per namespace. Every
+ * {@code webhook.scan.debounce} it takes a fingerprint of what a decision reads (objects' resourceVersions, the
+ * policy and exceptions in force, namespace enforcement, KServe's default mode) and scans when it changed, at once
+ * on becoming leader, and fully every {@code webhook.scan.period}. It never calls the API server per object.
+ */
+@ApplicationScoped
+public class Scanner {
+
+    private static final Logger LOG = Logger.getLogger(Scanner.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The kinds scanned, in report order. */
+    static final List<Kind> KINDS = List.of(Kind.INFERENCE_SERVICE, Kind.INFERENCE_GRAPH, Kind.SCALED_OBJECT, Kind.HTTP_SCALED_OBJECT,
+            Kind.LLM_INFERENCE_SERVICE);
+
+    @Inject
+    WebhookConfig config;
+    @Inject
+    Instance<KubernetesClient> client;
+    @Inject
+    PolicyHolder policy;
+    @Inject
+    LiveCluster cluster;
+    @Inject
+    WorkloadCaches workloads;
+    @Inject
+    KServeKindCaches kserveKinds;
+    @Inject
+    PolicyConfigMaps policyConfigMaps;
+    @Inject
+    MeterRegistry registry;
+
+    private volatile boolean leader;
+    private volatile long lastScanEpochSeconds;
+    private volatile double lastScanSeconds;
+    private volatile long lastFingerprint;
+    private volatile long lastFullScanNanos;
+    private volatile int scans;
+    private ScheduledExecutorService executor;
+    private CompletableFuture<?> election;
+    private ReportWriter writer;
+    private Reports.Format format;
+    private MultiGauge findingsGauge;
+
+    void start(@Observes StartupEvent event) {
+        if (!config.cluster().lookups() || !config.scan().enabled()) {
+            LOG.info("the background scan is off (webhook.cluster.lookups or webhook.scan.enabled is false): no reports");
+            return;
+        }
+        format = Reports.Format.of(config.reports().format());
+        writer = new ReportWriter(client.get(), format);
+        Gauge.builder("isvc.webhook.scan.leader", this, s -> s.leader ? 1 : 0)
+                .description("1 on the replica that holds the scan Lease and writes the reports").register(registry);
+        Gauge.builder("isvc.webhook.scan.last.timestamp.seconds", this, s -> s.lastScanEpochSeconds)
+                .description("When the last background scan finished (0: none yet)").register(registry);
+        Gauge.builder("isvc.webhook.scan.last.duration.seconds", this, s -> s.lastScanSeconds)
+                .description("How long the last background scan took").register(registry);
+        findingsGauge = MultiGauge.builder("isvc.webhook.scan.findings")
+                .description("Current findings of existing objects by rule, action and namespace, from the last scan").register(registry);
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "policy-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        String namespace = policyConfigMaps.namespace();
+        String identity = System.getenv().getOrDefault("HOSTNAME", "webhook") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try {
+            election = client.get().leaderElector().withConfig(new LeaderElectionConfigBuilder()
+                    .withName(ClusterAccess.SCAN_LEASE)
+                    .withLock(new LeaseLock(namespace, ClusterAccess.SCAN_LEASE, identity))
+                    .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10)).withRetryPeriod(Duration.ofSeconds(2))
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
+                            who -> LOG.infof("scan leader is %s (Lease %s/%s)", who, namespace, ClusterAccess.SCAN_LEASE)))
+                    .build()).build().start();
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot take part in the scan's leader election (%s): no background scan on this replica", e.getMessage());
+            return;
+        }
+        long debounce = Math.max(100, config.scan().debounce().toMillis());
+        executor.scheduleWithFixedDelay(this::tick, debounce, debounce, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (election != null) {
+            election.cancel(true);
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private void startedLeading() {
+        leader = true;
+        lastFingerprint = 0;
+        lastFullScanNanos = 0;
+        LOG.info("this replica leads the background scan: it writes the reports");
+    }
+
+    private void stoppedLeading() {
+        leader = false;
+        LOG.info("this replica no longer leads the background scan: it stands by");
+    }
+
+    public boolean leader() {
+        return leader;
+    }
+
+    /** How many scans this replica ran (tests). */
+    public int scans() {
+        return scans;
+    }
+
+    private void tick() {
+        try {
+            if (!leader || !workloads.synced("inferenceservices")) {
+                return;
+            }
+            long fingerprint = fingerprint();
+            boolean periodDue = System.nanoTime() - lastFullScanNanos >= config.scan().period().toNanos() || lastFullScanNanos == 0;
+            if (fingerprint != lastFingerprint || periodDue) {
+                scan();
+                lastFingerprint = fingerprint;
+                lastFullScanNanos = System.nanoTime();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("background scan failed (%s); it is retried on the next change or period", e.getMessage());
+            lastFingerprint = 0;
+        }
+    }
+
+    private Map<Kind, List<GenericKubernetesResource>> cached() {
+        Map<Kind, List<GenericKubernetesResource>> out = new java.util.EnumMap<>(Kind.class);
+        for (Kind k : KINDS) {
+            out.put(k, k == Kind.INFERENCE_SERVICE || k == Kind.SCALED_OBJECT ? workloads.all(k) : kserveKinds.all(k));
+        }
+        return out;
+    }
+
+    /** A hash of everything a scan's decisions read; cheap next to the scan itself. */
+    private long fingerprint() {
+        long h = System.identityHashCode(policy.decider());
+        h = h * 31 + String.valueOf(cluster.defaultMode()).hashCode();
+        java.util.Set<String> namespaces = new java.util.TreeSet<>();
+        for (Map.Entry<Kind, List<GenericKubernetesResource>> e : cached().entrySet()) {
+            for (GenericKubernetesResource r : e.getValue()) {
+                h = h * 31 + (r.getMetadata().getUid() + "/" + r.getMetadata().getResourceVersion()).hashCode();
+                namespaces.add(r.getMetadata().getNamespace());
+            }
+        }
+        for (String ns : namespaces) {
+            h = h * 31 + (ns + "=" + cluster.enforcement(ns)).hashCode();
+        }
+        return h;
+    }
+
+    /** Judges every cached object and writes the reports; runs on the scan thread. */
+    void scan() {
+        long start = System.nanoTime();
+        List<Reports.Scanned> scanned = judge(cached(), policy.decider(), cluster);
+        ReportWriter.Outcome out = writer.write(Reports.build(scanned, format, Instant.now()));
+        feedMetrics(scanned);
+        lastScanSeconds = (System.nanoTime() - start) / 1e9;
+        lastScanEpochSeconds = Instant.now().getEpochSecond();
+        scans++;
+        LOG.debugf("background scan: %s objects in %s s; reports %s", (Object) scanned.size(), (Object) lastScanSeconds, out);
+    }
+
+    /** Pure: the decision of each object, as {@code /validate} after {@code /mutate} on CREATE would give it. */
+    public static List<Reports.Scanned> judge(Map<Kind, List<GenericKubernetesResource>> objects, Decider decider, ClusterState cluster) {
+        List<Reports.Scanned> out = new ArrayList<>();
+        for (Map.Entry<Kind, List<GenericKubernetesResource>> e : objects.entrySet()) {
+            Kind kind = e.getKey();
+            for (GenericKubernetesResource r : e.getValue()) {
+                ObjectNode object = JSON.valueToTree(r);
+                String ns = r.getMetadata().getNamespace();
+                String name = r.getMetadata().getName();
+                Decision d = decider.decide(new Decider.Input(Stage.BOTH, kind.group(), kind.kind(), "CREATE", ns, name, object, null), cluster);
+                if (d.verdict() == Decision.Verdict.SKIPPED || d.verdict() == Decision.Verdict.EXEMPT) {
+                    continue;
+                }
+                String apiVersion = r.getApiVersion() == null ? kind.group() + "/" + kind.version() : r.getApiVersion();
+                out.add(new Reports.Scanned(apiVersion, kind.kind(), ns, name, r.getMetadata().getUid(), d));
+            }
+        }
+        return out;
+    }
+
+    private void feedMetrics(List<Reports.Scanned> scanned) {
+        boolean byNamespace = config.scan().metricsNamespaceLabel();
+        Map<List<String>, Integer> counts = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        for (Reports.Scanned s : scanned) {
+            for (Finding f : s.decision().findings()) {
+                if (Reports.result(f) == null) {
+                    continue;
+                }
+                List<String> key = List.of(MetricLabels.rule(f.ruleId()), MetricLabels.outcome(f.outcome()), byNamespace ? s.namespace() : "");
+                counts.merge(key, 1, Integer::sum);
+            }
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        counts.forEach((k, v) -> {
+            Tags tags = Tags.of("rule", k.get(0), "action", k.get(1));
+            if (byNamespace) {
+                tags = tags.and("namespace", k.get(2));
+            }
+            rows.add(MultiGauge.Row.of(tags, v));
+        });
+        findingsGauge.register(rows, true);
+    }
+}
