@@ -9,7 +9,6 @@ import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -66,39 +65,8 @@ public class ClusterDefaults {
         String ns = config.cluster().configMapNamespace();
         String name = config.cluster().configMapName();
         try {
-            SharedIndexInformer<ConfigMap> inf = client.get().configMaps().inNamespace(ns).withName(name).runnableInformer(0);
-            inf.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(ConfigMap cm) {
-                    update(cm);
-                }
-
-                @Override
-                public void onUpdate(ConfigMap old, ConfigMap cm) {
-                    update(cm);
-                }
-
-                @Override
-                public void onDelete(ConfigMap cm, boolean unknownFinalState) {
-                    update(null);
-                }
-            });
-            inf.exceptionHandler((started, t) -> {
-                unreachable(t);
-                return true;
-            });
-            informer = inf;
             LOG.infof("watching ConfigMap %s/%s for the default deployment mode; until it syncs, the fallback %s applies", ns, name, fallback);
-            inf.start().whenComplete((ok, t) -> {
-                if (t != null) {
-                    unreachable(t);
-                } else {
-                    saidUnreachable.set(false);
-                    if (inf.getStore().list().isEmpty()) {
-                        update(null);
-                    }
-                }
-            });
+            informer = ConfigMapWatch.start(client.get(), ns, name, this::update, this::unreachable, () -> saidUnreachable.set(false));
         } catch (RuntimeException e) {
             unreachable(e);
         }

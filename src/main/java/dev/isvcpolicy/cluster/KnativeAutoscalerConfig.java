@@ -4,7 +4,6 @@ import dev.isvcpolicy.config.WebhookConfig;
 import dev.isvcpolicy.policy.KnativeLimits;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,39 +55,8 @@ public class KnativeAutoscalerConfig {
         String ns = KnativeLimits.NAMESPACE;
         String name = KnativeLimits.CONFIG_MAP;
         try {
-            SharedIndexInformer<ConfigMap> inf = client.get().configMaps().inNamespace(ns).withName(name).runnableInformer(0);
-            inf.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(ConfigMap cm) {
-                    update(cm);
-                }
-
-                @Override
-                public void onUpdate(ConfigMap old, ConfigMap cm) {
-                    update(cm);
-                }
-
-                @Override
-                public void onDelete(ConfigMap cm, boolean unknownFinalState) {
-                    update(null);
-                }
-            });
-            inf.exceptionHandler((started, t) -> {
-                unreachable(t);
-                return true;
-            });
-            informer = inf;
             LOG.infof("watching ConfigMap %s/%s for Knative's max-scale-limit and allow-zero-initial-scale", ns, name);
-            inf.start().whenComplete((ok, t) -> {
-                if (t != null) {
-                    unreachable(t);
-                } else {
-                    saidUnreachable.set(false);
-                    if (inf.getStore().list().isEmpty()) {
-                        update(null);
-                    }
-                }
-            });
+            informer = ConfigMapWatch.start(client.get(), ns, name, this::update, this::unreachable, () -> saidUnreachable.set(false));
         } catch (RuntimeException e) {
             unreachable(e);
         }
