@@ -30,7 +30,7 @@ import java.util.Map;
  * server's own (ObjectMeta), and {@code status} is left out when the version has a status subresource
  * (the API server ignores it on create and update).
  */
-final class CrdSchema {
+public final class CrdSchema {
 
     /** The rule id of every schema finding, e.g. in {@code -o json}: {@code "rule": "crd-schema"}. */
     static final String RULE = "crd-schema";
@@ -52,14 +52,14 @@ final class CrdSchema {
     }
 
     /** A --crd file that cannot be used; the message says why. */
-    static final class BadCrd extends Exception {
+    public static final class BadCrd extends Exception {
         BadCrd(String message) {
             super(message);
         }
     }
 
     /** Reads the CRD files; each must hold at least one {@code apiextensions.k8s.io/v1} CustomResourceDefinition. */
-    static CrdSchema load(List<Path> files, InputStream stdin) throws BadCrd {
+    public static CrdSchema load(List<Path> files, InputStream stdin) throws BadCrd {
         CrdSchema s = new CrdSchema();
         for (Path file : files) {
             List<Documents.InputError> errors = new ArrayList<>();
@@ -138,7 +138,7 @@ final class CrdSchema {
      * The schema findings of one object, as the API server would see it (after mutation); empty when no
      * --crd describes its kind.
      */
-    List<Finding> check(JsonNode object) {
+    public List<Finding> check(JsonNode object) {
         String apiVersion = object.path("apiVersion").asText();
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);

@@ -13,6 +13,7 @@ import dev.isvcpolicy.config.WebhookConfig;
 import dev.isvcpolicy.policy.ClusterState;
 import dev.isvcpolicy.policy.Decider;
 import dev.isvcpolicy.policy.Decision;
+import dev.isvcpolicy.policy.Exceptions;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Kind;
 import dev.isvcpolicy.policy.Stage;
@@ -83,6 +84,10 @@ public class Scanner {
     private volatile long lastFingerprint;
     private volatile long lastFullScanNanos;
     private volatile int scans;
+    private volatile String leaderIdentity;
+    private String identity;
+    /** Expired exceptions already said in the log, as {@code key@expiry} (RULES.md §5: the scan reports each once). */
+    private final java.util.Set<String> saidExpired = new java.util.HashSet<>();
     private ScheduledExecutorService executor;
     private CompletableFuture<?> election;
     private ReportWriter writer;
@@ -110,7 +115,7 @@ public class Scanner {
             return t;
         });
         String namespace = policyConfigMaps.namespace();
-        String identity = System.getenv().getOrDefault("HOSTNAME", "webhook") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        identity = System.getenv().getOrDefault("HOSTNAME", "webhook") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try {
             election = client.get().leaderElector().withConfig(new LeaderElectionConfigBuilder()
                     .withName(ClusterAccess.SCAN_LEASE)
@@ -118,7 +123,10 @@ public class Scanner {
                     .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10)).withRetryPeriod(Duration.ofSeconds(2))
                     .withReleaseOnCancel(true)
                     .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
-                            who -> LOG.infof("scan leader is %s (Lease %s/%s)", who, namespace, ClusterAccess.SCAN_LEASE)))
+                            who -> {
+                                leaderIdentity = who;
+                                LOG.infof("scan leader is %s (Lease %s/%s)", who, namespace, ClusterAccess.SCAN_LEASE);
+                            }))
                     .build()).build().start();
         } catch (RuntimeException e) {
             LOG.warnf("cannot take part in the scan's leader election (%s): no background scan on this replica", e.getMessage());
@@ -153,6 +161,16 @@ public class Scanner {
         return leader;
     }
 
+    /** This replica's identity in the Lease (null before start or when the scan is off). */
+    public String identity() {
+        return identity;
+    }
+
+    /** The Lease holder this replica last saw (null before it saw one). */
+    public String leaderIdentity() {
+        return leaderIdentity;
+    }
+
     /** How many scans this replica ran (tests). */
     public int scans() {
         return scans;
@@ -184,9 +202,16 @@ public class Scanner {
         return out;
     }
 
-    /** A hash of everything a scan's decisions read; cheap next to the scan itself. */
+    /**
+     * A hash of everything a scan's decisions read; cheap next to the scan itself. The exceptions expired by now
+     * count too, so an exception that expires while nothing else changes is seen within one debounce.
+     */
     private long fingerprint() {
         long h = System.identityHashCode(policy.decider());
+        Instant now = Instant.now();
+        for (Exceptions.Entry e : policy.decider().exceptions().entries()) {
+            h = h * 31 + (e.expiredAt(now) ? e.key().hashCode() : 0);
+        }
         h = h * 31 + String.valueOf(cluster.defaultMode()).hashCode();
         java.util.Set<String> namespaces = new java.util.TreeSet<>();
         for (Map.Entry<Kind, List<GenericKubernetesResource>> e : cached().entrySet()) {
@@ -207,10 +232,36 @@ public class Scanner {
         List<Reports.Scanned> scanned = judge(cached(), policy.decider(), cluster);
         ReportWriter.Outcome out = writer.write(Reports.build(scanned, format, Instant.now()));
         feedMetrics(scanned);
+        for (Exceptions.Entry e : newlyExpired(policy.decider().exceptions(), Instant.now(), saidExpired)) {
+            LOG.warnf("exception %s expired at %s: it matches nothing now, so its objects' findings are reported as they are;"
+                    + " renew its expires or remove it", e.key(), e.expires().get());
+        }
         lastScanSeconds = (System.nanoTime() - start) / 1e9;
         lastScanEpochSeconds = Instant.now().getEpochSecond();
         scans++;
         LOG.debugf("background scan: %s objects in %s s; reports %s", (Object) scanned.size(), (Object) lastScanSeconds, out);
+    }
+
+    /**
+     * The exceptions expired at {@code now} that {@code said} (entries {@code key@expiry}) does not hold yet; adds
+     * them to it and forgets those no longer expired or present, so each expiry is said once per replica, and again
+     * only if the entry is renewed and expires anew.
+     */
+    static List<Exceptions.Entry> newlyExpired(Exceptions exceptions, Instant now, java.util.Set<String> said) {
+        java.util.Set<String> expired = new java.util.HashSet<>();
+        List<Exceptions.Entry> out = new ArrayList<>();
+        for (Exceptions.Entry e : exceptions.entries()) {
+            if (e.expiredAt(now)) {
+                String id = e.key() + "@" + e.expires().get();
+                expired.add(id);
+                if (!said.contains(id)) {
+                    out.add(e);
+                }
+            }
+        }
+        said.retainAll(expired);
+        said.addAll(expired);
+        return out;
     }
 
     /** Pure: the decision of each object, as {@code /validate} after {@code /mutate} on CREATE would give it. */

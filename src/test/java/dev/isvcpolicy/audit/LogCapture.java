@@ -7,17 +7,17 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** Collects what a logger (and its children) publishes, formatted, while it is attached. */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
 
     private final Logger logger;
-    final List<String> lines = new CopyOnWriteArrayList<>();
+    public final List<String> lines = new CopyOnWriteArrayList<>();
 
     private LogCapture(String category) {
         this.logger = Logger.getLogger(category);
         logger.addHandler(this);
     }
 
-    static LogCapture of(String category) {
+    public static LogCapture of(String category) {
         return new LogCapture(category);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.isvcpolicy.cli.CrdSchema;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Finding;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The writer against the mock API server in CRUD mode with the published reports CRDs. */
 @EnableKubernetesMockClient(crud = true)
@@ -43,35 +46,50 @@ class ReportWriterTest {
         return new Reports.Scanned("serving.kserve.io/v1beta1", "InferenceService", ns, name, null, d);
     }
 
-    private GenericKubernetesResource report(String ns) {
-        return client.genericKubernetesResources("wgpolicyk8s.io/v1alpha2", "PolicyReport").inNamespace(ns).withName(Reports.NAME).get();
+    private GenericKubernetesResource report(Reports.Format format, String ns) {
+        return client.genericKubernetesResources(format.context()).inNamespace(ns).withName(Reports.NAME).get();
     }
 
-    @Test
-    void writesOnlyChangesAndDeletesWhatIsGone() throws Exception {
-        installCrd("wgpolicyk8s.io_policyreports.yaml");
-        ReportWriter writer = new ReportWriter(client, Reports.Format.POLICY_REPORT);
+    /**
+     * Both formats against their published CRDs: each report written is valid against the CRD's schema, read back
+     * with the right results and summary, not rewritten when only the time changed, replaced on a fix and deleted
+     * with the namespace's last object.
+     */
+    @ParameterizedTest
+    @EnumSource(Reports.Format.class)
+    void writesOnlyChangesAndDeletesWhatIsGone(Reports.Format format) throws Exception {
+        String crd = format == Reports.Format.POLICY_REPORT ? "wgpolicyk8s.io_policyreports.yaml" : "openreports.io_reports.yaml";
+        installCrd(crd);
+        CrdSchema schema = CrdSchema.load(List.of(Path.of("src/test/resources/reference/reports", crd)), null);
+        ReportWriter writer = new ReportWriter(client, format);
         Finding deny = new Finding("scale-to-zero", Action.DENY, "spec.predictor.minReplicas", "set minReplicas to 1 or more");
         Finding excepted = new Finding("scale-metric", Action.DENY, "spec.predictor.scaleMetric", "use concurrency").excepted("a/legacy");
         List<Reports.Scanned> mix = List.of(isvc("a", "bad", deny), isvc("a", "good"), isvc("b", "legacy", excepted));
 
-        ReportWriter.Outcome first = writer.write(Reports.build(mix, Reports.Format.POLICY_REPORT, T0));
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> built = Reports.build(mix, format, T0);
+        for (var report : built.values()) {
+            assertEquals(List.of(), schema.check(report), format + " report valid against " + crd + ": " + report);
+        }
+        ReportWriter.Outcome first = writer.write(built);
         assertEquals(2, first.created());
-        GenericKubernetesResource a = report("a");
+        GenericKubernetesResource a = report(format, "a");
+        assertEquals(format.apiVersion(), a.getApiVersion());
+        assertEquals(format.kind(), a.getKind());
         assertEquals(1, ((Number) ((Map<?, ?>) a.getAdditionalProperties().get("summary")).get("fail")).intValue());
         assertEquals(1, ((Number) ((Map<?, ?>) a.getAdditionalProperties().get("summary")).get("pass")).intValue());
-        List<?> bResults = (List<?>) report("b").getAdditionalProperties().get("results");
+        List<?> bResults = (List<?>) report(format, "b").getAdditionalProperties().get("results");
         assertEquals("skip", ((Map<?, ?>) bResults.get(0)).get("result"));
+        assertEquals("a/legacy", ((Map<?, ?>) ((Map<?, ?>) bResults.get(0)).get("properties")).get("exception"));
 
         // the same results an hour later: nothing written
-        ReportWriter.Outcome again = writer.write(Reports.build(mix, Reports.Format.POLICY_REPORT, T0.plusSeconds(3600)));
+        ReportWriter.Outcome again = writer.write(Reports.build(mix, format, T0.plusSeconds(3600)));
         assertEquals(new ReportWriter.Outcome(true, 0, 0, 2, 0), again);
 
         // "bad" fixed, namespace b emptied
-        ReportWriter.Outcome fixed = writer.write(Reports.build(List.of(isvc("a", "bad"), isvc("a", "good")), Reports.Format.POLICY_REPORT, T0));
+        ReportWriter.Outcome fixed = writer.write(Reports.build(List.of(isvc("a", "bad"), isvc("a", "good")), format, T0));
         assertEquals(new ReportWriter.Outcome(true, 0, 1, 0, 1), fixed);
-        assertEquals(2, ((Number) ((Map<?, ?>) report("a").getAdditionalProperties().get("summary")).get("pass")).intValue());
-        assertNull(report("b"));
+        assertEquals(2, ((Number) ((Map<?, ?>) report(format, "a").getAdditionalProperties().get("summary")).get("pass")).intValue());
+        assertNull(report(format, "b"));
     }
 
     @Test

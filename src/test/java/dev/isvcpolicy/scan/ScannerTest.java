@@ -1,8 +1,12 @@
 package dev.isvcpolicy.scan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isvcpolicy.admission.TlsTestResource;
+import dev.isvcpolicy.audit.LogCapture;
 import dev.isvcpolicy.cluster.ClusterAccess;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -22,13 +26,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /** RULES.md §8 against the mock API server in CRUD mode with the published CRDs: the scan's PolicyReports follow the cluster. */
 @QuarkusTest
 @TestProfile(ScannerTest.ScanOn.class)
 @WithKubernetesTestServer(crud = true, setup = ScannerTest.Crds.class)
 @QuarkusTestResource(TlsTestResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScannerTest {
 
     public static class ScanOn implements QuarkusTestProfile {
@@ -60,6 +68,22 @@ class ScannerTest {
 
     @Inject
     Scanner scanner;
+
+    // what a second replica's Scanner is built from
+    @Inject
+    dev.isvcpolicy.config.WebhookConfig config;
+    @Inject
+    jakarta.enterprise.inject.Instance<KubernetesClient> clients;
+    @Inject
+    dev.isvcpolicy.config.PolicyHolder policy;
+    @Inject
+    dev.isvcpolicy.admission.LiveCluster cluster;
+    @Inject
+    dev.isvcpolicy.cluster.WorkloadCaches workloads;
+    @Inject
+    dev.isvcpolicy.cluster.KServeKindCaches kserveKinds;
+    @Inject
+    dev.isvcpolicy.cluster.PolicyConfigMaps policyConfigMaps;
 
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
@@ -105,6 +129,7 @@ class ScannerTest {
     }
 
     @Test
+    @Order(1)
     void reportsFollowTheObjectsFixesAndExceptions() throws Exception {
         await("leader", () -> scanner.leader());
         isvc("bad", 101);
@@ -140,9 +165,74 @@ class ScannerTest {
         await("exception shows as skip", () -> results("legacy-1").contains("scale-target:skip"));
         await("excepted in the gauge", () -> findings("scale-target", "excepted") == 1 && findings("scale-target", "deny") == 0);
 
-        for (String name : List.of("bad", "good", "legacy-1")) {
+        // An expired exception matches nothing, and the scan says so once, not on every scan (RULES.md §5).
+        try (LogCapture log = LogCapture.of(Scanner.class.getName())) {
+            client.configMaps().inNamespace(ClusterAccess.WEBHOOK_NAMESPACE).withName("isvc-autoscaling-policy-exceptions")
+                    .edit(cm -> new ConfigMapBuilder(cm).addToData("team-s-old",
+                            "{namespace: team-s, name: 'old-*', rules: [scale-target], reason: migrated, expires: 2020-01-31}").build());
+            isvc("old-1", 101);
+            await("expired exception does not except", () -> results("old-1").contains("scale-target:fail"));
+            int seen = scanner.scans();
+            isvc("old-2", 101);
+            await("old-2 judged", () -> results("old-2").contains("scale-target:fail"));
+            isvc("old-3", 101);
+            await("old-3 judged", () -> results("old-3").contains("scale-target:fail"));
+            assertTrue(scanner.scans() >= seen + 2, "scans ran after the expiry was said");
+            List<String> said = log.lines.stream().filter(l -> l.contains("team-s-old") && l.contains("expired")).toList();
+            assertEquals(1, said.size(), "an expired exception is said once: " + said);
+            assertTrue(said.get(0).contains("2020-02-01T00:00:00Z"), "a date is valid through that day: " + said);
+            assertTrue(log.lines.stream().noneMatch(l -> l.contains("team-s-legacy") && l.contains("expired")), log.lines.toString());
+        }
+
+        for (String name : List.of("bad", "good", "legacy-1", "old-1", "old-2", "old-3")) {
             client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService").inNamespace(NS).withName(name).delete();
         }
         await("report deleted with the last object", () -> report() == null);
+    }
+
+    /**
+     * A second replica (a second {@link Scanner} on the same API server, with its own identity) stands by while the
+     * first holds the Lease, and takes over when the first stops: it then scans and writes the reports. Runs last:
+     * it stops the application's own scanner.
+     */
+    @Test
+    @Order(2)
+    void aSecondReplicaStandsByAndTakesOver() throws Exception {
+        await("leader", () -> scanner.leader());
+        Scanner second = new Scanner();
+        second.config = config;
+        second.client = clients;
+        second.policy = policy;
+        second.cluster = cluster;
+        second.workloads = workloads;
+        second.kserveKinds = kserveKinds;
+        second.policyConfigMaps = policyConfigMaps;
+        second.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        second.start(null);
+        try {
+            assertNotNull(second.identity());
+            assertFalse(second.identity().equals(scanner.identity()), "each replica has its own identity in the Lease");
+            await("the second replica sees the first as leader", () -> scanner.identity().equals(second.leaderIdentity()));
+            isvc("while-first-leads", 101);
+            await("the first replica reports it", () -> results("while-first-leads").contains("scale-target:fail"));
+            assertFalse(second.leader());
+            assertEquals(0, second.scans(), "a replica that stands by does not scan or write");
+
+            int firstScans = scanner.scans();
+            scanner.stop(null); // as on shutdown: the Lease is released
+            await("the second replica takes over", second::leader);
+            assertFalse(scanner.leader(), "the first replica no longer leads");
+            assertEquals(second.identity(), second.leaderIdentity());
+            isvc("after-takeover", 101);
+            await("the second replica reports it", () -> results("after-takeover").contains("scale-target:fail"));
+            assertTrue(second.scans() > 0);
+            assertEquals(firstScans, scanner.scans(), "the stopped replica scanned no more");
+            assertEquals(1.0, second.registry.find("isvc.webhook.scan.leader").gauge().value());
+        } finally {
+            second.stop(null);
+            for (String name : List.of("while-first-leads", "after-takeover")) {
+                client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService").inNamespace(NS).withName(name).delete();
+            }
+        }
     }
 }
