@@ -9,7 +9,6 @@ import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +16,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,12 +46,8 @@ public class ClusterDefaults {
     Instance<KubernetesClient> client;
 
     private volatile State state = new State(false, Optional.empty(), "not started");
-    private volatile SharedIndexInformer<ConfigMap> informer;
-    private final AtomicBoolean saidUnreachable = new AtomicBoolean();
+    private final ConfigMapWatch watch = new ConfigMapWatch();
     private volatile String lastSaid = "";
-    private volatile boolean stopping;
-    private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
-    private volatile long lastErrorEpochSeconds;
 
     void start(@Observes StartupEvent event) {
         String fallback = settings.fallbackMode().value();
@@ -64,20 +58,12 @@ public class ClusterDefaults {
         }
         String ns = config.cluster().configMapNamespace();
         String name = config.cluster().configMapName();
-        try {
-            LOG.infof("watching ConfigMap %s/%s for the default deployment mode; until it syncs, the fallback %s applies", ns, name, fallback);
-            informer = ConfigMapWatch.start(client.get(), ns, name, this::update, this::unreachable, () -> saidUnreachable.set(false));
-        } catch (RuntimeException e) {
-            unreachable(e);
-        }
+        LOG.infof("watching ConfigMap %s/%s for the default deployment mode; until it syncs, the fallback %s applies", ns, name, fallback);
+        watch.start(client::get, ns, name, this::update, this::unreachable);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopping = true;
-        SharedIndexInformer<ConfigMap> inf = informer;
-        if (inf != null) {
-            inf.stop();
-        }
+        watch.stop();
     }
 
     /** The cluster's default mode, when the ConfigMap is known and says one. */
@@ -91,21 +77,17 @@ public class ClusterDefaults {
 
     /** Failed list/watch attempts since start. */
     public long errors() {
-        return errors.get();
+        return watch.errors();
     }
 
     /** When the last list/watch attempt failed, in epoch seconds (0: never). */
     public long lastErrorEpochSeconds() {
-        return lastErrorEpochSeconds;
+        return watch.lastErrorEpochSeconds();
     }
 
-    private void unreachable(Throwable t) {
-        if (!stopping) {
-            errors.incrementAndGet();
-            lastErrorEpochSeconds = System.currentTimeMillis() / 1000;
-        }
+    private void unreachable(Throwable t, boolean say) {
         state = new State(false, Optional.empty(), "API server unreachable");
-        if (!stopping && saidUnreachable.compareAndSet(false, true)) {
+        if (say) {
             LOG.warnf("cannot watch ConfigMap %s/%s (%s): using the fallback deployment mode %s until it can",
                     config.cluster().configMapNamespace(), config.cluster().configMapName(), Reasons.shortReason(t),
                     settings.fallbackMode().value());

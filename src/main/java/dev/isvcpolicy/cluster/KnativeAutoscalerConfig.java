@@ -4,15 +4,12 @@ import dev.isvcpolicy.config.WebhookConfig;
 import dev.isvcpolicy.policy.KnativeLimits;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,12 +37,8 @@ public class KnativeAutoscalerConfig {
     Instance<KubernetesClient> client;
 
     private volatile State state = new State(false, KnativeLimits.UNKNOWN, "not started");
-    private volatile SharedIndexInformer<ConfigMap> informer;
-    private final AtomicBoolean saidUnreachable = new AtomicBoolean();
+    private final ConfigMapWatch watch = new ConfigMapWatch();
     private volatile String lastSaid = "";
-    private volatile boolean stopping;
-    private final AtomicLong errors = new AtomicLong();
-    private volatile long lastErrorEpochSeconds;
 
     void start(@Observes StartupEvent event) {
         if (!config.cluster().lookups()) {
@@ -54,20 +47,12 @@ public class KnativeAutoscalerConfig {
         }
         String ns = KnativeLimits.NAMESPACE;
         String name = KnativeLimits.CONFIG_MAP;
-        try {
-            LOG.infof("watching ConfigMap %s/%s for Knative's max-scale-limit and allow-zero-initial-scale", ns, name);
-            informer = ConfigMapWatch.start(client.get(), ns, name, this::update, this::unreachable, () -> saidUnreachable.set(false));
-        } catch (RuntimeException e) {
-            unreachable(e);
-        }
+        LOG.infof("watching ConfigMap %s/%s for Knative's max-scale-limit and allow-zero-initial-scale", ns, name);
+        watch.start(client::get, ns, name, this::update, this::unreachable);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopping = true;
-        SharedIndexInformer<ConfigMap> inf = informer;
-        if (inf != null) {
-            inf.stop();
-        }
+        watch.stop();
     }
 
     /** What the rules get: the ConfigMap's limits, or {@link KnativeLimits#UNKNOWN}. */
@@ -81,21 +66,17 @@ public class KnativeAutoscalerConfig {
 
     /** Failed list/watch attempts since start. */
     public long errors() {
-        return errors.get();
+        return watch.errors();
     }
 
     /** When the last list/watch attempt failed, in epoch seconds (0: never). */
     public long lastErrorEpochSeconds() {
-        return lastErrorEpochSeconds;
+        return watch.lastErrorEpochSeconds();
     }
 
-    private void unreachable(Throwable t) {
-        if (!stopping) {
-            errors.incrementAndGet();
-            lastErrorEpochSeconds = System.currentTimeMillis() / 1000;
-        }
+    private void unreachable(Throwable t, boolean say) {
         state = new State(false, KnativeLimits.UNKNOWN, "API server unreachable");
-        if (!stopping && saidUnreachable.compareAndSet(false, true)) {
+        if (say) {
             LOG.warnf("cannot watch ConfigMap %s/%s (%s): Knative's max-scale-limit and allow-zero-initial-scale are not checked until it can",
                     KnativeLimits.NAMESPACE, KnativeLimits.CONFIG_MAP, Reasons.shortReason(t));
         }
