@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # JMH benchmark of the engine alone (decode, rules, patch, encode) per typical review, with the
 # decode+encode baseline in the same run.   bench/jmh.sh [extra JMH args, e.g. -f 2 -i 10]
+# bench/jmh.sh --interleaved [rounds]: the same methods measured in turns of 100 ms (EngineInterleaved), for a
+# machine whose load changes during the run; JAVA_OPTS adds JVM flags (e.g. -XX:TieredStopAtLevel=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 java -cp "$cp" dev.isvcpolicy.bench.EngineBenchmark
+if [ "${1:-}" = --interleaved ]; then
+  exec java ${JAVA_OPTS:-} -cp "$cp" dev.isvcpolicy.bench.EngineInterleaved ${2:-60}
+fi
 java -cp "$cp" org.openjdk.jmh.Main 'dev.isvcpolicy.bench.EngineBenchmark' ${@:--f 2 -wi 3 -w 2s -i 5 -r 2s} -rf text -rff target/jmh.txt

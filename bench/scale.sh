@@ -11,7 +11,9 @@
 #    paced (4 clients at 50 req/s each) and saturated (8 clients); prints p50/p99 and req/s, and full/empty.
 # 2. Memory: 20,000 InferenceServices and 10,000 ScaledObjects over 100 namespaces, against none. After
 #    the caches synced and a forced full GC: heap in use, bytes per cached object, and RSS, JVM sized as in
-#    the Deployment (-XX:MaxRAM=320m); SCALE_JAVA_OPTS adds JVM flags to both runs.
+#    the Deployment (-XX:MaxRAM=320m) with the image's options (Dockerfile.jvm); SCALE_JAVA_OPTS replaces those
+#    options in both runs (SCALE_JAVA_OPTS="" for the JVM's own defaults). Class histograms of both
+#    heaps are left in target/bench-scale/histogram-{0,20000}.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +44,17 @@ if [ ! -f "$keystore" ]; then
 fi
 jcmd=jcmd
 [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jcmd" ] && jcmd="$JAVA_HOME/bin/jcmd"
-api_port=18081
+# The JVM as the image runs it: run-java.sh's options with Dockerfile.jvm's variables (keep the two in step), and
+# -XX:MaxRAM=320m for the Deployment's memory limit. SCALE_JAVA_OPTS="" runs with the JVM's own defaults instead.
+image_jvm_opts="-XX:MaxRAMPercentage=40.0 -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:GCTimeRatio=12 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError -XX:MarkStackSize=262144"
+jvm_opts=${SCALE_JAVA_OPTS-$image_jvm_opts}
+arenas=${MALLOC_ARENA_MAX-2}
+[ -n "${SCALE_JAVA_OPTS+set}" ] && arenas=${MALLOC_ARENA_MAX:-}
+# Ports chosen free at run time (another webhook or benchmark may hold 8443, 9000 or any fixed port).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+api_port=$(free_port)
+port=$(free_port)
+mport=$(free_port)
 apipid=""
 pid=""
 cleanup() { kill $pid $apipid 2>/dev/null || true; }
@@ -60,7 +72,8 @@ api() {
 # webhook: (re)starts the webhook against it and waits until both caches synced
 webhook() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  java -XX:MaxRAM=320m ${SCALE_JAVA_OPTS:-} -Dquarkus.profile=local -Dwebhook.cluster.lookups=true \
+  MALLOC_ARENA_MAX=$arenas java -XX:MaxRAM=320m $jvm_opts -Dquarkus.profile=local -Dwebhook.cluster.lookups=true \
+    -Dquarkus.http.ssl-port=$port -Dquarkus.management.port=$mport \
     -Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:$api_port -Dquarkus.kubernetes-client.namespace=default \
     -jar target/quarkus-app/quarkus-run.jar > target/bench-scale-server.log 2>&1 &
   pid=$!
@@ -83,10 +96,15 @@ summarize() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else printf "-" }'; }
 heap_after_gc() {
   "$jcmd" "$pid" GC.run >/dev/null; sleep 1; "$jcmd" "$pid" GC.run >/dev/null
-  curl -sk https://localhost:9000/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.0f", s}'
+  curl -sk https://localhost:$mport/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.0f", s}'
 }
 rss_kib() { awk '/VmRSS/ {print $2}' /proc/$pid/status; }
-committed_kib() { "$jcmd" "$pid" GC.heap_info | awk '/total/ {gsub("K,","",$4); print $4; exit}'; }
+# Committed heap and non-heap (metaspace, code cache, ...), in KiB, from Micrometer: the same for every collector.
+committed_kib() {
+  curl -sk https://localhost:$mport/q/metrics | awk -v area="$1" '$0 ~ "^jvm_memory_committed_bytes\\{area=\"" area "\"" {s+=$NF} END {printf "%.0f", s/1024}'
+}
+# The collector and heap ceiling the JVM chose.
+jvm_flags() { "$jcmd" "$pid" VM.flags | tr ' ' '\n' | grep -E '^-XX:\+Use(Serial|Parallel|G1|Z|Shenandoah)GC$|^-XX:MaxHeapSize=' | tr '\n' ' '; }
 
 # Payloads: the InferenceService of bench/validate-review.json (namespace team-a) and a user's ScaledObject
 # on a Deployment no InferenceService owns; each also for team-empty.
@@ -111,7 +129,7 @@ if [[ " $parts " == *" latency "* ]]; then
   echo "latency: starting the stand-in API server (5,000 InferenceServices, 5,000 ScaledObjects in team-a) ..." >&2
   api 5000 5000
   webhook
-  url=https://localhost:8443/validate
+  url=https://localhost:$port/validate
   # The caches are consulted: a user's ScaledObject on model-00042's predictor is denied, the reviewed objects allowed.
   curl -sk -H 'Content-Type: application/json' --data-binary @target/bench-scale/so-conflict.json $url | grep -q '"allowed":false' \
     || { echo "INVALID RUN: the conflicting ScaledObject was not denied: the caches were not consulted" >&2; exit 1; }
@@ -146,22 +164,28 @@ fi
 
 if [[ " $parts " == *" memory "* ]]; then
   echo >&2
-  declare -A heap rss committed
+  declare -A heap rss committed nonheap
   for fill in "0 0" "20000 10000"; do
     set -- $fill
     echo "memory: $1 InferenceServices and $2 ScaledObjects over 100 namespaces ..." >&2
     api "$1" "$2" 100
     webhook
     # Serve for a while first, so RSS includes what answering costs.
-    hey -z 10s -c 8 -host localhost -m POST -T application/json -D target/bench-scale/isvc-full.json https://localhost:8443/validate >/dev/null
+    hey -z 10s -c 8 -host localhost -m POST -T application/json -D target/bench-scale/isvc-full.json https://localhost:$port/validate >/dev/null
     heap[$1]=$(heap_after_gc)
+    # What the heap holds, by class (compare the two files to see what a cached object is made of).
+    "$jcmd" "$pid" GC.class_histogram > target/bench-scale/histogram-$1.txt 2>/dev/null || true
     rss[$1]=$(rss_kib)
-    committed[$1]=$(committed_kib)
+    committed[$1]=$(committed_kib heap)
+    nonheap[$1]=$(committed_kib nonheap)
+    flags=$(jvm_flags)
   done
   echo
-  echo "memory, -XX:MaxRAM=320m (the Deployment's limit), after the caches synced, 10 s of /validate and a full GC:"
-  awk -v he="${heap[0]}" -v hf="${heap[20000]}" -v re="${rss[0]}" -v rf="${rss[20000]}" -v ce="${committed[0]}" -v cf="${committed[20000]}" 'BEGIN {
-    printf "  empty caches:                                    heap in use %.1f MiB (committed %.0f MiB), RSS %.0f MiB\n", he/1048576, ce/1024, re/1024
-    printf "  20,000 InferenceServices + 10,000 ScaledObjects: heap in use %.1f MiB (committed %.0f MiB), RSS %.0f MiB\n", hf/1048576, cf/1024, rf/1024
+  echo "memory, -XX:MaxRAM=320m (the Deployment's limit) $jvm_opts${arenas:+ MALLOC_ARENA_MAX=$arenas}, after the caches synced, 10 s of /validate and a full GC:"
+  echo "  JVM: $flags"
+  awk -v he="${heap[0]}" -v hf="${heap[20000]}" -v re="${rss[0]}" -v rf="${rss[20000]}" -v ce="${committed[0]}" -v cf="${committed[20000]}" \
+      -v ne="${nonheap[0]}" -v nf="${nonheap[20000]}" 'BEGIN {
+    printf "  empty caches:                                    heap in use %.1f MiB (committed %.0f MiB, non-heap %.0f MiB), RSS %.0f MiB\n", he/1048576, ce/1024, ne/1024, re/1024
+    printf "  20,000 InferenceServices + 10,000 ScaledObjects: heap in use %.1f MiB (committed %.0f MiB, non-heap %.0f MiB), RSS %.0f MiB\n", hf/1048576, cf/1024, nf/1024, rf/1024
     printf "  per cached object: %.0f bytes of heap ((%.1f - %.1f MiB) / 30,000)\n", (hf-he)/30000, hf/1048576, he/1048576 }'
 fi

@@ -104,7 +104,7 @@ public class AdmissionHandler {
         GroupVersionKind gvk = req.getKind();
         Stage stage = endpoint == Endpoint.MUTATE ? Stage.MUTATE : Stage.VALIDATE;
         Decider.Input input = new Decider.Input(stage, gvk == null ? null : gvk.getGroup(), gvk == null ? null : gvk.getKind(),
-                req.getOperation(), req.getNamespace(), req.getName(), decoded.object(), decoded.oldObject());
+                req.getOperation(), req.getNamespace(), req.getName(), decoded.object(), decoded.oldObject(), true);
         if (gvk != null && Kind.of(gvk.getGroup(), gvk.getKind()).filter(k -> k == Kind.SCALED_OBJECT).isPresent()) {
             cluster.scaledObjectSeen();
         }

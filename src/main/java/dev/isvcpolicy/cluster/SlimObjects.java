@@ -150,7 +150,7 @@ public final class SlimObjects {
                     if ("containers".equals(wk) && wv instanceof List<?> list) {
                         worker.put("containers", containers(list));
                     } else if (wk instanceof String name && name.endsWith("ParallelSize")) {
-                        worker.put(shared(name), wv);
+                        worker.put(shared(name), frozen(wv));
                     }
                 });
                 out.put("workerSpec", compact(worker));
@@ -163,7 +163,7 @@ public final class SlimObjects {
                 });
                 out.put("annotations", compact(kept));
             } else {
-                out.put(shared(key), v);
+                out.put(shared(key), frozen(v));
             }
         });
         return compact(out);
@@ -180,12 +180,49 @@ public final class SlimObjects {
     private static Map<String, Object> container(Map<?, ?> m) {
         Map<String, Object> out = new LinkedHashMap<>(2);
         if (m.get("name") instanceof String name) {
-            out.put("name", name);
+            out.put("name", shared(name));
         }
         if (m.get("resources") != null) {
-            out.put("resources", m.get("resources"));
+            out.put("resources", frozen(m.get("resources")));
         }
         return compact(out);
+    }
+
+    /** Strings up to this length are held once ({@link #shared}): quantities, container names, metric names. */
+    private static final int SHARED_LENGTH = 64;
+
+    /**
+     * An immutable copy of a value as read from JSON: maps and lists as the compact immutable collections, their
+     * keys and short strings held once. As read, a container's {@code resources} alone were three LinkedHashMaps
+     * (about 600 bytes with their tables and entries) and four strings such as {@code "1"} and {@code "2Gi"}; now
+     * about 150 bytes, the strings shared by every object. A JSON {@code null} is kept (in an unmodifiable
+     * wrapper: the compact collections refuse nulls).
+     */
+    static Object frozen(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>(Math.max(4, m.size() * 2));
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (e.getKey() instanceof String key) {
+                    out.put(shared(key), frozen(e.getValue()));
+                }
+            }
+            return compact(out);
+        }
+        if (value instanceof List<?> list) {
+            Object[] out = new Object[list.size()];
+            boolean nulls = false;
+            int i = 0;
+            for (Object o : list) {
+                out[i] = frozen(o);
+                nulls |= out[i] == null;
+                i++;
+            }
+            return nulls ? java.util.Collections.unmodifiableList(java.util.Arrays.asList(out)) : List.of(out);
+        }
+        if (value instanceof String text && text.length() <= SHARED_LENGTH) {
+            return shared(text);
+        }
+        return value;
     }
 
     /**
@@ -193,6 +230,10 @@ public final class SlimObjects {
      * order is unspecified, which no rule reading a cached object depends on.
      */
     private static <V> Map<String, V> compact(Map<String, V> map) {
+        if (map.containsValue(null)) {
+            // A JSON null (the compact maps refuse null values): kept as it was read.
+            return java.util.Collections.unmodifiableMap(map);
+        }
         return switch (map.size()) {
             case 0 -> Map.of();
             case 1 -> {

@@ -26,9 +26,18 @@ public final class Decider {
      * @param name      the name the request gives (it may be empty on CREATE with {@code generateName})
      * @param object    {@code request.object}
      * @param oldObject {@code request.oldObject} (UPDATE), or null
+     * @param owned     whether the caller hands {@code object} over: {@code /mutate} may then edit it in place instead of a
+     *                  working copy ({@link PolicyEngine#mutateInPlace}). Only for a caller that decoded it for this
+     *                  decision alone and does not read it again (the webhook's handler); false otherwise
      */
     public record Input(Stage stage, String group, String kind, String operation, String namespace, String name, JsonNode object,
-            JsonNode oldObject) {
+            JsonNode oldObject, boolean owned) {
+
+        /** An object the caller keeps: judged on a working copy. */
+        public Input(Stage stage, String group, String kind, String operation, String namespace, String name, JsonNode object,
+                JsonNode oldObject) {
+            this(stage, group, kind, operation, namespace, name, object, oldObject, false);
+        }
     }
 
     private final PolicyEngine engine;
@@ -161,8 +170,10 @@ public final class Decider {
         Optional<DeploymentMode> clusterDefault = cluster.defaultMode();
         PolicyEngine.MutationResult mutation = null;
         if (in.stage() != Stage.VALIDATE) {
-            mutation = engine.mutate(new PolicyEngine.Input(operation, object, old, in.namespace(), clusterDefault)
-                    .withKnative(cluster.knativeLimits()));
+            PolicyEngine.Input input = new PolicyEngine.Input(operation, object, old, in.namespace(), clusterDefault)
+                    .withKnative(cluster.knativeLimits());
+            // No working copy when the caller hands the object over: nothing reads it as sent after this.
+            mutation = in.owned() ? engine.mutateInPlace(input) : engine.mutate(input);
             if (in.stage() == Stage.MUTATE) {
                 Decision.Verdict verdict = mutation.ops().isEmpty() ? Decision.Verdict.ALLOWED : Decision.Verdict.PATCHED;
                 return new Judged(new Decision(verdict, Optional.of(kind), operation, name, mutation.context(), mutation.ops(),

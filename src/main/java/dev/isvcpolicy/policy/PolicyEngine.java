@@ -89,7 +89,20 @@ public final class PolicyEngine {
      * run against it (each reads the fields as the earlier ones left them, so mutating the result adds nothing).
      */
     public MutationResult mutate(Input in) {
-        ObjectNode working = in.object().deepCopy();
+        return mutate(in, in.object().deepCopy());
+    }
+
+    /**
+     * {@link #mutate}, editing {@code in.object()} itself instead of a working copy: for a caller that owns the
+     * object and does not read it as sent again (the webhook's {@code /mutate}, which decoded it for this review
+     * alone). The ops, notices and context are those of {@link #mutate}, byte for byte; the result's
+     * {@code mutated} is {@code in.object()}. When the object is also the old object, a copy is made all the same.
+     */
+    public MutationResult mutateInPlace(Input in) {
+        return in.object() == in.oldObject() ? mutate(in) : mutate(in, in.object());
+    }
+
+    private MutationResult mutate(Input in, ObjectNode working) {
         Edits edits = new Edits(new Patch(working));
         Review review = resolve(in, working);
         run(CONTEXT_MUTATIONS, review, edits);

@@ -62,6 +62,47 @@ public class EngineBenchmark {
                 r.notices().stream().map(Notice::line).toList(), Map.of("decision", "patched"))));
     }
 
+    /** {@link #mutate} as the handler runs it since issue 16: the decoded object edited in place, no working copy. */
+    @Benchmark
+    public byte[] mutateInPlace() throws Exception {
+        ReviewCodec.Decoded d = ReviewCodec.decode(mutateBody);
+        PolicyEngine.MutationResult r = engine.mutateInPlace(input(d));
+        return ReviewCodec.encode(Responses.review(Responses.patch(d.uid(), r.ops(),
+                r.notices().stream().map(Notice::line).toList(), Map.of("decision", "patched"))));
+    }
+
+    /** {@code /mutate} of an object that needs no edit (the validate payload, already mutated), on a working copy. */
+    @Benchmark
+    public byte[] mutateNothingToDo() throws Exception {
+        ReviewCodec.Decoded d = ReviewCodec.decode(validateBody);
+        PolicyEngine.MutationResult r = engine.mutate(input(d));
+        return ReviewCodec.encode(Responses.review(Responses.patch(d.uid(), r.ops(),
+                r.notices().stream().map(Notice::line).toList(), Map.of("decision", "allowed"))));
+    }
+
+    /** The same, in place, as the handler runs it. */
+    @Benchmark
+    public byte[] mutateNothingToDoInPlace() throws Exception {
+        ReviewCodec.Decoded d = ReviewCodec.decode(validateBody);
+        PolicyEngine.MutationResult r = engine.mutateInPlace(input(d));
+        return ReviewCodec.encode(Responses.review(Responses.patch(d.uid(), r.ops(),
+                r.notices().stream().map(Notice::line).toList(), Map.of("decision", "allowed"))));
+    }
+
+    /** The body parsed into a tree, nothing else: what decoding costs before the envelope is mapped. */
+    @Benchmark
+    public Object decodeTreeOnly() throws Exception {
+        return MAPPER.readTree(mutateBody);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The whole decode (tree, checks, envelope mapped to fabric8's AdmissionRequest). */
+    @Benchmark
+    public Object decodeOnly() throws Exception {
+        return ReviewCodec.decode(mutateBody);
+    }
+
     /** Mutate plus its audit line, as the server writes it for every review. */
     @Benchmark
     public String mutateWithAuditLine() throws Exception {
@@ -105,6 +146,13 @@ public class EngineBenchmark {
         }
         if (!m.contains("\"patch\"") || !v.contains("\"allowed\":true")) {
             throw new IllegalStateException("unexpected answers: " + m + " / " + v);
+        }
+        if (!m.equals(new String(b.mutateInPlace()))) {
+            throw new IllegalStateException("in place and on a working copy answer differently");
+        }
+        String none = new String(b.mutateNothingToDo());
+        if (none.contains("\"patch\"") || !none.equals(new String(b.mutateNothingToDoInPlace()))) {
+            throw new IllegalStateException("the validate payload should need no edit: " + none);
         }
         System.out.println("payloads ok: mutate patches, validate allows; patch ops " + PatchOp.class.getSimpleName());
     }

@@ -162,6 +162,53 @@ class SlimObjectsTest {
         assertFalse(slim.path("metadata").path("uid").asText().isEmpty());
     }
 
+    /**
+     * What is kept is held compactly: nested maps (a container's resources) immutable, not the LinkedHashMaps
+     * JSON was read into, and short strings such as quantities held once for every object; JSON nulls survive.
+     */
+    @Test
+    void keptValuesAreImmutableSharedAndMayBeNull() throws Exception {
+        String yaml = """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: %s, namespace: ns}
+                spec:
+                  predictor:
+                    minReplicas: null
+                    scaleMetric: cpu
+                    model: {name: kserve-container, resources: {requests: {cpu: "1", memory: 2Gi}, limits: null}}
+                """;
+        GenericKubernetesResource a = SlimObjects.inferenceService(JSON.treeToValue(RuleCases.YAML.readTree(yaml.formatted("a")),
+                GenericKubernetesResource.class));
+        GenericKubernetesResource b = SlimObjects.inferenceService(JSON.treeToValue(RuleCases.YAML.readTree(yaml.formatted("b")),
+                GenericKubernetesResource.class));
+        Map<?, ?> resourcesA = resources(a);
+        Map<?, ?> requestsA = (Map<?, ?>) resourcesA.get("requests");
+        Map<?, ?> requestsB = (Map<?, ?>) resources(b).get("requests");
+        assertTrue(requestsA.get("memory") == requestsB.get("memory"), "a quantity is held once for every object");
+        assertTrue(component(a).get("scaleMetric") == component(b).get("scaleMetric"), "a short string is held once");
+        assertFalse(requestsA instanceof java.util.LinkedHashMap, "nested maps are compacted: " + requestsA.getClass());
+        assertThrowsUnsupported(() -> ((Map<String, Object>) requestsA).put("cpu", "2"));
+        assertTrue(resourcesA.containsKey("limits") && resourcesA.get("limits") == null, "a JSON null is kept: " + resourcesA);
+        assertTrue(component(a).containsKey("minReplicas") && component(a).get("minReplicas") == null);
+        assertEquals(JSON.readTree("""
+                {"predictor":{"minReplicas":null,"scaleMetric":"cpu",
+                  "model":{"name":"kserve-container","resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":null}}}}
+                """), JSON.valueToTree(a).path("spec"));
+    }
+
+    private static Map<?, ?> component(GenericKubernetesResource isvc) {
+        return (Map<?, ?>) ((Map<?, ?>) isvc.getAdditionalProperties().get("spec")).get("predictor");
+    }
+
+    private static Map<?, ?> resources(GenericKubernetesResource isvc) {
+        return (Map<?, ?>) ((Map<?, ?>) component(isvc).get("model")).get("resources");
+    }
+
+    private static void assertThrowsUnsupported(Runnable r) {
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, r::run);
+    }
+
     @Test
     void whatIsKeptOfAScaledObject() throws Exception {
         JsonNode so = RuleCases.YAML.readTree("""

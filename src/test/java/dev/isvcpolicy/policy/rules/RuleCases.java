@@ -131,6 +131,14 @@ public final class RuleCases {
             node.get("patch").forEach(op -> expected.add(op.path("op").asText() + " " + op.path("path").asText()
                     + (op.has("value") ? " " + op.get("value") : "")));
             assertEquals(expected, actual, c.name() + ": patch of " + c.ruleId());
+            // The handler edits the decoded object in place (no working copy): the same ops, notices and object.
+            PolicyEngine.Input owned = input(node, (ObjectNode) node.get("object"));
+            PolicyEngine.MutationResult inPlace = engine.mutateInPlace(owned);
+            assertEquals(result.ops(), inPlace.ops(), c.name() + ": ops in place and on a working copy");
+            assertEquals(result.notices(), inPlace.notices(), c.name() + ": notices in place and on a working copy");
+            assertEquals(result.mutated(), inPlace.mutated(), c.name() + ": object in place and on a working copy");
+            assertTrue(inPlace.mutated() == owned.object(), c.name() + ": in place, the object itself is edited");
+            assertEquals(node.get("object"), input.object(), c.name() + ": mutate leaves its input as it was");
             PolicyEngine.MutationResult again = engine.mutate(input(node, result.mutated()));
             assertEquals(List.of(), again.ops().stream().map(RuleCases::describe).toList(),
                     c.name() + ": mutating the mutated object must add nothing");
