@@ -230,28 +230,8 @@ public class KServeKindCaches {
     private SharedIndexInformer<GenericKubernetesResource> inform(Kind kind, String version) {
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(kind.group()).withVersion(version)
                 .withKind(kind.kind()).withPlural(kind.resource()).withNamespaced(true).build();
-        AtomicBoolean saidUnreachable = new AtomicBoolean();
-        String what = kind.kind() + "s (" + kind.group() + "/" + version + ")";
-        try {
-            SharedIndexInformer<GenericKubernetesResource> inf = client.get().genericKubernetesResources(context)
-                    .inAnyNamespace().runnableInformer(0);
-            inf.exceptionHandler((started, t) -> {
-                if (!stopping && saidUnreachable.compareAndSet(false, true)) {
-                    LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped until it can", what, Reasons.shortReason(t));
-                }
-                return true;
-            });
-            LOG.infof("watching %s in every namespace for the cluster-side autoscaler-conflict check", what);
-            inf.start().whenComplete((ok, t) -> {
-                if (t == null) {
-                    saidUnreachable.set(false);
-                    LOG.infof("%s cache synced (%d objects)", what, inf.getStore().list().size());
-                }
-            });
-            return inf;
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped", what, Reasons.shortReason(e));
-            return null;
-        }
+        return WorkloadCaches.inform(client.get(), context, kind.kind() + "s (" + kind.group() + "/" + version + ")", SlimObjects::kserveKind,
+                Map.of(), () -> stopping, () -> {
+                });
     }
 }

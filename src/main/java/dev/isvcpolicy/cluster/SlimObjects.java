@@ -70,7 +70,6 @@ public final class SlimObjects {
     public static GenericKubernetesResource inferenceService(GenericKubernetesResource full) {
         GenericKubernetesResource slim = base(full);
         slim.getMetadata().setAnnotations(annotations(full.getMetadata().getAnnotations()));
-        slim.getMetadata().setDeletionTimestamp(full.getMetadata().getDeletionTimestamp());
         Object spec = full.getAdditionalProperties().get("spec");
         Map<String, Object> top = new LinkedHashMap<>(2);
         if (spec instanceof Map<?, ?> s) {
@@ -126,6 +125,21 @@ public final class SlimObjects {
             }
             slim.setAdditionalProperties(Map.of("spec", Map.of("scaleTargetRef", compact(target))));
         }
+        return slim;
+    }
+
+    /**
+     * A copy of an InferenceGraph, LLMInferenceService or HTTPScaledObject (RULES.md §1 v2) without what the
+     * API server adds: {@code managedFields}, {@code status} and the last-applied annotation. Their spec is kept
+     * whole (frozen): the rules on these kinds read triggers, router steps and scaling blocks in their own shapes.
+     */
+    public static GenericKubernetesResource kserveKind(GenericKubernetesResource full) {
+        GenericKubernetesResource slim = base(full);
+        slim.getMetadata().setAnnotations(annotations(full.getMetadata().getAnnotations()));
+        List<OwnerReference> owners = full.getMetadata().getOwnerReferences();
+        slim.getMetadata().setOwnerReferences(owners == null || owners.isEmpty() ? null : owners);
+        Object spec = full.getAdditionalProperties().get("spec");
+        slim.setAdditionalProperties(spec == null ? Map.of() : Map.of("spec", frozen(spec)));
         return slim;
     }
 
@@ -265,6 +279,7 @@ public final class SlimObjects {
         meta.setNamespace(shared(in.getNamespace()));
         meta.setUid(in.getUid());
         meta.setResourceVersion(in.getResourceVersion());
+        meta.setDeletionTimestamp(in.getDeletionTimestamp());
         // fabric8's models start with empty collections; null them so an empty one costs nothing.
         meta.setAnnotations(null);
         meta.setLabels(null);

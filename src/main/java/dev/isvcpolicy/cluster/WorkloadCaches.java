@@ -349,30 +349,42 @@ public class WorkloadCaches {
         }
     }
 
-    /**
-     * An informer over every namespace that keeps {@code slim} of each object ({@link SlimObjects.SlimItemStore}),
-     * indexed by namespace and by {@code indexers}.
-     */
+    /** An informer of this class's kinds, counting its failed list/watch attempts under {@code what} in lower case. */
     private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext context, String what,
             java.util.function.UnaryOperator<GenericKubernetesResource> slim,
             java.util.Map<String, java.util.function.Function<GenericKubernetesResource, List<String>>> indexers) {
+        String cache = what.toLowerCase(java.util.Locale.ROOT);
+        return inform(client.get(), context, what, slim, indexers, () -> stopping, () -> {
+            errors.computeIfAbsent(cache, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            lastError.put(cache, System.currentTimeMillis() / 1000);
+        });
+    }
+
+    /**
+     * An informer over every namespace, listing in pages of {@value #LIST_PAGE}, that keeps {@code slim} of each
+     * object ({@link SlimObjects.SlimItemStore}), indexed by namespace and by {@code indexers}. A failed list or
+     * watch runs {@code onError} (not while {@code stopping}) and is logged once until the next sync. Null when it
+     * cannot even be built (logged).
+     */
+    static SharedIndexInformer<GenericKubernetesResource> inform(KubernetesClient client, ResourceDefinitionContext context, String what,
+            java.util.function.UnaryOperator<GenericKubernetesResource> slim,
+            java.util.Map<String, java.util.function.Function<GenericKubernetesResource, List<String>>> indexers,
+            java.util.function.BooleanSupplier stopping, Runnable onError) {
         AtomicBoolean saidUnreachable = new AtomicBoolean();
         try {
-            SharedIndexInformer<GenericKubernetesResource> inf = client.get().genericKubernetesResources(context)
+            SharedIndexInformer<GenericKubernetesResource> inf = client.genericKubernetesResources(context)
                     .inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
             inf.itemStore(new SlimObjects.SlimItemStore(slim));
             if (!indexers.isEmpty()) {
                 inf.addIndexers(indexers);
             }
-            String cache = what.toLowerCase(java.util.Locale.ROOT);
             inf.exceptionHandler((started, t) -> {
-                if (!stopping) {
-                    errors.computeIfAbsent(cache, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
-                    lastError.put(cache, System.currentTimeMillis() / 1000);
-                }
-                if (!stopping && saidUnreachable.compareAndSet(false, true)) {
-                    LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped until it can",
-                            what, Reasons.shortReason(t));
+                if (!stopping.getAsBoolean()) {
+                    onError.run();
+                    if (saidUnreachable.compareAndSet(false, true)) {
+                        LOG.warnf("cannot watch %s (%s): the cluster-side autoscaler-conflict check is skipped until it can",
+                                what, Reasons.shortReason(t));
+                    }
                 }
                 return true;
             });

@@ -234,6 +234,39 @@ class SlimObjectsTest {
         assertEquals(List.of("default/m-predictor"), WorkloadCaches.workloadKeys(stored));
     }
 
+    /** The v2 kinds keep their whole spec (their rules read their own shapes), and lose what the API server adds. */
+    @Test
+    void whatIsKeptOfTheKServeKinds() throws Exception {
+        JsonNode llm = RuleCases.YAML.readTree("""
+                metadata:
+                  name: llm
+                  deletionTimestamp: "2026-11-30T11:00:00Z"
+                  annotations: {serving.kserve.io/autoscalerClass: keda}
+                  ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: c, uid: u3}]
+                spec:
+                  model: {uri: "hf://m"}
+                  scaling: {keda: {triggers: [{type: prometheus, metadata: {query: "sum(x)", threshold: "5"}}]}, minReplicas: null}
+                """);
+        ObjectNode fat = fatten(llm, "LLMInferenceService");
+        fat.put("apiVersion", "serving.kserve.io/v1alpha1");
+        ObjectNode slim = JSON.valueToTree(SlimObjects.kserveKind(JSON.treeToValue(fat, GenericKubernetesResource.class)));
+        assertEquals(llm.get("spec"), slim.get("spec"), "spec kept whole, JSON nulls too");
+        assertFalse(slim.has("status"));
+        assertFalse(slim.path("metadata").has("managedFields"));
+        assertFalse(slim.path("metadata").has("labels"));
+        assertEquals(JSON.readTree("{\"serving.kserve.io/autoscalerClass\":\"keda\"}"), slim.path("metadata").get("annotations"),
+                "the last-applied annotation is dropped");
+        assertEquals("2026-11-30T11:00:00Z", slim.path("metadata").path("deletionTimestamp").asText(), "rules skip objects being deleted");
+        assertEquals("c", slim.path("metadata").path("ownerReferences").path(0).path("name").asText());
+
+        JsonNode deleting = RuleCases.YAML.readTree("""
+                metadata: {name: so, deletionTimestamp: "2026-11-30T11:00:00Z"}
+                spec: {scaleTargetRef: {name: m-predictor}}
+                """);
+        assertEquals("2026-11-30T11:00:00Z", slim(deleting, "ScaledObject").path("metadata").path("deletionTimestamp").asText(),
+                "a ScaledObject being deleted is not a conflict");
+    }
+
     @Test
     void revisionDeploymentsAreIndexedUnderTheirComponentToo() {
         assertEquals(List.of("m-predictor-00003-deployment", "m-predictor"), ScaledObjects.workloadsOf("m-predictor-00003-deployment"));
