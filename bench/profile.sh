@@ -30,7 +30,7 @@ fi
 payload=bench/$endpoint-review.json
 java -XX:MaxRAM=320m -Dquarkus.profile=local -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break; sleep 0.2; done
 url=https://localhost:8443/$endpoint
 hey -z 30s -c 8 -host localhost -m POST -T application/json -D "$payload" "$url" >/dev/null
@@ -56,9 +56,18 @@ categorize() {
       else if (stack ~ /(AnswerEncoder\.|ReviewCodec\.encode|Responses\.)/) c["answer (build, encode)"]++
       else if (stack ~ /(PolicyEngine\.|ContextResolver\.|policy\.rules\.[A-Za-z]+\.|patch\.Patch\.)/) c["rules (working copy, context, rules, patch)"]++
       else if (stack ~ /AdmissionHandler\./) c["handler, rest"]++
-      else if (stack ~ /SslHandler|SSLEngine|sun\.security|javax\.crypto|com\.sun\.crypto/) c["TLS"]++
-      else if (stack ~ /io\.vertx|io\.netty\.handler\.codec\.http|io\.quarkus/) c["HTTP, routing"]++
-      else c["netty I/O, other"]++
+      else c[layer()]++
+    }
+    # Outside the handler, the frame nearest the leaf decides: every inbound stack has SslHandler near its
+    # root, so the whole stack would call HTTP parsing under it TLS (as this script did before 2026-11-30).
+    function layer(   n, i, f) {
+      n = split(stack, f, "\n")
+      for (i = 1; i <= n; i++) {
+        if (f[i] ~ /SslHandler|SSLEngine|OpenSsl|sun\.security|javax\.crypto|com\.sun\.crypto|io\.netty\.internal\.tcnative/) return "TLS"
+        if (f[i] ~ /io\.vertx\.core\.http|io\.vertx\.ext\.web|io\.netty\.handler\.codec\.http|io\.quarkus/) return "HTTP, routing"
+        if (f[i] ~ /io\.netty\.channel|io\.netty\.buffer|sun\.nio\.ch|io\.vertx\.core/) return "netty I/O, other"
+      }
+      return "netty I/O, other"
     }
     END {
       if (stack != "") count()

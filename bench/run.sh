@@ -69,13 +69,14 @@ java $JAVA_OPTS -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true \
 pid=$!
 target/go-webhook/gowebhook -addr 127.0.0.1:18444 -cert "$tls/tls.crt" -key "$tls/tls.key" > target/bench-go.log 2>&1 &
 gopid=$!
-trap 'kill $pid $gopid 2>/dev/null || true' EXIT
+trap 'kill $pid $gopid 2>/dev/null; wait $pid $gopid 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do
   curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break
   sleep 0.2
 done
 curl -skf https://localhost:9000/q/health/ready >/dev/null || { echo "the webhook did not start; see $log" >&2; exit 1; }
 curl -sk -o /dev/null https://localhost:18444/noop -d '{}' || { echo "the Go yardstick did not start; see target/bench-go.log" >&2; exit 1; }
+echo "ours: $(grep -a -o 'TLS on the admission port: .*' "$log" | head -1)"
 
 ours=https://localhost:8443
 go=https://localhost:18444

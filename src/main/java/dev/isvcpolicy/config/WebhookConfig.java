@@ -20,7 +20,7 @@ public interface WebhookConfig {
      * Every key of this mapping, so that start-up can tell them from policy keys and from typos without
      * introspecting the mapping ({@code SettingsTest} keeps the list equal to the mapping's own).
      */
-    List<String> KEYS = List.of("webhook.tls.cert-file", "webhook.tls.key-file", "webhook.tls.check-period",
+    List<String> KEYS = List.of("webhook.tls.cert-file", "webhook.tls.key-file", "webhook.tls.check-period", "webhook.tls.engine",
             "webhook.audit.file", "webhook.audit.file-max-bytes", "webhook.audit.file-backups",
             "webhook.bench.noop-endpoint", "webhook.cluster.lookups", "webhook.cluster.config-map-namespace",
             "webhook.cluster.config-map-name", "webhook.http.request-timeout", "webhook.policy.namespace", "webhook.policy.config-map",
@@ -120,6 +120,13 @@ public interface WebhookConfig {
         /** How often the two files are read again; a changed, matching pair is served to new connections. */
         @WithDefault("10s")
         java.time.Duration checkPeriod();
+
+        /**
+         * What serves TLS on the admission port: {@code auto} (OpenSSL from netty-tcnative where it loads, else
+         * the JDK's engine), {@code openssl} (start-up fails where it cannot load) or {@code jdk}, e.g. {@code jdk}.
+         */
+        @WithDefault("auto")
+        String engine();
     }
 
     interface Cluster {

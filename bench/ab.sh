@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# A/B of two ways to run our own webhook, in one run: two JVMs side by side on the same certificate and
+# payload, measured alternately (A then B, then B then A, ...), so that both see the same machine load.
+# By default A is the JDK's TLS engine and B OpenSSL (webhook.tls.engine); any JVM options can be compared:
+#
+#   bench/ab.sh                                       # A: -Dwebhook.tls.engine=jdk, B: -Dwebhook.tls.engine=openssl
+#   A_OPTS="" B_OPTS="-Dquarkus.vertx.prefer-native-transport=true" bench/ab.sh --no-build
+#   bench/ab.sh --rounds 4 --duration 10s --endpoint validate
+#
+# For each load (paced: 1 client at 50 req/s and 4 clients at 50 req/s each; saturated: /noop and the
+# endpoint at 8 clients) it prints hey's p50 and p99 (to 0.1 ms), req/s, and the server's own CPU time per
+# request (all its threads, from /proc/<pid>/task/*/schedstat, so hey's CPU is not in it), then B over A
+# per round and the median of the rounds. Both JVMs are sized as in the Deployment (-XX:MaxRAM=320m).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=10s
+rounds=3
+build=true
+endpoint=mutate
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --no-build) build=false; shift ;;
+    --endpoint) endpoint=$2; shift 2 ;;
+    *) echo "usage: bench/ab.sh [--duration 10s] [--rounds 3] [--no-build] [--endpoint mutate|validate]" >&2; exit 2 ;;
+  esac
+done
+A_OPTS=${A_OPTS--Dwebhook.tls.engine=jdk}
+B_OPTS=${B_OPTS--Dwebhook.tls.engine=openssl}
+command -v hey >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
+$build && ./mvnw -q -B package -DskipTests
+
+tls=target/bench-tls
+if [ ! -f "$tls/webhook.p12" ]; then
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tls/tls.key" -out "$tls/tls.crt" 2>/dev/null
+  openssl pkcs12 -export -in "$tls/tls.crt" -inkey "$tls/tls.key" -name webhook -passout pass:local-only -out "$tls/webhook.p12"
+fi
+
+start() { # start NAME HTTPS-PORT MANAGEMENT-PORT OPTS -> pid
+  java -XX:MaxRAM=320m $4 -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true -Dquarkus.http.ssl-port="$2" \
+    -Dquarkus.management.port="$3" -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" \
+    -jar target/quarkus-app/quarkus-run.jar > "target/ab-$1.log" 2>&1 &
+  echo $!
+}
+apid=$(start a 8643 9643 "$A_OPTS")
+bpid=$(start b 8743 9743 "$B_OPTS")
+trap 'kill $apid $bpid 2>/dev/null; wait $apid $bpid 2>/dev/null || true' EXIT
+for port in 9643 9743; do
+  for _ in $(seq 1 150); do curl -skf "https://localhost:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -skf "https://localhost:$port/q/health/ready" >/dev/null || { echo "a server did not start; see target/ab-*.log" >&2; exit 1; }
+done
+echo "A ($A_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-a.log | head -1)"
+echo "B ($B_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-b.log | head -1)"
+
+payload() { case "$1" in validate) echo bench/validate-review.json ;; *) echo bench/mutate-review.json ;; esac; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END {printf "%.0f", s}'; }
+# measure PID PORT ENDPOINT CLIENTS RATE -> "rps p50 p99 cpu_us_per_request errors"
+measure() {
+  local before after out
+  before=$(cpu_ns "$1")
+  out=$(hey -z "$duration" -c "$4" -q "$5" -host localhost -m POST -T application/json -D "$(payload "$3")" "https://localhost:$2/$3")
+  after=$(cpu_ns "$1")
+  echo "$out" | awk -v cpu=$((after - before)) '
+    /Requests\/sec:/ {rps=$2} /Total:/ {t=$2}
+    /^  50% in/ {p50=$3*1000} /^  99% in/ {p99=$3*1000}
+    /^  \[[0-9]+\]/ { n+=$2; if (substr($1,2,3)!="200") err+=$2 }
+    /Error distribution:/ {inerr=1; next}
+    inerr && /^  \[/ { gsub(/[\[\]]/,"",$1); err+=$1 }
+    END {printf "%.0f %.2f %.2f %.1f %d\n", rps, p50, p99, (n>0 ? cpu/1000/n : 0), err+0}'
+}
+
+echo "warming up (15 s per endpoint and server) ..." >&2
+for port in 8643 8743; do
+  for ep in noop mutate validate; do hey -z 15s -c 8 -host localhost -m POST -T application/json -D "$(payload $ep)" "https://localhost:$port/$ep" >/dev/null; done
+done
+
+results=$(mktemp)
+failed=0
+printf '%-5s %-18s %-3s %8s %8s %8s %12s\n' round load ab "req/s" "p50 ms" "p99 ms" "CPU µs/req"
+for r in $(seq 1 "$rounds"); do
+  for load in "$endpoint 1 50" "$endpoint 4 50" "noop 8 0" "$endpoint 8 0"; do
+    set -- $load
+    name="/$1 $2x$([ "$3" = 0 ] && echo max || echo "$3/s")"
+    order="a b"; [ $((r % 2)) = 0 ] && order="b a"
+    for who in $order; do
+      if [ $who = a ]; then pid=$apid port=8643; else pid=$bpid port=8743; fi
+      read -r rps p50 p99 cpu err < <(measure "$pid" "$port" "$1" "$2" "$3")
+      [ "$err" = 0 ] || failed=1
+      printf '%-5s %-18s %-3s %8s %8s %8s %12s\n' "$r" "$name" "$who" "$rps" "$p50" "$p99" "$cpu"
+      echo "$r|$name|$who|$rps|$p50|$p99|$cpu" >> "$results"
+    done
+  done
+done
+echo
+echo "B over A, median of $rounds rounds (latency and CPU < 1: B better; req/s > 1: B better)"
+printf '%-18s %8s %8s %8s %10s\n' load "req/s" p50 p99 "CPU/req"
+awk -F'|' '
+  { v[$1 "|" $2 "|" $3] = $4 "|" $5 "|" $6 "|" $7; loads[$2]=1; if (!($2 in order)) { order[$2]=++n; names[n]=$2 } rounds[$1]=1 }
+  function median(a, k,   i, j, t) { for (i=1;i<=k;i++) for (j=i+1;j<=k;j++) if (a[j]<a[i]) { t=a[i]; a[i]=a[j]; a[j]=t }
+    return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2 }
+  END {
+    for (i=1;i<=n;i++) { l=names[i]; delete q; for (m=1;m<=4;m++) { k=0; delete x
+        for (r in rounds) { split(v[r "|" l "|a"], A, "|"); split(v[r "|" l "|b"], B, "|"); if (A[m] > 0) x[++k] = B[m] / A[m] }
+        q[m] = k ? sprintf("%.2f", median(x, k)) : "-" }
+      printf "%-18s %8s %8s %8s %10s\n", l, q[1], q[2], q[3], q[4] }
+  }' "$results"
+rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$1/status; }
+echo "RSS after the run: A $(rss $apid), B $(rss $bpid)"
+rm -f "$results"
+[ "$failed" = 0 ] || { echo "INVALID RUN: some requests failed" >&2; exit 1; }
