@@ -4,6 +4,8 @@
 #
 #   bench/run.sh                      # paced (1 client at 50 req/s, 4 clients at 200 req/s) and saturated (8, 32 clients)
 #   bench/run.sh --duration 20s --rounds 2
+#   bench/run.sh --warmup 60s         # warm-up per endpoint and server before measuring (default 15s; the JIT is
+#                                     # still compiling after 15 s, see docs/performance.md)
 #   bench/run.sh --no-build           # reuse target/quarkus-app
 #   bench/run.sh --million            # then one million reviews (half /mutate, half /validate) and the server's RSS
 #   bench/run.sh --soak 10m           # then a soak: heap live data after GC, once a minute
@@ -17,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=10s
+warmup=15s
 rounds=1
 build=true
 million=false
@@ -27,10 +30,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --no-build) build=false; shift ;;
     --million) million=true; shift ;;
     --soak) soak=$2; shift 2 ;;
-    *) echo "usage: bench/run.sh [--duration 10s] [--rounds 1] [--no-build] [--million] [--soak 10m]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--duration 10s] [--rounds 1] [--warmup 15s] [--no-build] [--million] [--soak 10m]" >&2; exit 2 ;;
   esac
 done
 
@@ -104,9 +108,9 @@ measure() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else printf "-" }'; }
 
-echo "warming up (15 s per endpoint and server) ..." >&2
+echo "warming up ($warmup per endpoint and server) ..." >&2
 for base in $ours $go; do
-  for ep in noop mutate validate; do hey -z 15s -c 8 $HEY -m POST -T application/json -D "$(payload $ep)" "$base/$ep" >/dev/null; done
+  for ep in noop mutate validate; do hey -z "$warmup" -c 8 $HEY -m POST -T application/json -D "$(payload $ep)" "$base/$ep" >/dev/null; done
 done
 
 echo
