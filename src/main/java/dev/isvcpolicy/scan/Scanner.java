@@ -16,6 +16,7 @@ import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Exceptions;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Kind;
+import dev.isvcpolicy.policy.PolicySettings;
 import dev.isvcpolicy.policy.Stage;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,8 +47,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The background scan (RULES.md §8): on the replica that holds the Lease {@value ClusterAccess#SCAN_LEASE}, judges
- * every cached object with the one decision path ({@link Stage#BOTH}, operation CREATE: the findings of what runs,
- * without the pre-existing lowering of an UPDATE) and writes one report per namespace. Every
+ * every cached object with the one decision path ({@link Stage#BOTH}, as the unchanged UPDATE of itself, without the
+ * pre-existing lowering: the findings of what runs, see {@link #judge}) and writes one report per namespace. Every
  * {@code webhook.scan.debounce} it takes a fingerprint of what a decision reads (objects' resourceVersions, the
  * policy and exceptions in force, namespace enforcement, KServe's default mode) and scans when it changed, at once
  * on becoming leader, and fully every {@code webhook.scan.period}. It never calls the API server per object.
@@ -229,7 +230,7 @@ public class Scanner {
     /** Judges every cached object and writes the reports; runs on the scan thread. */
     void scan() {
         long start = System.nanoTime();
-        List<Reports.Scanned> scanned = judge(cached(), policy.decider(), cluster);
+        List<Reports.Scanned> scanned = judge(cached(), forScan(policy.decider()), cluster);
         ReportWriter.Outcome out = writer.write(Reports.build(scanned, format, Instant.now()));
         feedMetrics(scanned);
         for (Exceptions.Entry e : newlyExpired(policy.decider().exceptions(), Instant.now(), saidExpired)) {
@@ -264,7 +265,21 @@ public class Scanner {
         return out;
     }
 
-    /** Pure: the decision of each object, as {@code /validate} after {@code /mutate} on CREATE would give it. */
+    /**
+     * The decider a scan uses: {@code decider} with {@code webhook.update.existing-violations=deny}, so that a
+     * finding the object already had is reported as what it is, not lowered to a {@code pre-existing:} warning.
+     */
+    public static Decider forScan(Decider decider) {
+        return decider.withSettings(decider.settings().with(Map.of(PolicySettings.EXISTING_VIOLATIONS.key(), "deny")));
+    }
+
+    /**
+     * Pure: the decision of each object as {@code /validate} after {@code /mutate} would give it when KServe's
+     * controller next writes it unchanged: an UPDATE whose old object is the object itself. So its context is
+     * what runs ({@code status.deploymentMode} first, RULES.md §2), and the webhook's own earlier edits are
+     * recognised as such. {@code decider} must come from {@link #forScan}, or every finding is lowered as
+     * pre-existing.
+     */
     public static List<Reports.Scanned> judge(Map<Kind, List<GenericKubernetesResource>> objects, Decider decider, ClusterState cluster) {
         List<Reports.Scanned> out = new ArrayList<>();
         for (Map.Entry<Kind, List<GenericKubernetesResource>> e : objects.entrySet()) {
@@ -273,7 +288,7 @@ public class Scanner {
                 ObjectNode object = JSON.valueToTree(r);
                 String ns = r.getMetadata().getNamespace();
                 String name = r.getMetadata().getName();
-                Decision d = decider.decide(new Decider.Input(Stage.BOTH, kind.group(), kind.kind(), "CREATE", ns, name, object, null), cluster);
+                Decision d = decider.decide(new Decider.Input(Stage.BOTH, kind.group(), kind.kind(), "UPDATE", ns, name, object, object), cluster);
                 if (d.verdict() == Decision.Verdict.SKIPPED || d.verdict() == Decision.Verdict.EXEMPT) {
                     continue;
                 }

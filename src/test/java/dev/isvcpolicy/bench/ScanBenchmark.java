@@ -36,7 +36,7 @@ public final class ScanBenchmark {
                     "minReplicas", 1, "maxReplicas", 4, "model", Map.of("modelFormat", Map.of("name", "sklearn")))));
             objects.add(SlimObjects.inferenceService(r));
         }
-        Decider decider = new Decider(new PolicyEngine(PolicySettings.defaults()));
+        Decider decider = Scanner.forScan(new Decider(new PolicyEngine(PolicySettings.defaults())));
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 3; round++) { // the first rounds warm the JIT
             long cpu0 = bean.getCurrentThreadCpuTime();
