@@ -1,12 +1,12 @@
 package dev.isvcpolicy.cluster;
 
 /** How a failed API call reads in one log line: the root cause's message, cut at 160 characters. */
-final class Reasons {
+public final class Reasons {
 
     private Reasons() {
     }
 
-    static String shortReason(Throwable t) {
+    public static String shortReason(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

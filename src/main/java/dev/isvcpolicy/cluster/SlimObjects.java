@@ -52,17 +52,36 @@ public final class SlimObjects {
     private static final Set<String> DROPPED = Set.of("volumes", "affinity", "tolerations", "nodeSelector", "imagePullSecrets",
             "initContainers", "securityContext", "podSecurityContext", "hostAliases", "dnsConfig", "readinessGates", "topologySpreadConstraints");
 
-    /** Namespaces and other repeated strings, held once (every cached object names its namespace). */
+    /**
+     * Namespaces and other repeated short strings, held once (every cached object names its namespace). Entries are
+     * never removed, so only strings of at most {@link #SHARED_LENGTH} characters are held, and at most
+     * {@link #SHARED_MAX} of them: a user who writes ever new annotation values cannot grow it past about 4 MiB
+     * (a long value stays with its object and goes when the object goes).
+     */
     private static final Map<String, String> SHARED = new ConcurrentHashMap<>();
 
+    /** How many distinct strings {@link #shared} holds at most. */
+    static final int SHARED_MAX = 16_384;
+
+    /** How many strings are held (tests). */
+    static int sharedCount() {
+        return SHARED.size();
+    }
+
     private static String shared(String s) {
-        if (s == null) {
-            return null;
-        }
-        if (SHARED.size() > 100_000) {
+        return shared(SHARED, SHARED_MAX, s);
+    }
+
+    /** {@code s} as {@code pool} holds it; added when short and the pool is not full. */
+    static String shared(Map<String, String> pool, int max, String s) {
+        if (s == null || s.length() > SHARED_LENGTH) {
             return s;
         }
-        String prior = SHARED.putIfAbsent(s, s);
+        String held = pool.get(s);
+        if (held != null || pool.size() >= max) {
+            return held != null ? held : s;
+        }
+        String prior = pool.putIfAbsent(s, s);
         return prior == null ? s : prior;
     }
 

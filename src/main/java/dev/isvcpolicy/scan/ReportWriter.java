@@ -3,6 +3,7 @@ package dev.isvcpolicy.scan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.cluster.Reasons;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,8 +23,12 @@ public final class ReportWriter {
     private static final Logger LOG = Logger.getLogger(ReportWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What one {@link #write} did. */
-    public record Outcome(boolean crdInstalled, int created, int updated, int unchanged, int deleted) {
+    /** What one {@link #write} did; {@code failed} writes are named by {@code failure} (the first one's reason). */
+    public record Outcome(boolean crdInstalled, int created, int updated, int unchanged, int deleted, int failed, String failure) {
+
+        public Outcome(boolean crdInstalled, int created, int updated, int unchanged, int deleted) {
+            this(crdInstalled, created, updated, unchanged, deleted, 0, null);
+        }
     }
 
     private final KubernetesClient client;
@@ -61,6 +66,8 @@ public final class ReportWriter {
         int updated = 0;
         int unchanged = 0;
         int deleted = 0;
+        int failed = 0;
+        String failure = null;
         Set<String> wanted = new HashSet<>(reports.keySet());
         for (Map.Entry<String, ObjectNode> e : reports.entrySet()) {
             GenericKubernetesResource old = byNamespace.get(e.getKey());
@@ -70,21 +77,32 @@ public final class ReportWriter {
                 continue;
             }
             GenericKubernetesResource next = JSON.convertValue(e.getValue(), GenericKubernetesResource.class);
-            if (old == null) {
-                api.inNamespace(e.getKey()).resource(next).create();
-                created++;
-            } else {
-                next.getMetadata().setResourceVersion(old.getMetadata().getResourceVersion());
-                api.inNamespace(e.getKey()).resource(next).update();
-                updated++;
+            try {
+                if (old == null) {
+                    api.inNamespace(e.getKey()).resource(next).create();
+                    created++;
+                } else {
+                    next.getMetadata().setResourceVersion(old.getMetadata().getResourceVersion());
+                    api.inNamespace(e.getKey()).resource(next).update();
+                    updated++;
+                }
+            } catch (RuntimeException x) {
+                // One namespace's failure (a conflict, a quota, a refused object) does not keep the others unwritten.
+                failed++;
+                failure = failure != null ? failure : "namespace " + e.getKey() + ": " + Reasons.shortReason(x);
             }
         }
         for (Map.Entry<String, GenericKubernetesResource> e : byNamespace.entrySet()) {
             if (!wanted.contains(e.getKey())) {
-                api.inNamespace(e.getKey()).withName(Reports.NAME).delete();
-                deleted++;
+                try {
+                    api.inNamespace(e.getKey()).withName(Reports.NAME).delete();
+                    deleted++;
+                } catch (RuntimeException x) {
+                    failed++;
+                    failure = failure != null ? failure : "namespace " + e.getKey() + ": " + Reasons.shortReason(x);
+                }
             }
         }
-        return new Outcome(true, created, updated, unchanged, deleted);
+        return new Outcome(true, created, updated, unchanged, deleted, failed, failure);
     }
 }

@@ -31,6 +31,15 @@ public final class Reports {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * Results one report holds at most (about 500 bytes each, well under the 1.5 MiB an API server stores per
+     * object): beyond it, {@code fail} results are kept first, then {@code warn}, {@code skip} and {@code pass};
+     * the summary still counts every result, and the annotation {@link #OMITTED} says how many were left out.
+     */
+    public static final int MAX_RESULTS = 2000;
+    /** The report's annotation counting the results left out (absent when none were). */
+    public static final String OMITTED = "isvc-autoscaling-webhook/omitted-results";
+
     /** The report API to write ({@code webhook.reports.format}). */
     public enum Format {
         POLICY_REPORT("wgpolicyk8s.io/v1alpha2", "PolicyReport", "policyreports"),
@@ -142,6 +151,18 @@ public final class Reports {
                 }
                 pass++;
             }
+        }
+        if (results.size() > MAX_RESULTS) {
+            ArrayNode kept = MAPPER.createArrayNode();
+            for (String wanted : List.of("fail", "warn", "skip", "pass")) {
+                for (JsonNode r : results) {
+                    if (kept.size() < MAX_RESULTS && wanted.equals(r.path("result").asText())) {
+                        kept.add(r);
+                    }
+                }
+            }
+            meta.putObject("annotations").put(OMITTED, String.valueOf(results.size() - kept.size()));
+            report.set("results", kept);
         }
         ObjectNode summary = report.putObject("summary");
         summary.put("pass", pass);

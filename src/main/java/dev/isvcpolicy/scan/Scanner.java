@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.admission.LiveCluster;
 import dev.isvcpolicy.audit.MetricLabels;
 import dev.isvcpolicy.cluster.ClusterAccess;
+import dev.isvcpolicy.cluster.Reasons;
 import dev.isvcpolicy.cluster.KServeKindCaches;
 import dev.isvcpolicy.cluster.PolicyConfigMaps;
 import dev.isvcpolicy.cluster.WorkloadCaches;
@@ -79,7 +80,17 @@ public class Scanner {
     @Inject
     MeterRegistry registry;
 
+    static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+    static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
+    static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+
     private volatile boolean leader;
+    private volatile boolean stopping;
+    private volatile int elections;
+    static final Duration RETRY_FIRST = Duration.ofSeconds(5);
+    static final Duration RETRY_MAX = Duration.ofMinutes(5);
+    private long backoffMillis;
+    private long retryAtNanos;
     private volatile long lastScanEpochSeconds;
     private volatile double lastScanSeconds;
     private volatile long lastFingerprint;
@@ -115,13 +126,30 @@ public class Scanner {
             t.setDaemon(true);
             return t;
         });
-        String namespace = policyConfigMaps.namespace();
         identity = System.getenv().getOrDefault("HOSTNAME", "webhook") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        if (!elect()) {
+            return;
+        }
+        long debounce = Math.max(100, config.scan().debounce().toMillis());
+        executor.scheduleWithFixedDelay(this::tick, debounce, debounce, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes part in the election on the Lease. fabric8's elector ends for good when this replica loses the Lease
+     * (a renewal missed its deadline, e.g. while the API server was away): then this replica takes part again,
+     * one retry period later, and stands by or leads as the Lease says. False when the elector cannot be built.
+     */
+    private boolean elect() {
+        if (stopping) {
+            return false;
+        }
+        String namespace = policyConfigMaps.namespace();
+        CompletableFuture<?> next;
         try {
-            election = client.get().leaderElector().withConfig(new LeaderElectionConfigBuilder()
+            next = client.get().leaderElector().withConfig(new LeaderElectionConfigBuilder()
                     .withName(ClusterAccess.SCAN_LEASE)
                     .withLock(new LeaseLock(namespace, ClusterAccess.SCAN_LEASE, identity))
-                    .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10)).withRetryPeriod(Duration.ofSeconds(2))
+                    .withLeaseDuration(LEASE_DURATION).withRenewDeadline(RENEW_DEADLINE).withRetryPeriod(RETRY_PERIOD)
                     .withReleaseOnCancel(true)
                     .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
                             who -> {
@@ -130,14 +158,27 @@ public class Scanner {
                             }))
                     .build()).build().start();
         } catch (RuntimeException e) {
-            LOG.warnf("cannot take part in the scan's leader election (%s): no background scan on this replica", e.getMessage());
-            return;
+            LOG.warnf("cannot take part in the scan's leader election (%s): no background scan on this replica", Reasons.shortReason(e));
+            return false;
         }
-        long debounce = Math.max(100, config.scan().debounce().toMillis());
-        executor.scheduleWithFixedDelay(this::tick, debounce, debounce, TimeUnit.MILLISECONDS);
+        election = next;
+        next.whenComplete((ok, t) -> {
+            if (!stopping && !next.isCancelled()) {
+                elections++;
+                LOG.infof("this replica's part in the scan's leader election ended (%s): taking part again",
+                        t == null ? "the Lease was lost" : Reasons.shortReason(t));
+                try {
+                    executor.schedule(this::elect, RETRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                    // stopping
+                }
+            }
+        });
+        return true;
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         if (election != null) {
             election.cancel(true);
         }
@@ -155,6 +196,10 @@ public class Scanner {
 
     private void stoppedLeading() {
         leader = false;
+        if (findingsGauge != null) {
+            // The new leader reports them now; two replicas exporting them would double every sum.
+            findingsGauge.register(List.of(), true);
+        }
         LOG.info("this replica no longer leads the background scan: it stands by");
     }
 
@@ -172,6 +217,11 @@ public class Scanner {
         return leaderIdentity;
     }
 
+    /** How many times this replica took part in the election again after losing the Lease (tests). */
+    public int reelections() {
+        return elections;
+    }
+
     /** How many scans this replica ran (tests). */
     public int scans() {
         return scans;
@@ -179,20 +229,61 @@ public class Scanner {
 
     private void tick() {
         try {
-            if (!leader || !workloads.synced("inferenceservices")) {
+            if (!leader || !cachesSynced()) {
                 return;
             }
             long fingerprint = fingerprint();
-            boolean periodDue = System.nanoTime() - lastFullScanNanos >= config.scan().period().toNanos() || lastFullScanNanos == 0;
-            if (fingerprint != lastFingerprint || periodDue) {
-                scan();
+            long now = System.nanoTime();
+            boolean periodDue = lastFullScanNanos == 0 || now - lastFullScanNanos >= config.scan().period().toNanos();
+            boolean retryDue = retryAtNanos != 0 && now - retryAtNanos >= 0;
+            if (fingerprint != lastFingerprint || periodDue || retryDue) {
                 lastFingerprint = fingerprint;
-                lastFullScanNanos = System.nanoTime();
+                lastFullScanNanos = now;
+                ReportWriter.Outcome out = scan();
+                if (out.failed() > 0) {
+                    failed(out.failed() + " report write(s) failed, first: " + out.failure());
+                } else {
+                    succeeded();
+                }
             }
         } catch (RuntimeException e) {
-            LOG.warnf("background scan failed (%s); it is retried on the next change or period", e.getMessage());
-            lastFingerprint = 0;
+            failed(Reasons.shortReason(e));
         }
+    }
+
+    /** The first of failed scans or writes is logged; they are retried after 5 s, doubling up to 5 min. */
+    private void failed(String reason) {
+        if (backoffMillis == 0) {
+            LOG.warnf("background scan: %s; retried in %d s, then less often (at most every %d s) until it works", reason,
+                    RETRY_FIRST.toSeconds(), RETRY_MAX.toSeconds());
+        }
+        backoffMillis = backoffMillis == 0 ? RETRY_FIRST.toMillis() : Math.min(backoffMillis * 2, RETRY_MAX.toMillis());
+        retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+    }
+
+    private void succeeded() {
+        if (backoffMillis != 0) {
+            LOG.info("background scan: reports written again");
+        }
+        backoffMillis = 0;
+        retryAtNanos = 0;
+    }
+
+    /**
+     * Whether every cache a scan reads has synced: the InferenceServices, the ScaledObjects when KEDA is installed,
+     * and each v2 kind whose CRD is installed. Before that a cache answers with no objects, and a scan would delete
+     * the reports of namespaces it has not seen yet.
+     */
+    private boolean cachesSynced() {
+        if (!workloads.synced("inferenceservices") || workloads.kedaInstalled() && !workloads.synced("scaledobjects")) {
+            return false;
+        }
+        for (Kind k : KServeKindCaches.KINDS) {
+            if (kserveKinds.installed(k) && !kserveKinds.synced(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Map<Kind, List<GenericKubernetesResource>> cached() {
@@ -214,6 +305,7 @@ public class Scanner {
             h = h * 31 + (e.expiredAt(now) ? e.key().hashCode() : 0);
         }
         h = h * 31 + String.valueOf(cluster.defaultMode()).hashCode();
+        h = h * 31 + cluster.knativeLimits().hashCode();
         java.util.Set<String> namespaces = new java.util.TreeSet<>();
         for (Map.Entry<Kind, List<GenericKubernetesResource>> e : cached().entrySet()) {
             for (GenericKubernetesResource r : e.getValue()) {
@@ -228,19 +320,20 @@ public class Scanner {
     }
 
     /** Judges every cached object and writes the reports; runs on the scan thread. */
-    void scan() {
+    ReportWriter.Outcome scan() {
         long start = System.nanoTime();
         List<Reports.Scanned> scanned = judge(cached(), forScan(policy.decider()), cluster);
-        ReportWriter.Outcome out = writer.write(Reports.build(scanned, format, Instant.now()));
         feedMetrics(scanned);
         for (Exceptions.Entry e : newlyExpired(policy.decider().exceptions(), Instant.now(), saidExpired)) {
             LOG.warnf("exception %s expired at %s: it matches nothing now, so its objects' findings are reported as they are;"
                     + " renew its expires or remove it", e.key(), e.expires().get());
         }
+        ReportWriter.Outcome out = writer.write(Reports.build(scanned, format, Instant.now()));
         lastScanSeconds = (System.nanoTime() - start) / 1e9;
         lastScanEpochSeconds = Instant.now().getEpochSecond();
         scans++;
         LOG.debugf("background scan: %s objects in %s s; reports %s", (Object) scanned.size(), (Object) lastScanSeconds, out);
+        return out;
     }
 
     /**

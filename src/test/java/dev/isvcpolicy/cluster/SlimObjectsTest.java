@@ -267,6 +267,27 @@ class SlimObjectsTest {
                 "a ScaledObject being deleted is not a conflict");
     }
 
+    /** No input grows what is held across objects: long values are not shared, and the shared strings are capped. */
+    @Test
+    void everNewAnnotationValuesDoNotAccumulate() throws Exception {
+        int before = SlimObjects.sharedCount();
+        for (int i = 0; i < 2_000; i++) {
+            JsonNode isvc = RuleCases.YAML.readTree("""
+                    metadata: {name: m, annotations: {serving.kserve.io/autoscalerClass: hpa, team.example.com/note: "%s"}}
+                    spec: {predictor: {annotations: {team.example.com/build: "%s"}, model: {modelFormat: {name: sklearn}}}}
+                    """.formatted("x".repeat(100) + i, "y".repeat(65) + i));
+            slim(isvc, "InferenceService");
+        }
+        assertTrue(SlimObjects.sharedCount() - before < 10, "long values are not held: " + (SlimObjects.sharedCount() - before));
+        java.util.Map<String, String> pool = new java.util.HashMap<>();
+        for (int i = 0; i < 150; i++) {
+            SlimObjects.shared(pool, 100, "v" + i);
+        }
+        assertEquals(100, pool.size(), "capped");
+        String fresh = new String("v7");
+        assertTrue(SlimObjects.shared(pool, 100, fresh) != fresh, "a held string is shared");
+    }
+
     @Test
     void revisionDeploymentsAreIndexedUnderTheirComponentToo() {
         assertEquals(List.of("m-predictor-00003-deployment", "m-predictor"), ScaledObjects.workloadsOf("m-predictor-00003-deployment"));

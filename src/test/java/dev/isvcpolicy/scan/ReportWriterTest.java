@@ -2,7 +2,9 @@ package dev.isvcpolicy.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.isvcpolicy.audit.LogCapture;
@@ -107,5 +109,23 @@ class ReportWriterTest {
             }
             assertEquals(1, log.lines.stream().filter(l -> l.contains("not installed")).count(), "said once: " + log.lines);
         }
+    }
+
+    /** A namespace whose report the API server refuses does not keep the other namespaces' reports unwritten. */
+    @Test
+    void oneRefusedReportDoesNotStopTheOthers() throws Exception {
+        installCrd("wgpolicyk8s.io_policyreports.yaml");
+        server.expect().post().withPath("/apis/wgpolicyk8s.io/v1alpha2/namespaces/a/policyreports")
+                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
+                        + "\"message\":\"exceeded quota\"}")
+                .always();
+        ReportWriter writer = new ReportWriter(client, Reports.Format.POLICY_REPORT);
+        ReportWriter.Outcome out = writer.write(Reports.build(List.of(isvc("a", "x"), isvc("b", "y"), isvc("c", "z")),
+                Reports.Format.POLICY_REPORT, T0));
+        assertEquals(2, out.created());
+        assertEquals(1, out.failed());
+        assertTrue(out.failure().startsWith("namespace a: "), out.failure());
+        assertNull(report(Reports.Format.POLICY_REPORT, "a"));
+        assertNotNull(report(Reports.Format.POLICY_REPORT, "c"), "written after the refused one");
     }
 }

@@ -93,4 +93,24 @@ class ReportsTest {
         assertFalse(Reports.same(before, Reports.build(fixed, Reports.Format.POLICY_REPORT, T0).get("a")));
         assertFalse(Reports.same(null, before));
     }
+
+    /** A report stays storable: at most MAX_RESULTS results, failures first, the summary still counting all. */
+    @Test
+    void aLargeNamespaceKeepsItsFailuresAndSaysWhatItLeftOut() {
+        Finding deny = new Finding("scale-to-zero", Action.DENY, "spec.predictor.minReplicas", "set minReplicas to 1 or more");
+        List<Reports.Scanned> objects = new java.util.ArrayList<>();
+        int total = Reports.MAX_RESULTS + 100;
+        for (int i = 0; i < total; i++) {
+            objects.add(i % 500 == 7 ? isvc("big", "m-" + i, decision(List.of(), deny)) : isvc("big", "m-" + i, decision(List.of())));
+        }
+        long fails = objects.stream().filter(o -> !o.decision().findings().isEmpty()).count();
+        ObjectNode report = Reports.report("big", objects, Reports.Format.POLICY_REPORT, T0);
+        assertEquals(Reports.MAX_RESULTS, report.get("results").size());
+        assertEquals(fails, java.util.stream.StreamSupport.stream(report.get("results").spliterator(), false)
+                .filter(r -> r.path("result").asText().equals("fail")).count(), "every failure kept");
+        assertEquals(fails, report.path("summary").path("fail").asLong());
+        assertEquals(total - fails, report.path("summary").path("pass").asLong(), "the summary counts every result");
+        assertEquals("100", report.path("metadata").path("annotations").path(Reports.OMITTED).asText());
+        assertFalse(Reports.report("small", objects.subList(0, 10), Reports.Format.POLICY_REPORT, T0).path("metadata").has("annotations"));
+    }
 }

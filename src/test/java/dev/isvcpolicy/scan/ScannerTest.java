@@ -195,8 +195,35 @@ class ScannerTest {
      * first holds the Lease, and takes over when the first stops: it then scans and writes the reports. Runs last:
      * it stops the application's own scanner.
      */
+    /**
+     * A leader that loses the Lease (another holder took it while this one could not renew, as after an API
+     * server outage) stops leading, clears its findings gauge, and takes part again: once the other holder's
+     * lease runs out, it leads and scans again.
+     */
     @Test
     @Order(2)
+    void aLeaderThatLosesTheLeaseTakesPartAgain() throws Exception {
+        await("leader", () -> scanner.leader());
+        isvc("lost-lease", 101);
+        await("reported", () -> results("lost-lease").contains("scale-target:fail"));
+        await("in the gauge", () -> findings("scale-target", "deny") >= 1);
+        int reelections = scanner.reelections();
+        String ns = policyConfigMaps.namespace();
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        client.leases().inNamespace(ns).withName(ClusterAccess.SCAN_LEASE).edit(l -> new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder(l)
+                .editSpec().withHolderIdentity("another-replica").withAcquireTime(now).withRenewTime(now).withLeaseDurationSeconds(15).endSpec()
+                .build());
+        await("the lead is lost", () -> !scanner.leader());
+        await("the findings gauge is cleared", () -> registry.find("isvc.webhook.scan.findings").gauges().isEmpty());
+        await("it takes part again", () -> scanner.reelections() > reelections);
+        int scans = scanner.scans();
+        await("it leads again once the other lease runs out", () -> scanner.leader());
+        await("and scans", () -> scanner.scans() > scans && findings("scale-target", "deny") >= 1);
+        client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService").inNamespace(NS).withName("lost-lease").delete();
+    }
+
+    @Test
+    @Order(3)
     void aSecondReplicaStandsByAndTakesOver() throws Exception {
         await("leader", () -> scanner.leader());
         Scanner second = new Scanner();
