@@ -412,6 +412,8 @@ public class Scanner {
             }
             rows.add(MultiGauge.Row.of(tags, v));
         });
-        findingsGauge.register(rows, true);
+        if (leader) { // a scan that ends after this replica lost the lead leaves the series cleared
+            findingsGauge.register(rows, true);
+        }
     }
 }
