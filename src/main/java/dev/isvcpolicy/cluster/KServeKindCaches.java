@@ -25,7 +25,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -92,11 +91,7 @@ public class KServeKindCaches {
             return;
         }
         on = true;
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kserve-kinds-crd-check");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = dev.isvcpolicy.Daemons.scheduler("kserve-kinds-crd-check");
         scheduler.scheduleWithFixedDelay(this::check, 0, RECHECK_SECONDS, TimeUnit.SECONDS);
     }
 

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -131,11 +130,7 @@ public class WorkloadCaches {
         }
         on = true;
         isvcInformer = inform(INFERENCE_SERVICES, "InferenceServices", SlimObjects::inferenceService, java.util.Map.of());
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keda-crd-check");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = dev.isvcpolicy.Daemons.scheduler("keda-crd-check");
         scheduler.scheduleWithFixedDelay(this::checkKeda, 0, KEDA_RECHECK_SECONDS, TimeUnit.SECONDS);
     }
 

@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -121,11 +120,7 @@ public class Scanner {
                 .description("How long the last background scan took").register(registry);
         findingsGauge = MultiGauge.builder("isvc.webhook.scan.findings")
                 .description("Current findings of existing objects by rule, action and namespace, from the last scan").register(registry);
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "policy-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = dev.isvcpolicy.Daemons.scheduler("policy-scan");
         identity = System.getenv().getOrDefault("HOSTNAME", "webhook") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         if (!elect()) {
             return;

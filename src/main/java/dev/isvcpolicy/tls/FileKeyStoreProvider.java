@@ -11,7 +11,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -43,11 +42,7 @@ public class FileKeyStoreProvider implements KeyStoreProvider {
             if (keyManager == null) {
                 keyManager = new FileKeyManager(vertx, Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()));
                 long period = config.tls().checkPeriod().toMillis();
-                checker = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "tls-files");
-                    t.setDaemon(true);
-                    return t;
-                });
+                checker = dev.isvcpolicy.Daemons.scheduler("tls-files");
                 FileKeyManager km = keyManager;
                 checker.scheduleWithFixedDelay(km::refresh, period, period, TimeUnit.MILLISECONDS);
             }

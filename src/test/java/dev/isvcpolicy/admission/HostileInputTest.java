@@ -24,8 +24,6 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -304,21 +302,7 @@ class HostileInputTest {
 
     /** A client that trusts any certificate and offers only the given protocol and suites. */
     private SSLSocket socket(String protocol, String... suites) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        }}, null);
+        SSLContext ctx = TrustAll.context();
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", httpsPort);
         s.setSoTimeout(60_000);
         s.setEnabledProtocols(new String[] {protocol});

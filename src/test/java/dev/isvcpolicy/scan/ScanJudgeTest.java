@@ -49,8 +49,11 @@ class ScanJudgeTest {
     }
 
     private static List<String> results(GenericKubernetesResource object) {
-        var scanned = Scanner.judge(Map.of(Kind.INFERENCE_SERVICE, List.of(object)),
-                Scanner.forScan(new Decider(new PolicyEngine(PolicySettings.defaults()))), STANDARD_BY_DEFAULT);
+        return results(object, Scanner.forScan(new Decider(new PolicyEngine(PolicySettings.defaults()))));
+    }
+
+    private static List<String> results(GenericKubernetesResource object, Decider decider) {
+        var scanned = Scanner.judge(Map.of(Kind.INFERENCE_SERVICE, List.of(object)), decider, STANDARD_BY_DEFAULT);
         return scanned.get(0).decision().findings().stream().filter(f -> Reports.result(f) != null)
                 .map(f -> f.ruleId() + ":" + Reports.result(f)).sorted().toList();
     }
@@ -89,9 +92,7 @@ class ScanJudgeTest {
                 status: {deploymentMode: RawDeployment}
                 """);
         assertEquals(List.of("scale-to-zero:fail"), results(standard));
-        var lowered = Scanner.judge(Map.of(Kind.INFERENCE_SERVICE, List.of(standard)), new Decider(new PolicyEngine(PolicySettings.defaults())),
-                STANDARD_BY_DEFAULT);
-        assertEquals(List.of("scale-to-zero:warn"), lowered.get(0).decision().findings().stream().filter(f -> Reports.result(f) != null)
-                .map(f -> f.ruleId() + ":" + Reports.result(f)).toList(), "the request path's decider lowers it: the scan must not use it");
+        assertEquals(List.of("scale-to-zero:warn"), results(standard, new Decider(new PolicyEngine(PolicySettings.defaults()))),
+                "the request path's decider lowers it: the scan must not use it");
     }
 }
