@@ -8,8 +8,6 @@ import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Kind;
 import dev.isvcpolicy.policy.Stage;
 import dev.isvcpolicy.policy.Texts;
-import io.fabric8.kubernetes.api.model.GroupVersionKind;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -83,8 +81,7 @@ public class AdmissionHandler {
             }
             return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())));
         }
-        AdmissionRequest req = decoded.request();
-        describe(req, record);
+        describe(decoded.request(), record);
         AdmissionResponse response;
         try {
             Decision decision = decide(endpoint, decoded);
@@ -100,17 +97,18 @@ public class AdmissionHandler {
     }
 
     private Decision decide(Endpoint endpoint, ReviewCodec.Decoded decoded) {
-        AdmissionRequest req = decoded.request();
-        GroupVersionKind gvk = req.getKind();
+        Envelope req = decoded.request();
         Stage stage = endpoint == Endpoint.MUTATE ? Stage.MUTATE : Stage.VALIDATE;
-        Decider.Input input = new Decider.Input(stage, gvk == null ? null : gvk.getGroup(), gvk == null ? null : gvk.getKind(),
-                req.getOperation(), req.getNamespace(), req.getName(), decoded.object(), decoded.oldObject(), true);
-        if (gvk != null && Kind.of(gvk.getGroup(), gvk.getKind()).filter(k -> k == Kind.SCALED_OBJECT).isPresent()) {
-            cluster.scaledObjectSeen();
-        }
-        if (gvk != null) {
-            Kind.of(gvk.getGroup(), gvk.getKind()).filter(dev.isvcpolicy.cluster.KServeKindCaches.KINDS::contains).ifPresent(cluster::kindSeen);
-        }
+        Decider.Input input = new Decider.Input(stage, req.group(), req.kind(), req.operation(), req.namespace(), req.name(),
+                decoded.object(), decoded.oldObject(), true);
+        Kind.of(req.group(), req.kind()).ifPresent(kind -> {
+            if (kind == Kind.SCALED_OBJECT) {
+                cluster.scaledObjectSeen();
+            }
+            if (dev.isvcpolicy.cluster.KServeKindCaches.KINDS.contains(kind)) {
+                cluster.kindSeen(kind);
+            }
+        });
         return policy.decider().decide(input, cluster);
     }
 
@@ -133,19 +131,15 @@ public class AdmissionHandler {
                 "the autoscaling webhook failed on this request (uid " + uid + "); nothing was judged, see the webhook's log");
     }
 
-    private static void describe(AdmissionRequest req, AuditRecord record) {
-        record.uid = req.getUid();
-        record.operation = req.getOperation();
-        record.dryRun = req.getDryRun();
-        GroupVersionKind kind = req.getKind();
-        record.kind = kind == null ? null : (kind.getGroup() == null || kind.getGroup().isEmpty() ? "" : kind.getGroup() + "/")
-                + kind.getVersion() + "/" + kind.getKind();
-        record.namespace = req.getNamespace();
-        record.name = req.getName();
-        if (req.getUserInfo() != null) {
-            record.user = req.getUserInfo().getUsername();
-            record.groups = req.getUserInfo().getGroups() == null ? List.of()
-                    : req.getUserInfo().getGroups().stream().filter(java.util.Objects::nonNull).toList();
-        }
+    private static void describe(Envelope req, AuditRecord record) {
+        record.uid = req.uid();
+        record.operation = req.operation();
+        record.dryRun = req.dryRun();
+        record.kind = req.group() == null && req.version() == null && req.kind() == null ? null
+                : (req.group() == null || req.group().isEmpty() ? "" : req.group() + "/") + req.version() + "/" + req.kind();
+        record.namespace = req.namespace();
+        record.name = req.name();
+        record.user = req.username();
+        record.groups = req.groups();
     }
 }

@@ -2,11 +2,7 @@ package dev.isvcpolicy.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.isvcpolicy.policy.Texts;
-import java.util.Collection;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -41,48 +37,6 @@ final class PublicMessages {
             what = what + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         }
         return Texts.cut(what, MAX_LENGTH);
-    }
-
-    /** A mapping error of the envelope: the field path under {@code root} and the JSON type expected there. */
-    static String ofMapping(Exception e, String root) {
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            StringBuilder path = new StringBuilder(root);
-            for (JsonMappingException.Reference r : m.getPath()) {
-                if (r.getFieldName() != null) {
-                    path.append('.').append(r.getFieldName());
-                } else if (r.getIndex() >= 0) {
-                    path.append('[').append(r.getIndex()).append(']');
-                }
-            }
-            String expected = e instanceof MismatchedInputException mi ? expected(mi.getTargetType()) : null;
-            return Texts.cut(Texts.log(path.toString()), MAX_LENGTH) + (expected == null ? " has a value of the wrong type"
-                    : " must be " + expected);
-        }
-        String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        return Texts.cut(clean(msg), MAX_LENGTH);
-    }
-
-    /** The JSON type a Java type is read from, in words. */
-    static String expected(Class<?> type) {
-        if (type == null) {
-            return null;
-        }
-        if (type == String.class || type.isEnum()) {
-            return "a string";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != void.class)) {
-            return "a number";
-        }
-        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "a list";
-        }
-        if (Map.class.isAssignableFrom(type)) {
-            return "an object";
-        }
-        return "an object";
     }
 
     /** A message without class names, source excerpts or line breaks; "invalid input" when nothing is left. */

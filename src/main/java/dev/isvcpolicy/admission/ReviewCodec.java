@@ -6,12 +6,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import java.io.IOException;
 
 /**
- * Reads an AdmissionReview: the envelope into fabric8's model, the objects kept as JSON trees so no
+ * Reads an AdmissionReview: the envelope's fields into an {@link Envelope}, the objects kept as JSON trees so no
  * field is lost. Input is bounded (nesting depth, string and document length) before it is trusted.
  */
 public final class ReviewCodec {
@@ -36,20 +34,13 @@ public final class ReviewCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    /** Maps the already-parsed envelope; trailing tokens were checked on the raw body. */
-    private static final com.fasterxml.jackson.databind.ObjectReader ENVELOPE = MAPPER.readerFor(AdmissionRequest.class)
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-    /** Request fields not mapped into fabric8's envelope. */
-    private static final java.util.Set<String> NOT_MAPPED = java.util.Set.of("object", "oldObject", "options");
-
     private ReviewCodec() {
     }
 
-    /** A decoded request: fabric8's envelope plus the raw objects. */
-    public record Decoded(AdmissionRequest request, JsonNode object, JsonNode oldObject) {
+    /** A decoded request: the envelope's fields the webhook reads, plus the objects as JSON trees (null when absent). */
+    public record Decoded(Envelope request, JsonNode object, JsonNode oldObject) {
         public String uid() {
-            return request.getUid();
+            return request.uid();
         }
     }
 
@@ -85,22 +76,9 @@ public final class ReviewCodec {
             throw new BadReview(null, "AdmissionReview request.uid is " + uid.length() + " characters long: the API server sends"
                     + " UUIDs, at most " + MAX_UID_LENGTH + " characters are accepted");
         }
-        // The envelope without the objects (kept as trees) and without options (never read; fabric8 maps
-        // them polymorphically, the costliest part of the envelope). A shallow copy: nothing is mutated.
-        ObjectNode envelope = MAPPER.createObjectNode();
-        requestNode.fields().forEachRemaining(e -> {
-            if (!NOT_MAPPED.contains(e.getKey())) {
-                envelope.set(e.getKey(), e.getValue());
-            }
-        });
+        Envelope request = Envelope.read(requestNode, uid);
         JsonNode object = requestNode.get("object");
         JsonNode oldObject = requestNode.get("oldObject");
-        AdmissionRequest request;
-        try {
-            request = ENVELOPE.readValue(envelope);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new BadReview(uid, "AdmissionReview request is malformed: " + PublicMessages.ofMapping(e, "request"));
-        }
         return new Decoded(request, nullToMissing(object), nullToMissing(oldObject));
     }
 

@@ -44,8 +44,8 @@ public class EngineBenchmark {
     }
 
     private PolicyEngine.Input input(ReviewCodec.Decoded d) {
-        return new PolicyEngine.Input(Operation.valueOf(d.request().getOperation()), (ObjectNode) d.object(), d.oldObject(),
-                d.request().getNamespace(), Optional.empty());
+        return new PolicyEngine.Input(Operation.valueOf(d.request().operation()), (ObjectNode) d.object(), d.oldObject(),
+                d.request().namespace(), Optional.empty());
     }
 
     @Benchmark
@@ -97,7 +97,7 @@ public class EngineBenchmark {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** The whole decode (tree, checks, envelope mapped to fabric8's AdmissionRequest). */
+    /** The whole decode (tree, checks, envelope read into an Envelope). */
     @Benchmark
     public Object decodeOnly() throws Exception {
         return ReviewCodec.decode(mutateBody);
@@ -113,12 +113,12 @@ public class EngineBenchmark {
         dev.isvcpolicy.audit.AuditRecord record = new dev.isvcpolicy.audit.AuditRecord();
         record.endpoint = "mutate";
         record.uid = d.uid();
-        record.operation = d.request().getOperation();
+        record.operation = d.request().operation();
         record.kind = "serving.kserve.io/v1beta1/InferenceService";
-        record.namespace = d.request().getNamespace();
-        record.name = d.request().getName();
-        record.user = d.request().getUserInfo().getUsername();
-        record.groups = d.request().getUserInfo().getGroups();
+        record.namespace = d.request().namespace();
+        record.name = d.request().name();
+        record.user = d.request().username();
+        record.groups = d.request().groups();
         record.decision = "patched";
         record.context = r.context();
         record.patch = r.ops();

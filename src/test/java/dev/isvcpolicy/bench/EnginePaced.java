@@ -1,0 +1,111 @@
+package dev.isvcpolicy.bench;
+
+import dev.isvcpolicy.admission.AnswerEncoder;
+import dev.isvcpolicy.admission.Responses;
+import dev.isvcpolicy.admission.ReviewCodec;
+import dev.isvcpolicy.audit.AuditRecord;
+import dev.isvcpolicy.policy.ClusterState;
+import dev.isvcpolicy.policy.Decider;
+import dev.isvcpolicy.policy.Decision;
+import dev.isvcpolicy.policy.PolicyEngine;
+import dev.isvcpolicy.policy.PolicySettings;
+import dev.isvcpolicy.policy.Stage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One review's stages (decode, decide, answer, audit line) timed one by one, first back to back and then
+ * paced like admission traffic (one review every 20 ms), in one run: what each stage costs once its code
+ * and data have gone cold between requests. {@code bench/jmh.sh --paced}.
+ */
+public final class EnginePaced {
+
+    static volatile Object sink;
+    static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final String[] STAGES = {"tree", "envelope", "decide", "answer", "audit line", "whole"};
+
+    private EnginePaced() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        byte[] body = Files.readAllBytes(Path.of("bench/mutate-review.json"));
+        Decider decider = new Decider(new PolicyEngine(PolicySettings.defaults()));
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        for (int i = 0; i < 200_000; i++) {
+            review(decider, body, new long[6]);
+        }
+        long[][] tight = run(decider, body, n * 10, 0);
+        long[][] paced = run(decider, body, n, 20);
+        System.out.printf("median us per stage: back to back (%d reviews) and paced (%d reviews, one every 20 ms)%n", n * 10, n);
+        System.out.printf("%-12s %10s %10s %8s%n", "stage", "tight", "paced", "ratio");
+        for (int s = 0; s < STAGES.length; s++) {
+            double t = median(tight[s]) / 1000.0;
+            double p = median(paced[s]) / 1000.0;
+            System.out.printf("%-12s %10.1f %10.1f %8.1f%n", STAGES[s], t, p, p / t);
+        }
+    }
+
+    private static long[][] run(Decider decider, byte[] body, int n, long pauseMillis) throws Exception {
+        long[][] times = new long[STAGES.length][n];
+        long[] t = new long[6];
+        for (int i = 0; i < n; i++) {
+            if (pauseMillis > 0) {
+                pause(pauseMillis);
+            }
+            review(decider, body, t);
+            for (int s = 0; s < 5; s++) {
+                times[s][i] = t[s + 1] - t[s];
+            }
+            times[5][i] = t[5] - t[0];
+        }
+        return times;
+    }
+
+    private static void review(Decider decider, byte[] body, long[] t) throws Exception {
+        t[0] = System.nanoTime();
+        sink = TREE.readTree(body);
+        t[1] = System.nanoTime();
+        ReviewCodec.Decoded d = ReviewCodec.decode(body);
+        t[2] = System.nanoTime();
+        var req = d.request();
+        Decision decision = decider.decide(new Decider.Input(Stage.MUTATE, req.group(), req.kind(),
+                req.operation(), req.namespace(), req.name(), d.object(), d.oldObject(), true), ClusterState.NONE);
+        t[3] = System.nanoTime();
+        sink = AnswerEncoder.encode(Responses.review(Responses.patch(d.uid(), decision.ops(), decision.warningLines(),
+                decision.auditAnnotations())));
+        t[4] = System.nanoTime();
+        AuditRecord record = new AuditRecord();
+        record.endpoint = "mutate";
+        record.uid = d.uid();
+        record.from(decision);
+        sink = record.line();
+        t[5] = System.nanoTime();
+    }
+
+    static final String MODE = System.getProperty("pause", "sleep");
+    static final byte[] JUNK = new byte[Integer.getInteger("junk", 8 << 20)];
+
+    private static void pause(long millis) throws InterruptedException {
+        if (MODE.equals("sleep")) {
+            Thread.sleep(millis);
+            return;
+        }
+        long end = System.nanoTime() + millis * 1_000_000;
+        int k = 0;
+        while (System.nanoTime() < end) {
+            if (MODE.equals("thrash")) {
+                for (int j = 0; j < 4096; j++) {
+                    k = (k + 64) % JUNK.length;
+                    JUNK[k]++;
+                }
+            }
+        }
+    }
+
+    private static double median(long[] v) {
+        long[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+}
