@@ -19,8 +19,12 @@ import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 /**
  * The handler of the audit category: one background thread writes the lines to stdout (and to the
  * audit file, when there is one) in batches, so that a review costs no write system call and no
- * thread wake-up of its own. Under load a batch gathers for {@value #GATHER_MILLIS} ms: one write per
- * batch instead of one per line. The caller never waits for the writer: reviews run on the event loops,
+ * thread wake-up of its own. While lines keep coming the writer drains the queue every
+ * {@value #DRAIN_MILLIS} ms on its own timer, so a review only queues its line and never signals a
+ * thread (at admission's pace that wake-up and the writer's run right after it cost more than the
+ * line: docs/performance.md); after {@value #QUIET_MILLIS} ms without a line the writer blocks on the
+ * queue instead, and the next line wakes it (an idle webhook has no timer running). The caller never
+ * waits for the writer: reviews run on the event loops,
  * and a stalled stdout (a slow log collector, a full pipe) or a dead writer must not stop admissions.
  * When {@value #CAPACITY} lines are waiting, a new line is dropped and counted ({@code dropped}), and
  * the writer survives any error of its own, {@link OutOfMemoryError} included: the lines of the batch it
@@ -30,7 +34,10 @@ import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 final class AuditWriter extends ExtHandler {
 
     static final int CAPACITY = 8192;
-    static final long GATHER_MILLIS = 2;
+    /** While lines keep coming, the queue is drained this often: a line waits at most this long to be written. */
+    static final long DRAIN_MILLIS = 20;
+    /** After this long without a line, the writer blocks until the next one. */
+    static final long QUIET_MILLIS = 1000;
     /** A write never splits a line; a batch goes out in writes of about this size. */
     private static final int CHUNK = 64 * 1024;
 
@@ -104,19 +111,25 @@ final class AuditWriter extends ExtHandler {
 
     private void run() {
         List<String> batch = new ArrayList<>();
+        long lastLine = System.nanoTime();
         while (!closed) {
             try {
-                String first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
+                String first = queue.poll();
+                if (first == null && System.nanoTime() - lastLine > TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
+                    first = queue.poll(1, TimeUnit.SECONDS); // quiet: the next line wakes the writer
                 }
-                batch.add(first);
-                synchronized (this) {
-                    queue.drainTo(batch);
-                    write(batch);
+                if (first != null) {
+                    lastLine = System.nanoTime();
+                    batch.add(first);
+                    synchronized (this) {
+                        queue.drainTo(batch);
+                        write(batch);
+                    }
+                    batch.clear();
                 }
-                batch.clear();
-                Thread.sleep(GATHER_MILLIS);
+                if (System.nanoTime() - lastLine <= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
+                    Thread.sleep(DRAIN_MILLIS); // busy: drain on our own timer, nobody signals this thread
+                }
             } catch (InterruptedException e) {
                 if (closed) {
                     return;

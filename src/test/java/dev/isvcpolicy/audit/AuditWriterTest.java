@@ -160,6 +160,21 @@ class AuditWriterTest {
     }
 
     @Test
+    void linesAreWrittenWithoutFlushWhileBusyAndAfterTheWriterWentQuiet() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        AuditWriter writer = new AuditWriter(new java.io.PrintStream(sink, true), null, why -> {
+        }, () -> {
+        });
+        writer.publish(record("{\"busy\":1}"));
+        await(() -> sink.toString(StandardCharsets.UTF_8).contains("{\"busy\":1}"), "a line is written by the writer's own drain");
+        Thread.sleep(AuditWriter.QUIET_MILLIS + 500); // the writer now blocks on the queue: the next line must wake it
+        writer.publish(record("{\"quiet\":2}"));
+        await(() -> sink.toString(StandardCharsets.UTF_8).contains("{\"quiet\":2}"), "a line after a quiet spell wakes the writer");
+        writer.close();
+        assertEquals("{\"busy\":1}\n{\"quiet\":2}\n", sink.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void theWriterSurvivesAnOutOfMemoryErrorAndWritesTheNextLines() throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         AtomicInteger calls = new AtomicInteger();

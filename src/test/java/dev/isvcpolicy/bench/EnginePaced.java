@@ -17,13 +17,16 @@ import java.util.Arrays;
 /**
  * One review's stages (decode, decide, answer, audit line) timed one by one, first back to back and then
  * paced like admission traffic (one review every 20 ms), in one run: what each stage costs once its code
- * and data have gone cold between requests. {@code bench/jmh.sh --paced}.
+ * and data have gone cold between requests. {@code parse} is a probe before them: the body parsed into a
+ * tree alone, cold, so that {@code decode} (the same parse again, then the envelope) shows what reading the
+ * envelope adds. {@code whole} is decode to audit line. Medians in µs. {@code bench/jmh.sh --paced [reviews]};
+ * {@code -Dpause=spin} waits by spinning instead of sleeping, {@code -Dpause=thrash} spins over an 8 MiB array.
  */
 public final class EnginePaced {
 
     static volatile Object sink;
     static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper();
-    private static final String[] STAGES = {"tree", "envelope", "decide", "answer", "audit line", "whole"};
+    private static final String[] STAGES = {"parse", "decode", "decide", "answer", "audit line", "whole"};
 
     private EnginePaced() {
     }
@@ -57,7 +60,7 @@ public final class EnginePaced {
             for (int s = 0; s < 5; s++) {
                 times[s][i] = t[s + 1] - t[s];
             }
-            times[5][i] = t[5] - t[0];
+            times[5][i] = t[5] - t[1]; // decode to audit line: the parse before it is a probe
         }
         return times;
     }
