@@ -53,10 +53,42 @@ public final class Responses {
     public static AdmissionResponse patch(String uid, List<PatchOp> ops, List<String> warnings, Map<String, String> audit) {
         AdmissionResponse r = allow(uid, warnings, audit);
         if (!ops.isEmpty()) {
-            r.setPatch(Base64.getEncoder().encodeToString(ReviewCodec.encode(PatchOp.toJson(ops))));
+            r.setPatch(Base64.getEncoder().encodeToString(patchJson(ops)));
             r.setPatchType("JSONPatch");
         }
         return r;
+    }
+
+    /**
+     * The patch as the API server wants it, a JSON array of RFC 6902 operations ({@code op}, {@code path}, then
+     * {@code value} unless it is a remove), as UTF-8 bytes: streamed with Jackson's generator, a scalar value
+     * a string, number or boolean written by itself and anything else (an object, a list, null) through the
+     * mapper, so the same bytes as mapping
+     * {@link PatchOp#toJson} ({@code AnswerEncoderTest}) without a serializer lookup per review.
+     */
+    static byte[] patchJson(List<PatchOp> ops) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * ops.size() + 16);
+        try (com.fasterxml.jackson.core.JsonGenerator g = ReviewCodec.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartArray();
+            for (PatchOp op : ops) {
+                g.writeStartObject();
+                g.writeStringField("op", op.op());
+                g.writeStringField("path", op.path());
+                if (op.value() != null) {
+                    g.writeFieldName("value");
+                    if (op.value().isTextual() || op.value().isNumber() || op.value().isBoolean()) {
+                        ((com.fasterxml.jackson.databind.node.ValueNode) op.value()).serialize(g, null); // no serializer lookup
+                    } else {
+                        g.writeTree(op.value());
+                    }
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /**

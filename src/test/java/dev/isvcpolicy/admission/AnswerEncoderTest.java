@@ -56,6 +56,28 @@ class AnswerEncoderTest {
     }
 
     @Test
+    void thePatchIsStreamedAsTheMapperWritesIt() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode annotations = ReviewCodec.MAPPER.createObjectNode()
+                .put("autoscaling.knative.dev/metric", "concurrency").put("quoted \"é☃\"", "x\ny");
+        annotations.putArray("list").add(1).add(2.5).add(true).addNull().addObject().put("deep", "v");
+        List<PatchOp> ops = List.of(
+                new PatchOp("add", "/spec/predictor/minReplicas", ReviewCodec.MAPPER.valueToTree(1), "default-min-replicas"),
+                new PatchOp("replace", "/spec/predictor/scaleMetric", ReviewCodec.MAPPER.valueToTree("rps"), "scale-metric"),
+                new PatchOp("add", "/spec/predictor/annotations", annotations, "knative-annotations"),
+                new PatchOp("add", "/metadata/annotations/serving.kserve.io~1deploymentMode", ReviewCodec.MAPPER.valueToTree(1.5e300), "x"),
+                new PatchOp("add", "/spec/x", ReviewCodec.MAPPER.getNodeFactory().booleanNode(false), "x"),
+                new PatchOp("add", "/spec/y", ReviewCodec.MAPPER.getNodeFactory().nullNode(), "x"),
+                new PatchOp("add", "/spec/z", ReviewCodec.MAPPER.getNodeFactory().numberNode(new java.math.BigInteger("123456789012345678901234567890")), "x"),
+                new PatchOp("add", "/spec/d", ReviewCodec.MAPPER.getNodeFactory().numberNode(new java.math.BigDecimal("0.10")), "x"),
+                new PatchOp("remove", "/spec/predictor/maxReplicas", null, "x"));
+        for (int n = 0; n <= ops.size(); n++) {
+            byte[] mapped = ReviewCodec.encode(PatchOp.toJson(ops.subList(0, n)));
+            assertEquals(new String(mapped, java.nio.charset.StandardCharsets.UTF_8),
+                    new String(Responses.patchJson(ops.subList(0, n)), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void anAnswerWithAFieldTheEncoderDoesNotKnowGoesThroughTheMapper() throws Exception {
         AdmissionResponse r = Responses.allow("u-7", List.of(), Map.of());
         r.setAdditionalProperty("extra", 1);
