@@ -19,12 +19,15 @@ import java.util.Arrays;
  * paced like admission traffic (one review every 20 ms), in one run: what each stage costs once its code
  * and data have gone cold between requests. {@code parse} is a probe before them: the body parsed into a
  * tree alone, cold, so that {@code decode} (the same parse again, then the envelope) shows what reading the
- * envelope adds. {@code whole} is decode to audit line. Medians in µs. {@code bench/jmh.sh --paced [reviews]};
+ * envelope adds. {@code whole} is decode to audit line. Medians in µs. {@code bench/jmh.sh --paced [reviews]}
+ * ({@code JAVA_OPTS=-Dendpoint=validate} for {@code /validate});
  * {@code -Dpause=spin} waits by spinning instead of sleeping, {@code -Dpause=thrash} spins over an 8 MiB array.
  */
 public final class EnginePaced {
 
     static volatile Object sink;
+    /** {@code -Dendpoint=validate}: the /validate payload judged at the validating stage; /mutate otherwise. */
+    static final boolean VALIDATE = "validate".equals(System.getProperty("endpoint"));
     static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String[] STAGES = {"parse", "decode", "decide", "answer", "audit line", "whole"};
 
@@ -32,7 +35,7 @@ public final class EnginePaced {
     }
 
     public static void main(String[] args) throws Exception {
-        byte[] body = Files.readAllBytes(Path.of("bench/mutate-review.json"));
+        byte[] body = Files.readAllBytes(Path.of(VALIDATE ? "bench/validate-review.json" : "bench/mutate-review.json"));
         Decider decider = new Decider(new PolicyEngine(PolicySettings.defaults()));
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         for (int i = 0; i < 200_000; i++) {
@@ -72,14 +75,14 @@ public final class EnginePaced {
         ReviewCodec.Decoded d = ReviewCodec.decode(body);
         t[2] = System.nanoTime();
         var req = d.request();
-        Decision decision = decider.decide(new Decider.Input(Stage.MUTATE, req.group(), req.kind(),
+        Decision decision = decider.decide(new Decider.Input(VALIDATE ? Stage.VALIDATE : Stage.MUTATE, req.group(), req.kind(),
                 req.operation(), req.namespace(), req.name(), d.object(), d.oldObject(), true), ClusterState.NONE);
         t[3] = System.nanoTime();
         sink = AnswerEncoder.encode(Responses.review(Responses.patch(d.uid(), decision.ops(), decision.warningLines(),
                 decision.auditAnnotations())));
         t[4] = System.nanoTime();
         AuditRecord record = new AuditRecord();
-        record.endpoint = "mutate";
+        record.endpoint = VALIDATE ? "validate" : "mutate";
         record.uid = d.uid();
         record.from(decision);
         sink = record.line();
