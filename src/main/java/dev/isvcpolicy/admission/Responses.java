@@ -61,10 +61,10 @@ public final class Responses {
 
     /**
      * The patch as the API server wants it, a JSON array of RFC 6902 operations ({@code op}, {@code path}, then
-     * {@code value} unless it is a remove), as UTF-8 bytes: streamed with Jackson's generator, a scalar value
-     * a string, number or boolean written by itself and anything else (an object, a list, null) through the
-     * mapper, so the same bytes as mapping
-     * {@link PatchOp#toJson} ({@code AnswerEncoderTest}) without a serializer lookup per review.
+     * {@code value} unless it is a remove), as UTF-8 bytes. Streamed with Jackson's generator: a string, number
+     * or boolean value is written by itself, anything else (an object, a list, null) through the mapper. The
+     * bytes are those of mapping {@link PatchOp#toJson} ({@code AnswerEncoderTest}), without a serializer
+     * lookup for the usual scalar values.
      */
     static byte[] patchJson(List<PatchOp> ops) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * ops.size() + 16);
