@@ -11,7 +11,8 @@
 # For each load (paced: 1 client at 50 req/s and 4 clients at 50 req/s each; saturated: /noop and the
 # endpoint at 8 clients) it prints hey's p50 and p99 (to 0.1 ms), req/s, and the server's own CPU time per
 # request (all its threads, from /proc/<pid>/task/*/schedstat, so hey's CPU is not in it), then B over A
-# per round and the median of the rounds. Both JVMs are sized as in the Deployment (-XX:MaxRAM=320m).
+# per round and the median of the rounds. Both JVMs run as the image runs them (bench/jvm-options.sh, in the
+# Deployment's -XX:MaxRAM=320m); A_OPTS and B_OPTS come after those options, so they can override one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,10 +42,11 @@ if [ ! -f "$tls/webhook.p12" ]; then
   openssl pkcs12 -export -in "$tls/tls.crt" -inkey "$tls/tls.key" -name webhook -passout pass:local-only -out "$tls/webhook.p12"
 fi
 
+. bench/jvm-options.sh
 A_APP=${A_APP:-target/quarkus-app}
 B_APP=${B_APP:-target/quarkus-app}
 start() { # start NAME HTTPS-PORT MANAGEMENT-PORT OPTS APP-DIR -> pid
-  java -XX:MaxRAM=320m $4 -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true -Dquarkus.http.ssl-port="$2" \
+  MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts $4 -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true -Dquarkus.http.ssl-port="$2" \
     -Dquarkus.management.port="$3" -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" \
     -jar "$5/quarkus-run.jar" > "target/ab-$1.log" 2>&1 &
   echo $!

@@ -65,10 +65,12 @@ if [ ! -f "$tls/webhook.p12" ]; then
 fi
 
 log=target/bench-server.log
-# Default: size the JVM as in the Deployment (memory limit 320Mi), where the JVM picks its own heap (126 MiB).
-# JAVA_OPTS="" (set, empty) runs with the JVM's defaults for the whole machine instead.
-JAVA_OPTS=${JAVA_OPTS--XX:MaxRAM=320m}
-java $JAVA_OPTS -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true \
+# Default: the JVM as the image runs it (bench/jvm-options.sh) in the Deployment's memory limit (320Mi), where the
+# heap ceiling is 128 MiB. JAVA_OPTS replaces those options ("" for the JVM's defaults for the whole machine).
+. bench/jvm-options.sh
+JAVA_OPTS=${JAVA_OPTS--XX:MaxRAM=320m $image_jvm_opts}
+arenas=${MALLOC_ARENA_MAX-$image_malloc_arenas}
+MALLOC_ARENA_MAX=$arenas java $JAVA_OPTS -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true \
   -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
 pid=$!
 target/go-webhook/gowebhook -addr 127.0.0.1:18444 -cert "$tls/tls.crt" -key "$tls/tls.key" > target/bench-go.log 2>&1 &

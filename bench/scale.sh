@@ -44,11 +44,11 @@ if [ ! -f "$keystore" ]; then
 fi
 jcmd=jcmd
 [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jcmd" ] && jcmd="$JAVA_HOME/bin/jcmd"
-# The JVM as the image runs it: run-java.sh's options with Dockerfile.jvm's variables (keep the two in step), and
-# -XX:MaxRAM=320m for the Deployment's memory limit. SCALE_JAVA_OPTS="" runs with the JVM's own defaults instead.
-image_jvm_opts="-XX:MaxRAMPercentage=40.0 -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:GCTimeRatio=12 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError -XX:MarkStackSize=262144"
+# The JVM as the image runs it (bench/jvm-options.sh), and -XX:MaxRAM=320m for the Deployment's memory limit.
+# SCALE_JAVA_OPTS="" runs with the JVM's own defaults instead.
+. bench/jvm-options.sh
 jvm_opts=${SCALE_JAVA_OPTS-$image_jvm_opts}
-arenas=${MALLOC_ARENA_MAX-2}
+arenas=${MALLOC_ARENA_MAX-$image_malloc_arenas}
 [ -n "${SCALE_JAVA_OPTS+set}" ] && arenas=${MALLOC_ARENA_MAX:-}
 # Ports chosen free at run time (another webhook or benchmark may hold 8443, 9000 or any fixed port).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JVM options of the image (Dockerfile.jvm sets the base image's run-java.sh variables) are the ones
- * bench/scale.sh measures memory with: a change to one without the other fails here (docs/decisions.md,
+ * the benchmarks run with (bench/jvm-options.sh, sourced by bench/scale.sh, bench/run.sh and bench/ab.sh):
+ * a change to one without the other fails here (docs/decisions.md,
  * "JVM flags (issue 16)").
  */
 class JvmOptionsTest {
@@ -51,21 +52,24 @@ class JvmOptionsTest {
             assertTrue(env.containsKey(name), "Dockerfile.jvm sets " + name + ": " + env);
         }
         assertFalse(env.containsKey("JAVA_OPTS"), "JAVA_OPTS would replace every option, JAVA_OPTS_APPEND included");
-        String scale = Files.readString(Path.of("bench/scale.sh"));
-        Matcher m = Pattern.compile("(?m)^image_jvm_opts=\"([^\"]*)\"").matcher(scale);
-        assertTrue(m.find(), "bench/scale.sh names the image's options");
+        String bench = Files.readString(Path.of("bench/jvm-options.sh"));
+        Matcher m = Pattern.compile("(?m)^image_jvm_opts=\"([^\"]*)\"").matcher(bench);
+        assertTrue(m.find(), "bench/jvm-options.sh names the image's options");
         List<String> measured = List.of(m.group(1).split(" "));
         for (String option : imageOptions(env)) {
-            assertTrue(measured.contains(option), "bench/scale.sh measures " + option + ": " + measured);
+            assertTrue(measured.contains(option), "bench/jvm-options.sh has " + option + ": " + measured);
         }
         for (String option : env.getOrDefault("JAVA_OPTS_APPEND", "").split(" ")) {
             if (option.startsWith("-XX:")) {
-                assertTrue(measured.contains(option), "bench/scale.sh measures " + option + " (JAVA_OPTS_APPEND): " + measured);
+                assertTrue(measured.contains(option), "bench/jvm-options.sh has " + option + " (JAVA_OPTS_APPEND): " + measured);
             }
         }
-        Matcher arenas = Pattern.compile("(?m)^arenas=\\$\\{MALLOC_ARENA_MAX-(\\d+)}").matcher(scale);
-        assertTrue(arenas.find(), "bench/scale.sh sets MALLOC_ARENA_MAX");
+        Matcher arenas = Pattern.compile("(?m)^image_malloc_arenas=(\\d+)$").matcher(bench);
+        assertTrue(arenas.find(), "bench/jvm-options.sh sets the malloc arenas");
         assertEquals(env.get("MALLOC_ARENA_MAX"), arenas.group(1));
+        for (String script : List.of("bench/scale.sh", "bench/run.sh", "bench/ab.sh")) {
+            assertTrue(Files.readString(Path.of(script)).contains(". bench/jvm-options.sh"), script + " runs the image's options");
+        }
     }
 
     @Test
