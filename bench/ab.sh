@@ -34,13 +34,7 @@ B_OPTS=${B_OPTS--Dwebhook.tls.engine=openssl}
 command -v hey >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
 $build && ./mvnw -q -B package -DskipTests
 
-tls=target/bench-tls
-if [ ! -f "$tls/webhook.p12" ]; then
-  mkdir -p "$tls"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tls/tls.key" -out "$tls/tls.crt" 2>/dev/null
-  openssl pkcs12 -export -in "$tls/tls.crt" -inkey "$tls/tls.key" -name webhook -passout pass:local-only -out "$tls/webhook.p12"
-fi
+. bench/certificate.sh
 
 . bench/jvm-options.sh
 A_APP=${A_APP:-target/quarkus-app}

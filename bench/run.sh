@@ -55,14 +55,7 @@ mkdir -p target/go-webhook
 cp "$yardstick"/go.mod "$yardstick"/main.go target/go-webhook/
 (cd target/go-webhook && GOFLAGS=-mod=mod GOCACHE="$PWD/.gocache" go build -o gowebhook .)
 
-# One certificate for both servers: PEM for Go, the same pair as PKCS12 for the JVM.
-tls=target/bench-tls
-if [ ! -f "$tls/webhook.p12" ]; then
-  mkdir -p "$tls"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tls/tls.key" -out "$tls/tls.crt" 2>/dev/null
-  openssl pkcs12 -export -in "$tls/tls.crt" -inkey "$tls/tls.key" -name webhook -passout pass:local-only -out "$tls/webhook.p12"
-fi
+. bench/certificate.sh   # one certificate for both servers
 
 log=target/bench-server.log
 # Default: the JVM as the image runs it (bench/jvm-options.sh) in the Deployment's memory limit (320Mi), where the
