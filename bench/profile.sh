@@ -28,7 +28,9 @@ if [ ! -f "$keystore" ]; then
     -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 -keystore "$keystore" -storepass local-only >/dev/null 2>&1
 fi
 payload=bench/$endpoint-review.json
-java -XX:MaxRAM=320m -Dquarkus.profile=local -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
+. bench/jvm-options.sh   # the JVM as the image runs it
+MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts -Dquarkus.profile=local \
+  -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break; sleep 0.2; done
