@@ -9,8 +9,8 @@
 #   A_APP=/tmp/before/quarkus-app A_OPTS="" B_OPTS="" bench/ab.sh --no-build   # an earlier build (A) against this one (B)
 #
 # For each load (paced: 1 client at 50 req/s and 4 clients at 50 req/s each; saturated: /noop and the
-# endpoint at 8 clients) it prints hey's p50 and p99 (to 0.1 ms), req/s, and the server's own CPU time per
-# request (all its threads, from /proc/<pid>/task/*/schedstat, so hey's CPU is not in it), then B over A
+# endpoint at 8 clients) it prints p50 and p99 (paced: bench/pace, to the microsecond, A and B in one run with
+# their requests in turn; saturated: hey, to 0.1 ms, A and B one after the other), req/s, and the server's own CPU time per request (all its threads, from /proc/<pid>/task/*/schedstat, so hey's CPU is not in it), then B over A
 # per round and the median of the rounds. Both JVMs run as the image runs them (bench/jvm-options.sh, in the
 # Deployment's -XX:MaxRAM=320m); A_OPTS and B_OPTS come after those options, so they can override one.
 set -euo pipefail
@@ -33,6 +33,7 @@ A_OPTS=${A_OPTS--Dwebhook.tls.engine=jdk}
 B_OPTS=${B_OPTS--Dwebhook.tls.engine=openssl}
 command -v hey >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
 $build && ./mvnw -q -B package -DskipTests
+. bench/pace.sh
 
 . bench/certificate.sh
 
@@ -57,11 +58,11 @@ echo "B ($B_APP $B_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab
 
 payload() { case "$1" in validate) echo bench/validate-review.json ;; *) echo bench/mutate-review.json ;; esac; }
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END {printf "%.0f", s}'; }
-# measure PID PORT ENDPOINT CLIENTS RATE -> "rps p50 p99 cpu_us_per_request errors"
+# measure PID PORT ENDPOINT CLIENTS -> "rps p50 p99 cpu_us_per_request errors" (saturated, hey)
 measure() {
   local before after out
   before=$(cpu_ns "$1")
-  out=$(hey -z "$duration" -c "$4" -q "$5" -host localhost -m POST -T application/json -D "$(payload "$3")" "https://localhost:$2/$3")
+  out=$(hey -z "$duration" -c "$4" -host localhost -m POST -T application/json -D "$(payload "$3")" "https://localhost:$2/$3")
   after=$(cpu_ns "$1")
   echo "$out" | awk -v cpu=$((after - before)) '
     /Requests\/sec:/ {rps=$2} /Total:/ {t=$2}
@@ -70,6 +71,16 @@ measure() {
     /Error distribution:/ {inerr=1; next}
     inerr && /^  \[/ { gsub(/[\[\]]/,"",$1); err+=$1 }
     END {printf "%.0f %.2f %.2f %.1f %d\n", rps, p50, p99, (n>0 ? cpu/1000/n : 0), err+0}'
+}
+# measure_paced ENDPOINT CLIENTS RATE -> two lines, A's then B's: "rps p50 p99 cpu_us_per_request errors" (bench/pace,
+# both servers in the same run, their requests in turn, latencies to the microsecond)
+measure_paced() {
+  local a0 b0 a1 b1 out
+  a0=$(cpu_ns "$apid"); b0=$(cpu_ns "$bpid")
+  out=$(pace_measure "https://localhost:8643/$1,https://localhost:8743/$1" "$(payload "$1")" "$2" "$3" "$duration")
+  a1=$(cpu_ns "$apid"); b1=$(cpu_ns "$bpid")
+  echo "$out" | awk -v ca=$((a1 - a0)) -v cb=$((b1 - b0)) -v secs="${duration%s}" '
+    { cpu = NR == 1 ? ca : cb; printf "%.0f %.3f %.3f %.1f %d\n", $2/secs, $4/1000, $6/1000, ($2+$3>0 ? cpu/1000/($2+$3) : 0), $3 }'
 }
 
 echo "warming up (15 s per endpoint and server) ..." >&2
@@ -84,10 +95,17 @@ for r in $(seq 1 "$rounds"); do
   for load in "$endpoint 1 50" "$endpoint 4 50" "noop 8 0" "$endpoint 8 0"; do
     set -- $load
     name="/$1 $2x$([ "$3" = 0 ] && echo max || echo "$3/s")"
+    if [ "$3" != 0 ]; then
+      paced=$(measure_paced "$1" "$2" "$3")
+    fi
     order="a b"; [ $((r % 2)) = 0 ] && order="b a"
     for who in $order; do
-      if [ $who = a ]; then pid=$apid port=8643; else pid=$bpid port=8743; fi
-      read -r rps p50 p99 cpu err < <(measure "$pid" "$port" "$1" "$2" "$3")
+      if [ $who = a ]; then pid=$apid port=8643 line=1; else pid=$bpid port=8743 line=2; fi
+      if [ "$3" != 0 ]; then
+        read -r rps p50 p99 cpu err < <(echo "$paced" | sed -n "${line}p")
+      else
+        read -r rps p50 p99 cpu err < <(measure "$pid" "$port" "$1" "$2")
+      fi
       [ "$err" = 0 ] || failed=1
       printf '%-5s %-18s %-3s %8s %8s %8s %12s\n' "$r" "$name" "$who" "$rps" "$p50" "$p99" "$cpu"
       echo "$r|$name|$who|$rps|$p50|$p99|$cpu" >> "$results"

@@ -11,10 +11,11 @@
 #   bench/run.sh --soak 10m           # then a soak: heap live data after GC, once a minute
 #
 # Builds the jar and the yardstick (`go build`, Debian's golang-go), makes one EC P-256 certificate for
-# both, starts both servers, drives them with `hey` (Debian's) and prints, for each row, ours over Go's:
-# paced p50 and p99; saturated req/s and p99; and our req/s over our own floor (/noop: same server, TLS
-# and HTTP, no decoding, no policy). Measurements alternate between the two servers, so both see the
-# same machine load. `hey` runs on the same cores as both servers.
+# both, starts both servers, and prints, for each row, ours over Go's: paced p50 and p99 (bench/pace, to the
+# microsecond, the two servers' requests in turn in one run, each review row after the same row on /noop);
+# saturated req/s and p99 (`hey`, Debian's, the two servers one after the other); and our req/s over our own
+# floor (/noop: same server, TLS and HTTP, no decoding, no policy). So both servers see the same machine load.
+# The load generators run on the same cores as both servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +57,7 @@ cp "$yardstick"/go.mod "$yardstick"/main.go target/go-webhook/
 (cd target/go-webhook && GOFLAGS=-mod=mod GOCACHE="$PWD/.gocache" go build -o gowebhook .)
 
 . bench/certificate.sh   # one certificate for both servers
+. bench/pace.sh          # the paced client (bench/pace)
 
 log=target/bench-server.log
 # Default: the JVM as the image runs it (bench/jvm-options.sh) in the Deployment's memory limit (320Mi), where the
@@ -109,16 +111,23 @@ for base in $ours $go; do
 done
 
 echo
-echo "paced: hey -q (req/s per client); latencies in ms; ours/go < 1 is ours faster"
+echo "paced: bench/pace, both servers in one run, their requests in turn (req/s per client and server); latencies in"
+echo "ms, to the microsecond; ours/go < 1 is ours faster"
 printf '%-9s %-12s %9s %9s %9s %9s %10s %10s\n' endpoint load "ours p50" "go p50" "ours p99" "go p99" "p50 o/g" "p99 o/g"
-for _ in $(seq 1 "$rounds"); do
+ms() { awk -v us="$1" 'BEGIN{printf "%.3f", us/1000}'; }
+for r in $(seq 1 "$rounds"); do
   for load in "1 50" "4 50"; do
     set -- $load
     for ep in mutate validate; do
-      read -r _ op50 _ op99 oerr < <(measure $ours "$ep" "$1" "$2")
-      read -r _ gp50 _ gp99 gerr < <(measure $go "$ep" "$1" "$2")
-      [ "$oerr" = 0 ] && [ "$gerr" = 0 ] || failed=1
-      printf '%-9s %-12s %9s %9s %9s %9s %10s %10s\n' "$ep" "$1 x $2/s" "$op50" "$gp50" "$op99" "$gp99" "$(ratio "$op50" "$gp50")" "$(ratio "$op99" "$gp99")"
+      for who in noop "$ep"; do # the floor first, then the review
+        if [ $((r % 2)) = 1 ]; then urls="$ours/$who,$go/$who"; else urls="$go/$who,$ours/$who"; fi
+        out=$(pace_measure "$urls" "$(payload "$ep")" "$1" "$2" "$duration") || failed=1
+        read -r _ _ oerr op50 _ op99 _ < <(echo "$out" | grep "^$ours/")
+        read -r _ _ gerr gp50 _ gp99 _ < <(echo "$out" | grep "^$go/")
+        [ "$oerr" = 0 ] && [ "$gerr" = 0 ] || failed=1
+        printf '%-9s %-12s %9s %9s %9s %9s %10s %10s\n' "$who" "$1 x $2/s" "$(ms "$op50")" "$(ms "$gp50")" "$(ms "$op99")" "$(ms "$gp99")" \
+          "$(ratio "$op50" "$gp50")" "$(ratio "$op99" "$gp99")"
+      done
     done
   done
 done

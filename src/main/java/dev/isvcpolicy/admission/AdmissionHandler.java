@@ -17,9 +17,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The HTTP side of a review: decode the AdmissionReview, hand the object to the {@link Decider}, answer
- * in the API server's shapes, and leave the audit trail (one audit line and the metrics), made from the
- * decision at the end. Every answer that could read a uid echoes it, an internal error included; nothing
- * here is policy.
+ * in the API server's shapes ({@link #handle}), and leave the audit trail (one audit line and the metrics)
+ * made from the decision ({@link #leaveTrail}), which the caller does once the answer is written: the API
+ * server waits for the answer, not for the trail. Every answer that could read a uid echoes it, an internal
+ * error included; nothing here is policy.
  */
 @ApplicationScoped
 public class AdmissionHandler {
@@ -38,11 +39,20 @@ public class AdmissionHandler {
     @Inject
     AdmissionMetrics metrics;
 
-    /** The answer: an HTTP status and a JSON body (an AdmissionReview, or a Status for a 400). */
-    public record Answer(int httpStatus, Object body) {
+    /**
+     * The answer: an HTTP status, a JSON body (an AdmissionReview, or a Status for a 400), and the record of
+     * the decision for {@link #leaveTrail} ({@code null} for an answer no review produced, e.g. a 429).
+     */
+    public record Answer(int httpStatus, Object body, AuditRecord record) {
     }
 
-    /** Never throws: whatever goes wrong, the answer is a 4xx or an AdmissionReview, and the decision is audited. */
+    /** Reviews answered whose trail is not left yet (tests wait for 0 before they read the trail). */
+    private final java.util.concurrent.atomic.AtomicInteger trailsPending = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Decides one review. Never throws: whatever goes wrong, the answer is a 4xx or an AdmissionReview.
+     * The caller writes the answer and then calls {@link #leaveTrail} with it, exactly once.
+     */
     public Answer handle(Endpoint endpoint, byte[] body) {
         long start = System.nanoTime();
         AuditRecord record = new AuditRecord();
@@ -55,17 +65,41 @@ public class AdmissionHandler {
             record.decision = "error";
             record.reason = e.getClass().getSimpleName();
             answer = record.uid == null
-                    ? new Answer(400, Responses.badRequest("the request could not be read as an AdmissionReview"))
-                    : new Answer(200, Responses.review(internalError(record.uid)));
+                    ? new Answer(400, Responses.badRequest("the request could not be read as an AdmissionReview"), null)
+                    : new Answer(200, Responses.review(internalError(record.uid)), null);
         }
         record.durationMs = (System.nanoTime() - start) / 1_000_000.0;
+        trailsPending.incrementAndGet();
+        return new Answer(answer.httpStatus(), answer.body(), record);
+    }
+
+    /** The audit line and the metrics of an answered review; never throws. A no-op for an answer without a record. */
+    public void leaveTrail(Answer answer) {
+        AuditRecord record = answer.record();
+        if (record == null) {
+            return;
+        }
         try {
             audit.write(record);
             metrics.record(record);
         } catch (RuntimeException e) {
             LOG.warnf("could not record the decision on request uid %s: %s", Texts.log(record.uid), Texts.log(e.toString()));
+        } finally {
+            trailsPending.decrementAndGet();
         }
-        return answer;
+    }
+
+    /** Waits (at most the given milliseconds) until every answered review has left its trail; true when none is pending. */
+    public boolean awaitTrails(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (trailsPending.get() > 0) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return true;
     }
 
     private Answer answer(Endpoint endpoint, byte[] body, AuditRecord record) {
@@ -77,9 +111,9 @@ public class AdmissionHandler {
             record.decision = Decision.Verdict.BAD_REQUEST.label();
             record.reason = e.getMessage();
             if (e.uid() == null) {
-                return new Answer(400, Responses.badRequest(e.getMessage()));
+                return new Answer(400, Responses.badRequest(e.getMessage()), null);
             }
-            return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())));
+            return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())), null);
         }
         describe(decoded.request(), record);
         AdmissionResponse response;
@@ -93,7 +127,7 @@ public class AdmissionHandler {
             record.reason = e.getClass().getSimpleName();
             response = internalError(decoded.uid());
         }
-        return new Answer(200, Responses.review(response));
+        return new Answer(200, Responses.review(response), null);
     }
 
     private Decision decide(Endpoint endpoint, ReviewCodec.Decoded decoded) {

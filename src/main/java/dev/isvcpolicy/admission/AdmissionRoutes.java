@@ -19,7 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code POST /noop} when {@code webhook.bench.noop-endpoint=true}, the floor for {@code bench/run.sh}.
  * A body larger than {@code quarkus.http.limits.max-body-size} is answered 413 before it is read; any
  * other method on these paths 405; any other path 404. No REST framework: the handler never blocks, so the
- * review is decided on the event loop that read it and the answer is written back from there.
+ * review is decided on the event loop that read it and the answer is written back from there, before the
+ * review's audit line and metrics are made ({@link AdmissionHandler#leaveTrail}).
  */
 @ApplicationScoped
 public class AdmissionRoutes {
@@ -72,19 +73,35 @@ public class AdmissionRoutes {
                 try {
                     answer = handler.handle(endpoint, body);
                 } catch (Throwable e) { // handle() answers every failure itself; this is the last resort
-                    answer = new AdmissionHandler.Answer(500, Responses.badRequest("the webhook failed on this request"));
+                    answer = new AdmissionHandler.Answer(500, Responses.badRequest("the webhook failed on this request"), null);
                 }
                 AdmissionHandler.Answer done = answer;
                 context.runOnContext(v -> write(ctx, done));
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             large.rejected();
-            write(ctx, new AdmissionHandler.Answer(429, Responses.tooManyLarge(LargeReviews.QUEUE + 1)));
+            write(ctx, new AdmissionHandler.Answer(429, Responses.tooManyLarge(LargeReviews.QUEUE + 1), null));
         }
     }
 
-    private static void write(RoutingContext ctx, AdmissionHandler.Answer answer) {
-        ctx.response().setStatusCode(answer.httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                .end(Buffer.buffer(AnswerEncoder.encode(answer.body())));
+    /**
+     * Writes the answer, then leaves the review's trail once the answer is written to the connection (or could
+     * not be): a route runs while Vert.x is still reading, and what it writes is flushed when the read ends, so
+     * a trail made in the route would delay the answer by its own time.
+     */
+    private void write(RoutingContext ctx, AdmissionHandler.Answer answer) {
+        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable trail = () -> {
+            if (left.compareAndSet(false, true)) {
+                handler.leaveTrail(answer);
+            }
+        };
+        try {
+            ctx.response().setStatusCode(answer.httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                    .end(Buffer.buffer(AnswerEncoder.encode(answer.body())), written -> trail.run());
+        } catch (RuntimeException e) {
+            trail.run();
+            throw e;
+        }
     }
 }

@@ -138,13 +138,20 @@ public class AdmissionMetrics {
         return enforcement;
     }
 
-    private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A counter's name and its label values (each name has fixed label keys, at most three). */
+    private record CounterKey(String name, String first, String second, String third) {
+    }
+
+    private final java.util.Map<CounterKey, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A counter by name and tags, built once (building and registering one per request costs more than counting). */
+    /**
+     * A counter by name and tags ({@code key, value} pairs, at most three), built once: building and registering
+     * one per request costs more than counting, and the key is the label values as they are, no string built.
+     */
     private Counter counter(String name, String description, String... tags) {
-        return counters.computeIfAbsent(name + String.join("\u0000", tags),
-                k -> Counter.builder(name).description(description).tags(tags).register(registry));
+        CounterKey key = new CounterKey(name, tags[1], tags.length > 3 ? tags[3] : null, tags.length > 5 ? tags[5] : null);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     private Timer timer(String endpoint) {

@@ -10,6 +10,7 @@ final class AuditLogFlush {
     }
 
     static void flush() {
+        Trails.settle();
         CDI.current().select(AuditLog.class).get().flush();
     }
 }

@@ -65,10 +65,13 @@ public final class Reviews {
         return review;
     }
 
+    /** Posts a review and, in a Quarkus test, waits until its audit line and metrics are left ({@link Trails}). */
     public static Response post(String path, Object body) {
-        return RestAssured.given().relaxedHTTPSValidation().contentType("application/json")
+        Response r = RestAssured.given().relaxedHTTPSValidation().contentType("application/json")
                 .body(body instanceof byte[] bytes ? bytes : body.toString().getBytes(StandardCharsets.UTF_8))
                 .post(path);
+        Trails.settle();
+        return r;
     }
 
     /** The answer's {@code response} object. */

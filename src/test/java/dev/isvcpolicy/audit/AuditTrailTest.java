@@ -38,6 +38,7 @@ class AuditTrailTest {
     }
 
     static String metrics() {
+        dev.isvcpolicy.admission.Trails.settle();
         int port = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
         return RestAssured.given().relaxedHTTPSValidation().get("https://localhost:" + port + "/q/metrics").asString();
     }

@@ -1,0 +1,3 @@
+module isvcpolicy/bench/pace
+
+go 1.19
