@@ -9,10 +9,12 @@
 #   A_APP=/tmp/before/quarkus-app A_OPTS="" B_OPTS="" bench/ab.sh --no-build   # an earlier build (A) against this one (B)
 #
 # For each load (paced: 1 client at 50 req/s and 4 clients at 50 req/s each; saturated: /noop and the
-# endpoint at 8 clients) it prints p50 and p99 (paced: bench/pace, to the microsecond, A and B in one run with
-# their requests in turn; saturated: hey, to 0.1 ms, A and B one after the other), req/s, and the server's own CPU time per request (all its threads, from /proc/<pid>/task/*/schedstat, so hey's CPU is not in it), then B over A
-# per round and the median of the rounds. Both JVMs run as the image runs them (bench/jvm-options.sh, in the
-# Deployment's -XX:MaxRAM=320m); A_OPTS and B_OPTS come after those options, so they can override one.
+# endpoint at 8 clients) it prints p50 and p99, req/s, and the server's own CPU time per request (all its
+# threads, from /proc/<pid>/task/*/schedstat, so the load generator's CPU is not in it), then B over A per round
+# and the median of the rounds. Paced loads run on bench/pace, A and B in one run with their requests in turn,
+# latencies to the microsecond; saturated ones on hey (0.1 ms steps), A and B one after the other. Both JVMs
+# run as the image runs them (bench/jvm-options.sh, in the Deployment's -XX:MaxRAM=320m); A_OPTS and B_OPTS
+# come after those options, so they can override one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

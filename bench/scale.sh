@@ -7,8 +7,10 @@
 #   bench/scale.sh --latency-only | --memory-only
 #
 # 1. Latency: 5,000 InferenceServices and 5,000 ScaledObjects in namespace team-a. /validate of an
-#    InferenceService and of a ScaledObject, in team-a and in the empty namespace team-empty, alternating,
-#    paced (4 clients at 50 req/s each) and saturated (8 clients); prints p50/p99 and req/s, and full/empty.
+#    InferenceService and of a ScaledObject, in team-a and in the empty namespace team-empty: paced (4 clients
+#    at 50 req/s each and namespace; bench/pace, the two namespaces' requests in turn in one run, to the
+#    microsecond) and saturated (8 clients, hey, one namespace after the other); prints p50/p99 and req/s,
+#    and full/empty.
 # 2. Memory: 20,000 InferenceServices and 10,000 ScaledObjects over 100 namespaces, against none. After
 #    the caches synced and a forced full GC: heap in use, bytes per cached object, and RSS, JVM sized as in
 #    the Deployment (-XX:MaxRAM=320m) with the image's options (Dockerfile.jvm); SCALE_JAVA_OPTS replaces those
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v hey >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq hey) >/dev/null
+. bench/pace.sh
 if $build; then
   echo "building ..." >&2
   ./mvnw -q -B package -DskipTests
@@ -149,8 +152,14 @@ if [[ " $parts " == *" latency "* ]]; then
     for kind in isvc so; do
       for load in "4 50" "8 0"; do
         set -- $load
-        read -r frps fp50 fp99 ferr < <(summarize "$(hey -z $duration -c $1 -q $2 -host localhost -m POST -T application/json -D target/bench-scale/$kind-full.json $url)")
-        read -r erps ep50 ep99 eerr < <(summarize "$(hey -z $duration -c $1 -q $2 -host localhost -m POST -T application/json -D target/bench-scale/$kind-empty.json $url)")
+        if [ "$2" != 0 ]; then # paced: both namespaces in one run, their requests in turn, to the microsecond
+          out=$(pace_measure "$url,$url" "target/bench-scale/$kind-full.json,target/bench-scale/$kind-empty.json" "$1" "$2" "$duration") || failed=1
+          read -r frps fp50 fp99 ferr < <(echo "$out" | sed -n 1p | awk -v s="${duration%s}" '{printf "%.0f %.3f %.3f %d\n", $2/s, $4/1000, $6/1000, $3}')
+          read -r erps ep50 ep99 eerr < <(echo "$out" | sed -n 2p | awk -v s="${duration%s}" '{printf "%.0f %.3f %.3f %d\n", $2/s, $4/1000, $6/1000, $3}')
+        else
+          read -r frps fp50 fp99 ferr < <(summarize "$(hey -z $duration -c $1 -host localhost -m POST -T application/json -D target/bench-scale/$kind-full.json $url)")
+          read -r erps ep50 ep99 eerr < <(summarize "$(hey -z $duration -c $1 -host localhost -m POST -T application/json -D target/bench-scale/$kind-empty.json $url)")
+        fi
         [ "$ferr" = 0 ] && [ "$eerr" = 0 ] || failed=1
         label=$([ "$2" = 0 ] && echo "$1 clients" || echo "$1 x $2/s")
         printf '%-17s %-9s %9s %9s %9s %9s %9s %9s' "$kind r$round" "$label" "$fp50" "$ep50" "$fp99" "$ep99" "$(ratio $fp50 $ep50)" "$(ratio $fp99 $ep99)"

@@ -4,6 +4,7 @@
 //
 //	pace -url https://localhost:8443/mutate -body bench/mutate-review.json -c 1 -q 50 -d 10s
 //	pace -url https://localhost:8443/mutate,https://localhost:18444/mutate -body bench/mutate-review.json
+//	pace -url https://localhost:8443/validate,https://localhost:8443/validate -body full.json,empty.json
 //
 // Prints one line per URL: "URL requests errors p50_us p90_us p99_us max_us". Each client keeps one
 // kept-alive HTTP/1.1 connection per URL (as hey does, and as the API server's client does per connection)
@@ -29,16 +30,27 @@ import (
 
 func main() {
 	urlList := flag.String("url", "", "the endpoint(s), comma-separated, e.g. https://localhost:8443/mutate")
-	bodyFile := flag.String("body", "", "the request body (a file)")
+	bodyFile := flag.String("body", "", "the request body (a file), or one per URL, comma-separated")
 	clients := flag.Int("c", 1, "clients")
 	rate := flag.Float64("q", 50, "requests per second per client and URL")
 	duration := flag.Duration("d", 10*time.Second, "how long to send")
 	host := flag.String("host", "localhost", "TLS server name")
 	flag.Parse()
-	body, err := os.ReadFile(*bodyFile)
 	urls := strings.Split(*urlList, ",")
+	files := strings.Split(*bodyFile, ",")
+	bodies := make([][]byte, len(urls))
+	var err error
+	for u := range urls {
+		if len(files) != 1 && len(files) != len(urls) {
+			err = fmt.Errorf("-body: one file, or one per URL")
+			break
+		}
+		if bodies[u], err = os.ReadFile(files[u%len(files)]); err != nil {
+			break
+		}
+	}
 	if err != nil || *urlList == "" || *clients < 1 || *rate <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: pace -url URL[,URL...] -body FILE [-c 1] [-q 50] [-d 10s] [-host localhost]", err)
+		fmt.Fprintln(os.Stderr, "usage: pace -url URL[,URL...] -body FILE[,FILE...] [-c 1] [-q 50] [-d 10s] [-host localhost]", err)
 		os.Exit(2)
 	}
 	var mu sync.Mutex
@@ -58,7 +70,7 @@ func main() {
 					MaxIdleConnsPerHost: 1,
 				}, Timeout: 10 * time.Second}
 				// One request first, not counted: the connection and TLS handshake are not what is measured.
-				if resp, err := conns[u].Post(urls[u], "application/json", bytes.NewReader(body)); err == nil {
+				if resp, err := conns[u].Post(urls[u], "application/json", bytes.NewReader(bodies[u])); err == nil {
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
 				}
@@ -70,7 +82,7 @@ func main() {
 			for n := 0; time.Now().Before(deadline); n++ {
 				<-tick.C
 				u := n % len(urls)
-				req, _ := http.NewRequest(http.MethodPost, urls[u], bytes.NewReader(body))
+				req, _ := http.NewRequest(http.MethodPost, urls[u], bytes.NewReader(bodies[u]))
 				req.Header.Set("Content-Type", "application/json")
 				start := time.Now()
 				resp, err := conns[u].Do(req)
