@@ -69,6 +69,9 @@ class AnswerEncoderTest {
                 new PatchOp("add", "/spec/y", ReviewCodec.MAPPER.getNodeFactory().nullNode(), "x"),
                 new PatchOp("add", "/spec/z", ReviewCodec.MAPPER.getNodeFactory().numberNode(new java.math.BigInteger("123456789012345678901234567890")), "x"),
                 new PatchOp("add", "/spec/d", ReviewCodec.MAPPER.getNodeFactory().numberNode(new java.math.BigDecimal("0.10")), "x"),
+                new PatchOp("add", "/spec/predictor/annotations", ReviewCodec.MAPPER.createObjectNode(), "knative-annotations"),
+                new PatchOp("add", "/spec/e", ReviewCodec.MAPPER.createArrayNode(), "x"),
+                new PatchOp("add", "/spec/b", ReviewCodec.MAPPER.getNodeFactory().binaryNode(new byte[] {1, 2, 3}), "x"),
                 new PatchOp("remove", "/spec/predictor/maxReplicas", null, "x"));
         for (int n = 0; n <= ops.size(); n++) {
             byte[] mapped = ReviewCodec.encode(PatchOp.toJson(ops.subList(0, n)));
