@@ -10,7 +10,8 @@
 // kept-alive HTTP/1.1 connection per URL (as hey does, and as the API server's client does per connection)
 // and sends one POST at a time: Q per second to each URL, the URLs in turn (with two URLs and -q 50, a
 // request every 10 ms, each server one every 20 ms). A request that is late starts as soon as the previous
-// one is answered (no catching up in a burst). The certificate is not verified (a local benchmark with a
+// one is answered (no catching up in a burst). With -q 0 each client sends its next request as soon as the
+// last is answered (saturated), still to the URLs in turn. The certificate is not verified (a local benchmark with a
 // generated one); the server name sent is -host.
 package main
 
@@ -32,7 +33,7 @@ func main() {
 	urlList := flag.String("url", "", "the endpoint(s), comma-separated, e.g. https://localhost:8443/mutate")
 	bodyFile := flag.String("body", "", "the request body (a file), or one per URL, comma-separated")
 	clients := flag.Int("c", 1, "clients")
-	rate := flag.Float64("q", 50, "requests per second per client and URL")
+	rate := flag.Float64("q", 50, "requests per second per client and URL; 0: each client sends as fast as it is answered")
 	duration := flag.Duration("d", 10*time.Second, "how long to send")
 	host := flag.String("host", "localhost", "TLS server name")
 	flag.Parse()
@@ -49,7 +50,7 @@ func main() {
 			break
 		}
 	}
-	if err != nil || *urlList == "" || *clients < 1 || *rate <= 0 {
+	if err != nil || *urlList == "" || *clients < 1 || *rate < 0 {
 		fmt.Fprintln(os.Stderr, "usage: pace -url URL[,URL...] -body FILE[,FILE...] [-c 1] [-q 50] [-d 10s] [-host localhost]", err)
 		os.Exit(2)
 	}
@@ -77,10 +78,16 @@ func main() {
 			}
 			mine := make([][]time.Duration, len(urls))
 			bad := make([]int, len(urls))
-			tick := time.NewTicker(time.Duration(float64(time.Second) / *rate / float64(len(urls))))
-			defer tick.Stop()
+			var tick <-chan time.Time // nil with -q 0: no pacing
+			if *rate > 0 {
+				ticker := time.NewTicker(time.Duration(float64(time.Second) / *rate / float64(len(urls))))
+				defer ticker.Stop()
+				tick = ticker.C
+			}
 			for n := 0; time.Now().Before(deadline); n++ {
-				<-tick.C
+				if tick != nil {
+					<-tick
+				}
 				u := n % len(urls)
 				req, _ := http.NewRequest(http.MethodPost, urls[u], bytes.NewReader(bodies[u]))
 				req.Header.Set("Content-Type", "application/json")
