@@ -4,14 +4,16 @@
 # bench/jmh.sh --interleaved [rounds]: the same methods measured in turns of 100 ms (EngineInterleaved), for a
 # machine whose load changes during the run; JAVA_OPTS adds JVM flags (e.g. -XX:TieredStopAtLevel=1).
 # bench/jmh.sh --paced [reviews]: each stage of a review timed back to back and then one review every 20 ms
-# (EnginePaced): what the stages cost at admission's pace, with their code and data gone cold.
+# (EnginePaced): what the stages cost at admission's pace, with their code and data gone cold; the JVM runs
+# with the image's options (bench/jvm-options.sh), JAVA_OPTS after them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 java -cp "$cp" dev.isvcpolicy.bench.EngineBenchmark
 if [ "${1:-}" = --paced ]; then
-  exec java -XX:MaxRAM=320m ${JAVA_OPTS:-} -cp "$cp" dev.isvcpolicy.bench.EnginePaced ${2:-500}
+  . bench/jvm-options.sh # as the image runs it: transparent huge pages halve a cold review (docs/performance.md)
+  exec java -XX:MaxRAM=320m $image_jvm_opts ${JAVA_OPTS:-} -cp "$cp" dev.isvcpolicy.bench.EnginePaced ${2:-500}
 fi
 if [ "${1:-}" = --interleaved ]; then
   exec java ${JAVA_OPTS:-} -cp "$cp" dev.isvcpolicy.bench.EngineInterleaved ${2:-60}
