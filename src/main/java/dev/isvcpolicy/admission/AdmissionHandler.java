@@ -9,8 +9,8 @@ import dev.isvcpolicy.policy.Kind;
 import dev.isvcpolicy.policy.Stage;
 import dev.isvcpolicy.policy.Texts;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * server waits for the answer, not for the trail. Every answer that could read a uid echoes it, an internal
  * error included; nothing here is policy.
  */
-@ApplicationScoped
+@Singleton
 public class AdmissionHandler {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);

@@ -7,12 +7,12 @@ import dev.isvcpolicy.policy.ClusterState;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.KnativeLimits;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /** The cluster as the webhook's informers see it: KServe's default mode and the namespace's workloads, from caches. */
-@ApplicationScoped
+@Singleton
 public class LiveCluster implements ClusterState {
 
     @Inject

@@ -12,9 +12,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ import java.util.Map;
  * The webhook's Prometheus metrics (management port, {@code /q/metrics}): reviews, findings, patch
  * operations, latency, the policy in force, cluster lookups, and audit write failures.
  */
-@ApplicationScoped
+@Singleton
 public class AdmissionMetrics {
 
     @Inject

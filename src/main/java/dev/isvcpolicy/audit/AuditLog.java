@@ -3,9 +3,9 @@ package dev.isvcpolicy.audit;
 import dev.isvcpolicy.config.WebhookConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.File;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +22,7 @@ import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
  * and said once; a line dropped because the writer's queue is full (stdout cannot keep up) is counted
  * and said at most once per {@value #DROP_LOG_INTERVAL_SECONDS} s.
  */
-@ApplicationScoped
+@Singleton
 public class AuditLog {
 
     /** The log category of audit lines, e.g. to route them: {@code quarkus.log.category."isvc.audit"...}. */

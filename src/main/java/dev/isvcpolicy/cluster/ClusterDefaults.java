@@ -11,10 +11,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * the engine uses the configured fallback; the log says so once. Its API access is
  * {@link ClusterAccess#KSERVE_CONFIG}.
  */
-@ApplicationScoped
+@Singleton
 public class ClusterDefaults {
 
     private static final Logger LOG = Logger.getLogger(ClusterDefaults.class);

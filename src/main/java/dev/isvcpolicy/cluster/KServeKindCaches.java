@@ -16,10 +16,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -38,7 +38,7 @@ import org.jboss.logging.Logger;
  * {@link Kind#versions()}' order (an LLMInferenceService: v1alpha2, else v1alpha1). Requests only read the stores.
  * With {@code webhook.cluster.lookups=false} nothing starts.
  */
-@ApplicationScoped
+@Singleton
 public class KServeKindCaches {
 
     private static final Logger LOG = Logger.getLogger(KServeKindCaches.class);

@@ -6,10 +6,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * {@link KnativeLimits#UNKNOWN} and the rules skip the checks that need it. Its API access is
  * {@link ClusterAccess#KNATIVE_AUTOSCALER_CONFIG}.
  */
-@ApplicationScoped
+@Singleton
 public class KnativeAutoscalerConfig {
 
     private static final Logger LOG = Logger.getLogger(KnativeAutoscalerConfig.class);

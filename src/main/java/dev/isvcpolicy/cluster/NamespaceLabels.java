@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * No cache (lookups off, not synced, unreachable), an unknown namespace, or a value other than
  * {@code deny|warn|off}: {@link Enforcement#DENY}. Its API access is {@link ClusterAccess#NAMESPACES}.
  */
-@ApplicationScoped
+@Singleton
 public class NamespaceLabels {
 
     private static final Logger LOG = Logger.getLogger(NamespaceLabels.class);

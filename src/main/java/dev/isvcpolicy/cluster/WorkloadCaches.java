@@ -13,10 +13,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +34,7 @@ import org.jboss.logging.Logger;
  * no ScaledObjects to watch; the CRD is looked for again every minute, and at once when a ScaledObject
  * reaches {@code /validate}. With {@code webhook.cluster.lookups=false} nothing starts.
  */
-@ApplicationScoped
+@Singleton
 public class WorkloadCaches {
 
     private static final Logger LOG = Logger.getLogger(WorkloadCaches.class);

@@ -3,8 +3,8 @@ package dev.isvcpolicy.config;
 import dev.isvcpolicy.policy.Decider;
 import dev.isvcpolicy.policy.Exceptions;
 import dev.isvcpolicy.policy.PolicySettings;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
  * taken: the last good policy stays, the problem is logged once per change (key and reason), counted, and
  * shown in the readiness details. Invalid exceptions are left out, and said the same way.
  */
-@ApplicationScoped
+@Singleton
 public class PolicyHolder {
 
     private static final Logger LOG = Logger.getLogger(PolicyHolder.class);

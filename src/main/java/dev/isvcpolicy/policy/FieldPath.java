@@ -1,8 +1,6 @@
 package dev.isvcpolicy.policy;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * A field's location, rendered in Kubernetes notation ({@code spec.predictor.autoScaling.metrics[0]},
@@ -13,11 +11,14 @@ public final class FieldPath {
     private record Segment(String name, int index, boolean mapKey) {
     }
 
-    public static final FieldPath ROOT = new FieldPath(List.of());
+    private static final Segment[] NONE = new Segment[0];
 
-    private final List<Segment> segments;
+    public static final FieldPath ROOT = new FieldPath(NONE);
 
-    private FieldPath(List<Segment> segments) {
+    /** Never changed once built: a longer path copies it (a path is a few segments; rules build many). */
+    private final Segment[] segments;
+
+    private FieldPath(Segment[] segments) {
         this.segments = segments;
     }
 
@@ -46,32 +47,39 @@ public final class FieldPath {
     }
 
     private FieldPath with(Segment segment) {
-        List<Segment> next = new ArrayList<>(segments.size() + 1);
-        next.addAll(segments);
-        next.add(segment);
-        return new FieldPath(Collections.unmodifiableList(next));
+        Segment[] next = Arrays.copyOf(segments, segments.length + 1);
+        next[segments.length] = segment;
+        return new FieldPath(next);
     }
 
     public int size() {
-        return segments.size();
+        return segments.length;
     }
 
+    /** The path without its last segment; fails on {@link #ROOT}. */
     public FieldPath parent() {
-        return new FieldPath(segments.subList(0, segments.size() - 1));
+        if (segments.length == 0) {
+            throw new IndexOutOfBoundsException("the root has no parent");
+        }
+        return prefix(segments.length - 1);
     }
 
     /** Name of segment i, or null when it is a list index. */
     public String nameAt(int i) {
-        return segments.get(i).name();
+        return segments[i].name();
     }
 
     /** List index of segment i, or -1 when it is a name. */
     public int indexAt(int i) {
-        return segments.get(i).index();
+        return segments[i].index();
     }
 
+    /** The first {@code length} segments; fails when {@code length} is negative or beyond {@link #size}. */
     public FieldPath prefix(int length) {
-        return new FieldPath(segments.subList(0, length));
+        if (length < 0 || length > segments.length) {
+            throw new IndexOutOfBoundsException("prefix " + length + " of a path of " + segments.length);
+        }
+        return new FieldPath(Arrays.copyOf(segments, length));
     }
 
     /** RFC 6901 JSON Pointer, with {@code ~} and {@code /} escaped as {@code ~0} and {@code ~1}. */
@@ -105,11 +113,11 @@ public final class FieldPath {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FieldPath other && other.segments.equals(segments);
+        return o instanceof FieldPath other && Arrays.equals(other.segments, segments);
     }
 
     @Override
     public int hashCode() {
-        return segments.hashCode();
+        return Arrays.hashCode(segments);
     }
 }
