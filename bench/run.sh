@@ -76,6 +76,10 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 curl -skf https://localhost:9000/q/health/ready >/dev/null || { echo "the webhook did not start; see $log" >&2; exit 1; }
+for _ in $(seq 1 50); do
+  curl -sk -o /dev/null https://localhost:18444/noop -d '{}' && break
+  sleep 0.1
+done
 curl -sk -o /dev/null https://localhost:18444/noop -d '{}' || { echo "the Go yardstick did not start; see target/bench-go.log" >&2; exit 1; }
 echo "ours: $(grep -a -o 'TLS on the admission port: .*' "$log" | head -1)"
 
