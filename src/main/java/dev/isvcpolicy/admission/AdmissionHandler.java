@@ -44,6 +44,11 @@ public class AdmissionHandler {
      * the decision for {@link #leaveTrail} ({@code null} for an answer no review produced, e.g. a 429).
      */
     public record Answer(int httpStatus, Object body, AuditRecord record) {
+
+        /** An answer with no record yet (the handler adds it) or none at all. */
+        public Answer(int httpStatus, Object body) {
+            this(httpStatus, body, null);
+        }
     }
 
     /** Reviews answered whose trail is not left yet (tests wait for 0 before they read the trail). */
@@ -65,8 +70,8 @@ public class AdmissionHandler {
             record.decision = "error";
             record.reason = e.getClass().getSimpleName();
             answer = record.uid == null
-                    ? new Answer(400, Responses.badRequest("the request could not be read as an AdmissionReview"), null)
-                    : new Answer(200, Responses.review(internalError(record.uid)), null);
+                    ? new Answer(400, Responses.badRequest("the request could not be read as an AdmissionReview"))
+                    : new Answer(200, Responses.review(internalError(record.uid)));
         }
         record.durationMs = (System.nanoTime() - start) / 1_000_000.0;
         trailsPending.incrementAndGet();
@@ -111,9 +116,9 @@ public class AdmissionHandler {
             record.decision = Decision.Verdict.BAD_REQUEST.label();
             record.reason = e.getMessage();
             if (e.uid() == null) {
-                return new Answer(400, Responses.badRequest(e.getMessage()), null);
+                return new Answer(400, Responses.badRequest(e.getMessage()));
             }
-            return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())), null);
+            return new Answer(200, Responses.review(Responses.refuse(e.uid(), 400, "BadRequest", e.getMessage())));
         }
         describe(decoded.request(), record);
         AdmissionResponse response;
@@ -127,7 +132,7 @@ public class AdmissionHandler {
             record.reason = e.getClass().getSimpleName();
             response = internalError(decoded.uid());
         }
-        return new Answer(200, Responses.review(response), null);
+        return new Answer(200, Responses.review(response));
     }
 
     private Decision decide(Endpoint endpoint, ReviewCodec.Decoded decoded) {

@@ -73,14 +73,14 @@ public class AdmissionRoutes {
                 try {
                     answer = handler.handle(endpoint, body);
                 } catch (Throwable e) { // handle() answers every failure itself; this is the last resort
-                    answer = new AdmissionHandler.Answer(500, Responses.badRequest("the webhook failed on this request"), null);
+                    answer = new AdmissionHandler.Answer(500, Responses.badRequest("the webhook failed on this request"));
                 }
                 AdmissionHandler.Answer done = answer;
                 context.runOnContext(v -> write(ctx, done));
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             large.rejected();
-            write(ctx, new AdmissionHandler.Answer(429, Responses.tooManyLarge(LargeReviews.QUEUE + 1), null));
+            write(ctx, new AdmissionHandler.Answer(429, Responses.tooManyLarge(LargeReviews.QUEUE + 1)));
         }
     }
 
