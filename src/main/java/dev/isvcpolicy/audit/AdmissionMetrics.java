@@ -150,6 +150,9 @@ public class AdmissionMetrics {
      * one per request costs more than counting, and the key is the label values as they are, no string built.
      */
     private Counter counter(String name, String description, String... tags) {
+        if (tags.length < 2 || tags.length > 6) {
+            throw new IllegalArgumentException(name + ": one to three key-value pairs of labels, got " + tags.length + " strings");
+        }
         CounterKey key = new CounterKey(name, tags[1], tags.length > 3 ? tags[3] : null, tags.length > 5 ? tags[5] : null);
         return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
