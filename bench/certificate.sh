@@ -1,4 +1,4 @@
-# One EC P-256 certificate for the benchmarks' servers, made once (sourced by bench/run.sh and bench/ab.sh):
+# One EC P-256 certificate for the benchmarks' servers, made once (sourced by the bench scripts):
 # PEM for the Go yardstick ($tls/tls.crt, $tls/tls.key), the same pair as PKCS12 for the JVM ($tls/webhook.p12).
 tls=target/bench-tls
 if [ ! -f "$tls/webhook.p12" ]; then

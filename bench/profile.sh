@@ -21,16 +21,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 $build && ./mvnw -q -B package -DskipTests
-keystore=target/local-tls/webhook.p12
-if [ ! -f "$keystore" ]; then
-  mkdir -p "$(dirname "$keystore")"
-  keytool -genkeypair -alias webhook -keyalg EC -groupname secp256r1 -dname CN=localhost \
-    -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 -keystore "$keystore" -storepass local-only >/dev/null 2>&1
-fi
+. bench/certificate.sh # the benchmarks' one certificate
+keystore=$tls/webhook.p12
 payload=bench/$endpoint-review.json
 . bench/jvm-options.sh   # the JVM as the image runs it
 MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts -Dquarkus.profile=local \
-  -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
+  -Dquarkus.tls.key-store.p12.path="$keystore" -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break; sleep 0.2; done

@@ -39,12 +39,8 @@ if $build; then
   ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 fi
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
-keystore=target/local-tls/webhook.p12
-if [ ! -f "$keystore" ]; then
-  mkdir -p "$(dirname "$keystore")"
-  keytool -genkeypair -alias webhook -keyalg EC -groupname secp256r1 -dname CN=localhost \
-    -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 -keystore "$keystore" -storepass local-only >/dev/null 2>&1
-fi
+. bench/certificate.sh # the benchmarks' one certificate
+keystore=$tls/webhook.p12
 jcmd=jcmd
 [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jcmd" ] && jcmd="$JAVA_HOME/bin/jcmd"
 # The JVM as the image runs it (bench/jvm-options.sh), and -XX:MaxRAM=320m for the Deployment's memory limit.
@@ -76,7 +72,7 @@ api() {
 webhook() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   MALLOC_ARENA_MAX=$arenas java -XX:MaxRAM=320m $jvm_opts -Dquarkus.profile=local -Dwebhook.cluster.lookups=true \
-    -Dquarkus.http.ssl-port=$port -Dquarkus.management.port=$mport \
+    -Dquarkus.http.ssl-port=$port -Dquarkus.management.port=$mport -Dquarkus.tls.key-store.p12.path="$keystore" \
     -Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:$api_port -Dquarkus.kubernetes-client.namespace=default \
     -jar target/quarkus-app/quarkus-run.jar > target/bench-scale-server.log 2>&1 &
   pid=$!

@@ -90,6 +90,8 @@ public class AdmissionRoutes {
      * a trail made in the route would delay the answer by its own time.
      */
     private void write(RoutingContext ctx, AdmissionHandler.Answer answer) {
+        // Once, whichever way it ends: written, failed on a closed connection, or end() refused (a stream the
+        // request deadline reset, an answer that could not be encoded).
         java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable trail = () -> {
             if (left.compareAndSet(false, true)) {
