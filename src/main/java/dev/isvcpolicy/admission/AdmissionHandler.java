@@ -125,7 +125,7 @@ public class AdmissionHandler {
         try {
             Decision decision = decide(endpoint, decoded);
             record.from(decision);
-            response = respond(decoded.uid(), decision);
+            response = respond(decoded.uid(), decision, record.warnings);
         } catch (RuntimeException e) {
             LOG.errorf(e, "internal error on /%s, request uid %s", endpoint.label(), Texts.log(decoded.uid()));
             record.decision = "error";
@@ -151,10 +151,9 @@ public class AdmissionHandler {
         return policy.decider().decide(input, cluster);
     }
 
-    /** The AdmissionResponse of a decision, in the API server's shapes. */
-    static AdmissionResponse respond(String uid, Decision d) {
+    /** The AdmissionResponse of a decision, in the API server's shapes, with its {@link Decision#warningLines()}. */
+    static AdmissionResponse respond(String uid, Decision d, List<String> warnings) {
         Map<String, String> annotations = d.auditAnnotations();
-        List<String> warnings = d.warningLines();
         return switch (d.verdict()) {
             case BAD_REQUEST -> Responses.refuse(uid, 400, "BadRequest", d.reason());
             case DENIED -> {

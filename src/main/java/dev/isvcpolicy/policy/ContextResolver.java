@@ -19,6 +19,9 @@ public final class ContextResolver {
     private ContextResolver() {
     }
 
+    /** An InferenceService's components other than canaries, in the order they are judged. */
+    private static final ComponentKind[] ISVC_COMPONENTS = {ComponentKind.PREDICTOR, ComponentKind.TRANSFORMER, ComponentKind.EXPLAINER};
+
     public static Review resolve(Operation operation, ObjectNode object, JsonNode oldObject, String namespace,
             Optional<DeploymentMode> clusterDefault, PolicySettings settings) {
         return resolve(operation, object, oldObject, namespace, clusterDefault, settings, ClusterView.OFF);
@@ -70,7 +73,7 @@ public final class ContextResolver {
             }
             return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster, knative);
         }
-        for (ComponentKind kind : List.of(ComponentKind.PREDICTOR, ComponentKind.TRANSFORMER, ComponentKind.EXPLAINER)) {
+        for (ComponentKind kind : ISVC_COMPONENTS) {
             Optional<ObjectNode> node = Json.object(spec, kind.field());
             if (node.isPresent()) {
                 String objectName = kind == ComponentKind.PREDICTOR

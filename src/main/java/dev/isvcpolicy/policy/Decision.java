@@ -117,6 +117,9 @@ public record Decision(Verdict verdict, Optional<Kind> kind, Operation operation
         Map<String, String> out = new LinkedHashMap<>();
         out.put("decision", verdict.label());
         put(out, "mutated-by", mutatedBy());
+        if (findings.isEmpty()) {
+            return out; // the usual answer: nothing to group by outcome
+        }
         put(out, "denied-by", ruleIds("deny"));
         put(out, "warned-by", ruleIds("warn"));
         put(out, "audit-only-denied-by", ruleIds("audit-only-deny"));

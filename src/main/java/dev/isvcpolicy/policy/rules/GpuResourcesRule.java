@@ -59,11 +59,12 @@ public final class GpuResourcesRule implements Validation {
 
     @Override
     public void validate(Review review, Findings f) {
-        if (Gpus.annotationNames(review).isEmpty()) {
+        Optional<List<String>> annotated = Gpus.annotationNames(review);
+        if (annotated.isEmpty()) {
             f.deny(Review.METADATA_ANNOTATIONS.key(Annotations.GPU_RESOURCE_TYPES),
                     "must be a JSON list of resource names, e.g. [\"example.com/gpu\"]");
         }
-        Set<String> names = Gpus.resourceNames(review);
+        Set<String> names = Gpus.resourceNames(review, annotated);
         boolean caps = review.settings().get(MAX_PER_REPLICA).isPresent() || review.settings().get(MAX_PER_SERVICE).isPresent();
         for (Component c : review.components()) {
             for (Gpus.Container k : Gpus.containers(c)) {
@@ -90,10 +91,11 @@ public final class GpuResourcesRule implements Validation {
     private static void checkContainer(Gpus.Container k, Set<String> names, Findings f) {
         JsonNode limits = k.node().path("resources").path("limits");
         JsonNode requests = k.node().path("resources").path("requests");
-        FieldPath resources = k.path().child("resources");
+        FieldPath resources = null; // built when a finding or an extended resource needs it
         for (String name : Gpus.resourceNamesOf(k)) {
             if (!Gpus.isGpu(name, names)) {
                 if (Gpus.isExtended(name)) {
+                    resources = resources == null ? k.path().child("resources") : resources;
                     checkExtended(name, requests.get(name), limits.get(name), resources, f);
                 }
                 continue;
@@ -103,10 +105,14 @@ public final class GpuResourcesRule implements Validation {
             if (limit == null && request == null) {
                 continue; // the common case: no paths built, so a container costs a few lookups
             }
-            FieldPath lp = resources.child("limits").key(name);
-            FieldPath rp = resources.child("requests").key(name);
             Optional<Long> l = Quantities.positiveWhole(limit);
             Optional<Long> r = Quantities.positiveWhole(request);
+            if (l.isPresent() && (request == null || r.isPresent() && r.get().equals(l.get()))) {
+                continue; // valid (whole, in limits, equal to requests if given): no paths built
+            }
+            resources = resources == null ? k.path().child("resources") : resources;
+            FieldPath lp = resources.child("limits").key(name);
+            FieldPath rp = resources.child("requests").key(name);
             if (limit != null && l.isEmpty()) {
                 f.deny(Finding.Type.INVALID, lp, limit, "must be a positive whole number of GPUs, e.g. 1 (got " + Json.show(limit) + ")");
             }
@@ -142,12 +148,22 @@ public final class GpuResourcesRule implements Validation {
         }
     }
 
+    /** A component's part of an InferenceService's GPUs: its replicas at most, times its GPUs per replica. */
+    private record Share(Component component, long replicas, long gpus) {
+        @Override
+        public String toString() {
+            return component.label() + " " + replicas + " x " + gpus;
+        }
+    }
+
     private static void checkCaps(Review review, Set<String> names, Findings f) {
         OptionalInt perReplica = review.settings().get(MAX_PER_REPLICA);
         OptionalInt perService = review.settings().get(MAX_PER_SERVICE);
+        if (perReplica.isEmpty() && perService.isEmpty()) {
+            return;
+        }
         long total = 0;
-        List<String> parts = new ArrayList<>();
-        FieldPath first = null;
+        List<Share> shares = new ArrayList<>(2);
         for (Component c : review.components()) {
             long gpus = Gpus.perReplica(c, names);
             if (gpus == 0) {
@@ -161,7 +177,6 @@ public final class GpuResourcesRule implements Validation {
                 continue;
             }
             Json.IntField max = Json.int32(c.spec(), "maxReplicas");
-            Json.IntField min = Json.int32(c.spec(), "minReplicas");
             long replicas;
             if (max.valid() && max.get() > 0) {
                 replicas = max.get();
@@ -170,16 +185,15 @@ public final class GpuResourcesRule implements Validation {
                         + perService.getAsInt() + " (webhook.gpu.max-per-service): set maxReplicas");
                 continue;
             } else {
+                Json.IntField min = Json.int32(c.spec(), "minReplicas");
                 replicas = Math.max(1, min.valid() ? min.get() : 1);
             }
             total += gpus * replicas;
-            parts.add(c.label() + " " + replicas + " x " + gpus);
-            if (first == null) {
-                first = c.field("maxReplicas");
-            }
+            shares.add(new Share(c, replicas, gpus));
         }
         if (perService.isPresent() && total > perService.getAsInt()) {
-            f.deny(first, "up to " + total + " GPUs (" + String.join(" + ", parts) + "), above this cluster's cap of "
+            f.deny(shares.get(0).component().field("maxReplicas"), "up to " + total + " GPUs ("
+                    + shares.stream().map(Share::toString).collect(java.util.stream.Collectors.joining(" + ")) + "), above this cluster's cap of "
                     + perService.getAsInt() + " per InferenceService (webhook.gpu.max-per-service): lower maxReplicas");
         }
     }

@@ -32,24 +32,29 @@ final class Gpus {
     }
 
     static List<Container> containers(Component c) {
-        List<Container> out = new ArrayList<>();
-        Json.object(c.spec(), "model").ifPresent(m -> out.add(new Container(m, c.field("model"), false)));
-        for (String fw : FRAMEWORKS) {
-            Json.object(c.spec(), fw).ifPresent(m -> out.add(new Container(m, c.field(fw), false)));
+        List<Container> out = new ArrayList<>(2);
+        ObjectNode spec = c.spec();
+        if (spec.get("model") instanceof ObjectNode m) {
+            out.add(new Container(m, c.field("model"), false));
         }
-        addList(Json.array(c.spec(), "containers").orElse(null), c.field("containers"), false, out);
-        Json.object(c.spec(), "workerSpec").ifPresent(w ->
-                addList(Json.array(w, "containers").orElse(null), c.field("workerSpec").child("containers"), true, out));
+        for (String fw : FRAMEWORKS) {
+            if (spec.get(fw) instanceof ObjectNode m) {
+                out.add(new Container(m, c.field(fw), false));
+            }
+        }
+        if (spec.get("containers") instanceof ArrayNode list) {
+            addList(list, c.field("containers"), false, out);
+        }
+        if (spec.get("workerSpec") instanceof ObjectNode w && w.get("containers") instanceof ArrayNode list) {
+            addList(list, c.field("workerSpec").child("containers"), true, out);
+        }
         return out;
     }
 
     private static void addList(ArrayNode list, FieldPath at, boolean worker, List<Container> out) {
-        if (list == null) {
-            return;
-        }
         for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).isObject()) {
-                out.add(new Container((ObjectNode) list.get(i), at.index(i), worker));
+            if (list.get(i) instanceof ObjectNode container) {
+                out.add(new Container(container, at.index(i), worker));
             }
         }
     }
@@ -59,10 +64,36 @@ final class Gpus {
 
     /** KServe's GPU names, configured ones, plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it parses. */
     static Set<String> resourceNames(Review review) {
-        Set<String> names = new LinkedHashSet<>(KSERVE_GPU_RESOURCES);
-        names.addAll(review.settings().get(GpuResourcesRule.EXTRA_RESOURCES));
-        annotationNames(review).ifPresent(names::addAll);
+        return resourceNames(review, annotationNames(review));
+    }
+
+    /** As above, with the annotation's names already read ({@link #annotationNames}). */
+    static Set<String> resourceNames(Review review, Optional<List<String>> annotated) {
+        Set<String> configured = configured(review.settings().get(GpuResourcesRule.EXTRA_RESOURCES));
+        if (annotated.isEmpty() || annotated.get().isEmpty()) {
+            return configured;
+        }
+        Set<String> names = new LinkedHashSet<>(configured);
+        names.addAll(annotated.get());
         return names;
+    }
+
+    /** KServe's names and the configured ones, kept for the last list of configured names seen (a policy's list is one object). */
+    private record Configured(List<String> extra, Set<String> names) {
+    }
+
+    private static volatile Configured lastConfigured = new Configured(List.of(), Set.copyOf(KSERVE_GPU_RESOURCES));
+
+    private static Set<String> configured(List<String> extra) {
+        Configured last = lastConfigured;
+        if (last.extra() == extra || last.extra().equals(extra)) {
+            return last.names();
+        }
+        Set<String> names = new LinkedHashSet<>(KSERVE_GPU_RESOURCES);
+        names.addAll(extra);
+        Configured next = new Configured(extra, java.util.Collections.unmodifiableSet(names));
+        lastConfigured = next;
+        return next.names();
     }
 
     /** The annotation's names; empty when it is absent or not a JSON list of strings. */
@@ -126,11 +157,21 @@ final class Gpus {
         return name.contains("/") && !name.contains("kubernetes.io/") && !name.startsWith("requests.");
     }
 
-    /** The resource names of a container's requests and limits, requests first. */
-    static Set<String> resourceNamesOf(Container k) {
-        Set<String> out = new LinkedHashSet<>();
-        k.node().path("resources").path("requests").fieldNames().forEachRemaining(out::add);
-        k.node().path("resources").path("limits").fieldNames().forEachRemaining(out::add);
+    /** The resource names of a container's requests and limits, requests first, each once. */
+    static List<String> resourceNamesOf(Container k) {
+        JsonNode resources = k.node().get("resources");
+        if (resources == null) {
+            return List.of();
+        }
+        JsonNode requests = resources.path("requests");
+        List<String> out = new ArrayList<>(requests.size() + 2);
+        requests.fieldNames().forEachRemaining(out::add);
+        for (java.util.Iterator<String> it = resources.path("limits").fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!requests.has(name)) {
+                out.add(name);
+            }
+        }
         return out;
     }
 
@@ -152,6 +193,11 @@ final class Gpus {
 
     /** Whether any container of the component (workers included) asks for at least one GPU. */
     static boolean hasGpu(Component c, Set<String> names) {
-        return containers(c).stream().anyMatch(k -> gpus(k, names) > 0);
+        for (Container k : containers(c)) {
+            if (gpus(k, names) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package dev.isvcpolicy.policy.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
@@ -50,6 +51,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     public static final String ID = "knative-annotations";
 
     private static final BigDecimal HOUR = BigDecimal.valueOf(3600);
+    private static final BigDecimal LEAST_TARGET = new BigDecimal("0.01");
     /** What Go's strconv.Atoi takes: digits with an optional sign, no exponent, no fraction. */
     private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
 
@@ -230,7 +232,9 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         Map<String, Review.Annotation> out = new LinkedHashMap<>();
         collect(Json.object(review.object(), "metadata").flatMap(m -> Json.object(m, "annotations")).orElse(null),
                 Review.METADATA_ANNOTATIONS, false, out);
-        collect(Json.object(c.spec(), "annotations").orElse(null), c.field("annotations"), true, out);
+        if (c.spec().get("annotations") instanceof ObjectNode own) {
+            collect(own, c.field("annotations"), true, out);
+        }
         return out;
     }
 
@@ -263,7 +267,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
                     f.deny(Finding.Type.REQUIRED, p, null, "must not be empty: name the metric the HPA scales on, e.g. cpu");
                 }
             }
-            case "target" -> decimalAtLeast(v, new BigDecimal("0.01"), p, f, "a positive number of at least 0.01, e.g. \"10\"");
+            case "target" -> decimalAtLeast(v, LEAST_TARGET, p, f, "a positive number of at least 0.01, e.g. \"10\"");
             case "target-utilization-percentage" -> decimalBetween(v, BigDecimal.ONE, BigDecimal.valueOf(100), p, f);
             case "panic-window-percentage" -> decimalBetween(v, BigDecimal.ONE, BigDecimal.valueOf(100), p, f);
             case "panic-threshold-percentage" -> decimalBetween(v, BigDecimal.valueOf(110), BigDecimal.valueOf(1000), p, f);

@@ -65,13 +65,49 @@ final class Quantities {
 
     /** A positive whole count, as GPUs must be: {@code 1}, {@code "2"}; not {@code 0}, {@code 0.5}, {@code 500m}. */
     static Optional<Long> positiveWhole(JsonNode node) {
+        long small = smallWhole(node);
+        if (small >= 0) {
+            return small > 0 ? Optional.of(small) : Optional.empty();
+        }
         return parse(node).filter(v -> v.signum() > 0 && v.stripTrailingZeros().scale() <= 0
                 && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
     }
 
     /** A whole count of 0 or more, as every extended resource must be: {@code 0}, {@code "6"}; not {@code 0.5}, {@code 500m}. */
     static Optional<Long> whole(JsonNode node) {
+        long small = smallWhole(node);
+        if (small >= 0) {
+            return Optional.of(small);
+        }
         return parse(node).filter(v -> v.signum() >= 0 && v.stripTrailingZeros().scale() <= 0
                 && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
+    }
+
+    /**
+     * The common case without {@link BigDecimal}: a JSON integer or a string of at most nine digits, from 0 to
+     * {@link Integer#MAX_VALUE}; -1 for anything else, which is then parsed as a quantity.
+     */
+    private static long smallWhole(JsonNode node) {
+        if (node == null) {
+            return -1;
+        }
+        if (node.isInt() || node.isLong()) {
+            long v = node.longValue();
+            return v >= 0 && v <= Integer.MAX_VALUE ? v : -1;
+        }
+        if (node.isTextual()) {
+            String text = node.textValue();
+            if (text.isEmpty() || text.length() > 9) {
+                return -1;
+            }
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch < '0' || ch > '9') {
+                    return -1;
+                }
+            }
+            return Integer.parseInt(text);
+        }
+        return -1;
     }
 }
