@@ -144,7 +144,7 @@ public final class Decider {
                 out.add(f);
             }
         }
-        boolean denied = out.stream().anyMatch(f -> f.action() == Action.DENY);
+        boolean denied = Finding.anyWithAction(out, Action.DENY);
         Decision.Verdict verdict = denied ? Decision.Verdict.DENIED : raw.ops().isEmpty() ? Decision.Verdict.ALLOWED : Decision.Verdict.PATCHED;
         return new Decision(verdict, raw.kind(), raw.operation(), raw.name(), raw.context(), raw.ops(), raw.notices(), out, raw.mutated(),
                 raw.reason(), raw.policy());
@@ -289,7 +289,7 @@ public final class Decider {
         PolicyEngine.ValidationResult validation = engine.validateObject(review);
         List<Finding> findings = new java.util.ArrayList<>(earlier);
         findings.addAll(validation.findings());
-        boolean allowed = findings.stream().noneMatch(f -> f.action() == Action.DENY);
+        boolean allowed = !Finding.anyWithAction(findings, Action.DENY);
         return new Decision(allowed ? Decision.Verdict.ALLOWED : Decision.Verdict.DENIED, Optional.of(kind), operation, name, null,
                 List.of(), List.of(), findings, null, null, policy);
     }

@@ -72,11 +72,11 @@ public record Decision(Verdict verdict, Optional<Kind> kind, Operation operation
     }
 
     public List<Finding> denials() {
-        return findings.stream().filter(f -> f.action() == Action.DENY).toList();
+        return Finding.withAction(findings, Action.DENY);
     }
 
     public List<Finding> warnings() {
-        return findings.stream().filter(f -> f.action() == Action.WARN).toList();
+        return Finding.withAction(findings, Action.WARN);
     }
 
     /** The lines of {@code response.warnings}: the mutations' notices, then the warning findings. */

@@ -145,4 +145,28 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
         }
         return auditOnly ? "audit-only-deny" : action.label();
     }
+
+    /** The findings that have {@code action}, in their order; unmodifiable (a loop: this runs on every review). */
+    public static List<Finding> withAction(List<Finding> findings, Action action) {
+        if (findings.isEmpty()) {
+            return List.of();
+        }
+        List<Finding> out = new java.util.ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            if (f.action() == action) {
+                out.add(f);
+            }
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
+    /** Whether any finding has {@code action}. */
+    public static boolean anyWithAction(List<Finding> findings, Action action) {
+        for (Finding f : findings) {
+            if (f.action() == action) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

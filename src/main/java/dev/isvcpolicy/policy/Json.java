@@ -35,28 +35,37 @@ public final class Json {
 
     /** The child node, or empty when absent or JSON null. */
     public static Optional<JsonNode> field(JsonNode parent, String name) {
+        return Optional.ofNullable(child(parent, name));
+    }
+
+    // The reads below run many times on every review: plain checks, no Optional chains or method references, which
+    // allocate and add code to a review's cold path (docs/performance.md, fifth pass).
+
+    /** The child node, or null when the parent is not an object or the child is absent or JSON null. */
+    private static JsonNode child(JsonNode parent, String name) {
         if (parent == null || !parent.isObject()) {
-            return Optional.empty();
+            return null;
         }
         JsonNode node = parent.get(name);
-        return node == null || node.isNull() ? Optional.empty() : Optional.of(node);
+        return node == null || node.isNull() ? null : node;
     }
 
     public static boolean has(JsonNode parent, String name) {
-        return field(parent, name).isPresent();
+        return child(parent, name) != null;
     }
 
     public static Optional<ObjectNode> object(JsonNode parent, String name) {
-        return field(parent, name).filter(JsonNode::isObject).map(ObjectNode.class::cast);
+        return child(parent, name) instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
     }
 
     public static Optional<ArrayNode> array(JsonNode parent, String name) {
-        return field(parent, name).filter(JsonNode::isArray).map(ArrayNode.class::cast);
+        return child(parent, name) instanceof ArrayNode a ? Optional.of(a) : Optional.empty();
     }
 
     /** A string field; numbers and booleans are not strings. */
     public static Optional<String> text(JsonNode parent, String name) {
-        return field(parent, name).filter(JsonNode::isTextual).map(JsonNode::asText);
+        JsonNode node = child(parent, name);
+        return node != null && node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
     }
 
     /** A whole number that fits int32 (as the CRD's int32 fields); {@code 2.0} counts, {@code "2"} does not. */

@@ -61,15 +61,15 @@ public final class PolicyEngine {
     public record ValidationResult(List<Finding> findings, Review context) {
 
         public boolean allowed() {
-            return findings.stream().noneMatch(f -> f.action() == Action.DENY);
+            return !Finding.anyWithAction(findings, Action.DENY);
         }
 
         public List<Finding> denials() {
-            return findings.stream().filter(f -> f.action() == Action.DENY).toList();
+            return Finding.withAction(findings, Action.DENY);
         }
 
         public List<Finding> warnings() {
-            return findings.stream().filter(f -> f.action() == Action.WARN).toList();
+            return Finding.withAction(findings, Action.WARN);
         }
     }
 

@@ -25,13 +25,20 @@ public record Review(Operation operation, ObjectNode object, JsonNode oldObject,
 
     /** The components that mutations may touch: not canaries (they run fixed replicas), scaled by KServe. */
     public List<Component> mutableComponents() {
-        return components.stream().filter(c -> !c.isCanary() && c.autoscaler() != Autoscaler.NOT_SCALED).toList();
+        List<Component> out = new java.util.ArrayList<>(components.size());
+        for (Component c : components) {
+            if (!c.isCanary() && c.autoscaler() != Autoscaler.NOT_SCALED) {
+                out.add(c);
+            }
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 
     /** An InferenceService-level annotation (string values only). */
     public Optional<Annotation> annotation(String key) {
-        JsonNode annotations = Json.object(object, "metadata").flatMap(m -> Json.object(m, "annotations")).orElse(null);
-        return Json.text(annotations, key).map(v -> new Annotation(v, METADATA_ANNOTATIONS.key(key), false));
+        JsonNode value = object == null ? null : object.path("metadata").path("annotations").get(key);
+        return value != null && value.isTextual()
+                ? Optional.of(new Annotation(value.asText(), METADATA_ANNOTATIONS.key(key), false)) : Optional.empty();
     }
 
     /**
@@ -40,10 +47,12 @@ public record Review(Operation operation, ObjectNode object, JsonNode oldObject,
      */
     public Optional<Annotation> componentAnnotation(Component c, String key) {
         if (c.isGraph()) {
-            return annotation(key).map(a -> new Annotation(a.value(), a.path(), true));
+            Optional<Annotation> a = annotation(key);
+            return a.isPresent() ? Optional.of(new Annotation(a.get().value(), a.get().path(), true)) : a;
         }
-        return Json.text(Json.object(c.spec(), "annotations").orElse(null), key)
-                .map(v -> new Annotation(v, c.field("annotations").key(key), true));
+        JsonNode value = c.spec().path("annotations").get(key);
+        return value != null && value.isTextual()
+                ? Optional.of(new Annotation(value.asText(), c.field("annotations").key(key), true)) : Optional.empty();
     }
 
     /** The component's annotation, else the InferenceService's: what KServe applies to the workload. */

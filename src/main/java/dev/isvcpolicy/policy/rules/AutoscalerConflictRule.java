@@ -119,7 +119,12 @@ public final class AutoscalerConflictRule implements Validation {
                 || !hasName(review) || beingDeleted(review)) {
             return;
         }
-        List<Component> scaled = review.components().stream().filter(c -> c.autoscaler().ownsReplicas()).toList();
+        List<Component> scaled = new ArrayList<>();
+        for (Component c : review.components()) {
+            if (c.autoscaler().ownsReplicas()) {
+                scaled.add(c);
+            }
+        }
         if (scaled.isEmpty()) {
             return;
         }

@@ -39,8 +39,10 @@ public final class KedaRequiresStandardRule implements Mutation {
                 || review.object().path("metadata").path("annotations").has(Annotations.DEPLOYMENT_MODE)) {
             return;
         }
-        boolean kedaRequested = review.annotation(Annotations.AUTOSCALER_CLASS).filter(a -> "keda".equals(a.value())).isPresent()
-                || review.mutableComponents().stream().anyMatch(c -> isKeda(review, c));
+        boolean kedaRequested = review.annotation(Annotations.AUTOSCALER_CLASS).filter(a -> "keda".equals(a.value())).isPresent();
+        for (Component c : review.mutableComponents()) {
+            kedaRequested |= isKeda(review, c);
+        }
         if (kedaRequested && edits.set(Review.METADATA_ANNOTATIONS.key(Annotations.DEPLOYMENT_MODE), DeploymentMode.STANDARD.value())) {
             edits.notice(Review.METADATA_ANNOTATIONS.key(Annotations.DEPLOYMENT_MODE),
                     "set to Standard: autoscalerClass keda needs Standard mode and this cluster defaults to Knative");

@@ -44,7 +44,12 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
 
     @Override
     public void mutate(Review review, Edits edits) {
-        List<Component> otel = review.mutableComponents().stream().filter(Scaling::usesOtel).toList();
+        List<Component> otel = new java.util.ArrayList<>();
+        for (Component c : review.mutableComponents()) {
+            if (Scaling.usesOtel(c)) {
+                otel.add(c);
+            }
+        }
         for (Component c : otel) {
             Optional<Review.Annotation> current = review.effective(c, Annotations.OTEL_INJECT);
             if (current.isPresent() && !"true".equalsIgnoreCase(current.get().value().strip())) {
@@ -66,7 +71,13 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
     }
 
     private static long otelComponents(Review review) {
-        return review.components().stream().filter(c -> c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c)).count();
+        long count = 0;
+        for (Component c : review.components()) {
+            if (c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Override

@@ -81,7 +81,12 @@ final class Scaling {
     }
 
     static boolean usesOtel(Component c) {
-        return metrics(c).stream().anyMatch(Metric::isOtel);
+        for (Metric m : metrics(c)) {
+            if (m.isOtel()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code scaleMetric} as written, when it is a string. */
