@@ -137,19 +137,19 @@ for r in $(seq 1 "$rounds"); do
 done
 
 echo
-echo "saturated: req/s and p99 (ms); rps o/g >= 1 is ours ahead; floor = our /noop"
-printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s\n' endpoint conc "ours rps" "go rps" "ours p99" "go p99" "rps o/g" "p99 o/g" "rps/floor"
+echo "saturated: req/s and p99 (ms); rps o/g >= 1 is ours ahead; floor = each server's own /noop (ours, then Go's)"
+printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s %10s\n' endpoint conc "ours rps" "go rps" "ours p99" "go p99" "rps o/g" "p99 o/g" "rps/floor" "go/floor"
 for _ in $(seq 1 "$rounds"); do
   for c in 8 32; do
     read -r frps _ _ fp99 ferr < <(measure $ours noop "$c")
-    read -r grps _ _ gp99 gerr < <(measure $go noop "$c")
+    read -r gfrps _ _ gp99 gerr < <(measure $go noop "$c")
     [ "$ferr" = 0 ] && [ "$gerr" = 0 ] || failed=1
-    printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s\n' noop "$c" "$frps" "$grps" "$fp99" "$gp99" "$(ratio "$frps" "$grps")" "$(ratio "$fp99" "$gp99")" "1.00"
+    printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s %10s\n' noop "$c" "$frps" "$gfrps" "$fp99" "$gp99" "$(ratio "$frps" "$gfrps")" "$(ratio "$fp99" "$gp99")" "1.00" "1.00"
     for ep in mutate validate; do
       read -r orps _ _ op99 oerr < <(measure $ours "$ep" "$c")
       read -r grps _ _ gp99 gerr < <(measure $go "$ep" "$c")
       [ "$oerr" = 0 ] && [ "$gerr" = 0 ] || failed=1
-      printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s\n' "$ep" "$c" "$orps" "$grps" "$op99" "$gp99" "$(ratio "$orps" "$grps")" "$(ratio "$op99" "$gp99")" "$(ratio "$orps" "$frps")"
+      printf '%-9s %5s %10s %10s %9s %9s %9s %9s %10s %10s\n' "$ep" "$c" "$orps" "$grps" "$op99" "$gp99" "$(ratio "$orps" "$grps")" "$(ratio "$op99" "$gp99")" "$(ratio "$orps" "$frps")" "$(ratio "$grps" "$gfrps")"
     done
   done
 done

@@ -61,10 +61,9 @@ public final class Responses {
 
     /**
      * The patch as the API server wants it, a JSON array of RFC 6902 operations ({@code op}, {@code path}, then
-     * {@code value} unless it is a remove), as UTF-8 bytes. Streamed with Jackson's generator: a string, number
-     * or boolean value is written by itself, anything else (an object, a list, null) through the mapper. The
-     * bytes are those of mapping {@link PatchOp#toJson} ({@code AnswerEncoderTest}), without a serializer
-     * lookup for the usual scalar values.
+     * {@code value} unless it is a remove), as UTF-8 bytes. Streamed with Jackson's generator, each value written
+     * by its nodes ({@link #writeValue}) without a serializer lookup. The bytes are those of mapping
+     * {@link PatchOp#toJson} ({@code AnswerEncoderTest}).
      */
     static byte[] patchJson(List<PatchOp> ops) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * ops.size() + 16);
@@ -76,11 +75,7 @@ public final class Responses {
                 g.writeStringField("path", op.path());
                 if (op.value() != null) {
                     g.writeFieldName("value");
-                    if (op.value().isTextual() || op.value().isNumber() || op.value().isBoolean()) {
-                        ((com.fasterxml.jackson.databind.node.ValueNode) op.value()).serialize(g, null); // no serializer lookup
-                    } else {
-                        g.writeTree(op.value());
-                    }
+                    writeValue(g, op.value());
                 }
                 g.writeEndObject();
             }
@@ -89,6 +84,36 @@ public final class Responses {
             throw new java.io.UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A patch value as the mapper writes it: objects, arrays, strings, numbers, booleans and null by the nodes
+     * themselves, field by field, so no serializer is looked up; anything else (a node wrapping a Java object)
+     * through the mapper.
+     */
+    private static void writeValue(com.fasterxml.jackson.core.JsonGenerator g, com.fasterxml.jackson.databind.JsonNode value)
+            throws java.io.IOException {
+        if (value instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            g.writeStartObject();
+            for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
+                g.writeFieldName(field.getKey());
+                writeValue(g, field.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+            g.writeStartArray();
+            for (int i = 0; i < array.size(); i++) {
+                writeValue(g, array.get(i));
+            }
+            g.writeEndArray();
+        } else if (value.isNull()) {
+            g.writeNull();
+        } else if (value.isTextual() || value.isNumber() || value.isBoolean()) {
+            ((com.fasterxml.jackson.databind.node.ValueNode) value).serialize(g, null);
+        } else {
+            g.writeTree(value);
+        }
     }
 
     /**

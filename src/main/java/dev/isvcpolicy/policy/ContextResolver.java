@@ -43,8 +43,8 @@ public final class ContextResolver {
         DeploymentMode mode;
         ModeSource source;
         Optional<DeploymentMode> fromStatus = partial.statusMode();
-        Optional<DeploymentMode> fromAnnotation = partial.annotation(Annotations.DEPLOYMENT_MODE)
-                .flatMap(a -> DeploymentMode.parse(a.value()));
+        Optional<Review.Annotation> modeAnnotation = partial.annotation(Annotations.DEPLOYMENT_MODE);
+        Optional<DeploymentMode> fromAnnotation = modeAnnotation.isPresent() ? DeploymentMode.parse(modeAnnotation.get().value()) : Optional.empty();
         if (fromStatus.isPresent()) {
             mode = fromStatus.get();
             source = ModeSource.STATUS;
@@ -61,7 +61,7 @@ public final class ContextResolver {
 
         Review withMode = new Review(operation, object, oldObject, name, namespace, mode, source, List.of(), settings, cluster, knative);
         List<Component> components = new ArrayList<>();
-        JsonNode spec = Json.object(object, "spec").orElse(null);
+        JsonNode spec = object.get("spec") instanceof ObjectNode s ? s : null;
         if (isGraph(object)) {
             if (spec instanceof ObjectNode graph) {
                 Component c = component(withMode, ComponentKind.GRAPH, 0, FieldPath.of("spec"), graph, name);
@@ -74,22 +74,20 @@ public final class ContextResolver {
             return new Review(operation, object, oldObject, name, namespace, mode, source, List.copyOf(components), settings, cluster, knative);
         }
         for (ComponentKind kind : ISVC_COMPONENTS) {
-            Optional<ObjectNode> node = Json.object(spec, kind.field());
-            if (node.isPresent()) {
+            if (spec != null && spec.get(kind.field()) instanceof ObjectNode node) {
                 String objectName = kind == ComponentKind.PREDICTOR
-                        ? predictorName(name, node.get())
+                        ? predictorName(name, node)
                         : name + "-" + kind.field();
-                components.add(component(withMode, kind, 0, FieldPath.of("spec", kind.field()), node.get(), objectName));
+                components.add(component(withMode, kind, 0, FieldPath.of("spec", kind.field()), node, objectName));
             }
         }
-        ArrayNode canaries = Json.array(spec, "canary").orElse(null);
-        if (canaries != null) {
+        if (spec != null && spec.get("canary") instanceof ArrayNode canaries) {
             for (int i = 0; i < canaries.size(); i++) {
-                Optional<ObjectNode> predictor = Json.object(canaries.get(i), "predictor");
-                if (predictor.isPresent()) {
-                    String canaryName = Json.text(predictor.get(), "name").filter(n -> !n.isBlank()).orElse("canary" + i);
+                if (canaries.get(i).get("predictor") instanceof ObjectNode predictor) {
+                    String named = nonBlankText(predictor, "name");
+                    String canaryName = named != null ? named : "canary" + i;
                     components.add(component(withMode, ComponentKind.CANARY, i,
-                            FieldPath.of("spec", "canary").index(i).child("predictor"), predictor.get(),
+                            FieldPath.of("spec", "canary").index(i).child("predictor"), predictor,
                             name + "-" + canaryName + "-predictor"));
                 }
             }
@@ -104,16 +102,24 @@ public final class ContextResolver {
 
     /** {@code <isvc>-predictor}, or {@code <isvc>-<spec.predictor.name>-predictor} when the predictor is named. */
     static String predictorName(String isvc, JsonNode predictor) {
-        return Json.text(predictor, "name").filter(n -> !n.isBlank())
-                .map(n -> isvc + "-" + n + "-predictor")
-                .orElse(isvc + "-predictor");
+        String name = nonBlankText(predictor, "name");
+        return name != null ? isvc + "-" + name + "-predictor" : isvc + "-predictor";
     }
 
     private static String isvcName(ObjectNode object) {
-        JsonNode metadata = Json.object(object, "metadata").orElse(null);
-        return Json.text(metadata, "name").filter(n -> !n.isBlank())
-                .or(() -> Json.text(metadata, "generateName"))
-                .orElse("");
+        JsonNode metadata = object.get("metadata");
+        String name = nonBlankText(metadata, "name");
+        if (name != null) {
+            return name;
+        }
+        JsonNode generateName = metadata == null || !metadata.isObject() ? null : metadata.get("generateName");
+        return generateName != null && generateName.isTextual() ? generateName.asText() : "";
+    }
+
+    /** A string field that is not blank, or null (read on every review: plain checks, no Optional chain). */
+    private static String nonBlankText(JsonNode parent, String field) {
+        JsonNode value = parent == null || !parent.isObject() ? null : parent.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
     }
 
     private static Component component(Review review, ComponentKind kind, int index, FieldPath path, ObjectNode spec,
@@ -123,17 +129,17 @@ public final class ContextResolver {
             case MODELMESH -> new Component(kind, index, path, spec, objectName, Autoscaler.NOT_SCALED, null);
             case KNATIVE -> {
                 Optional<Review.Annotation> cls = review.effective(bare, Annotations.KNATIVE_CLASS);
-                Autoscaler autoscaler = cls.map(a -> knativeClass(a.value())).orElse(Autoscaler.KPA);
-                yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
+                Autoscaler autoscaler = cls.isPresent() ? knativeClass(cls.get().value()) : Autoscaler.KPA;
+                yield new Component(kind, index, path, spec, objectName, autoscaler, cls.isPresent() ? cls.get().path() : null);
             }
             case STANDARD -> {
                 Optional<Review.Annotation> cls = review.effective(bare, Annotations.AUTOSCALER_CLASS);
-                Autoscaler autoscaler = cls.map(a -> standardClass(a.value())).orElse(Autoscaler.HPA);
+                Autoscaler autoscaler = cls.isPresent() ? standardClass(cls.get().value()) : Autoscaler.HPA;
                 if (autoscaler == Autoscaler.KEDA && !Json.has(spec, "autoScaling") && !Json.has(spec, "scaleMetric")
                         && !Json.has(spec, "scaleTarget")) {
                     autoscaler = Autoscaler.NONE;
                 }
-                yield new Component(kind, index, path, spec, objectName, autoscaler, cls.map(Review.Annotation::path).orElse(null));
+                yield new Component(kind, index, path, spec, objectName, autoscaler, cls.isPresent() ? cls.get().path() : null);
             }
         };
     }

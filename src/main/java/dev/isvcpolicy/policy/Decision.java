@@ -82,8 +82,14 @@ public record Decision(Verdict verdict, Optional<Kind> kind, Operation operation
     /** The lines of {@code response.warnings}: the mutations' notices, then the warning findings. */
     public List<String> warningLines() {
         List<String> out = new ArrayList<>();
-        notices.forEach(n -> out.add(n.line()));
-        warnings().forEach(f -> out.add(f.line()));
+        for (Notice n : notices) {
+            out.add(n.line());
+        }
+        for (Finding f : findings) {
+            if (f.action() == Action.WARN) {
+                out.add(f.line());
+            }
+        }
         return out;
     }
 
@@ -104,8 +110,12 @@ public record Decision(Verdict verdict, Optional<Kind> kind, Operation operation
     /** Rule ids of the patch and the notices, each once, in order. */
     public List<String> mutatedBy() {
         Set<String> ids = new LinkedHashSet<>();
-        ops.forEach(op -> ids.add(op.ruleId()));
-        notices.forEach(n -> ids.add(n.ruleId()));
+        for (PatchOp op : ops) {
+            ids.add(op.ruleId());
+        }
+        for (Notice n : notices) {
+            ids.add(n.ruleId());
+        }
         return List.copyOf(ids);
     }
 

@@ -72,6 +72,7 @@ class AnswerEncoderTest {
                 new PatchOp("add", "/spec/predictor/annotations", ReviewCodec.MAPPER.createObjectNode(), "knative-annotations"),
                 new PatchOp("add", "/spec/e", ReviewCodec.MAPPER.createArrayNode(), "x"),
                 new PatchOp("add", "/spec/b", ReviewCodec.MAPPER.getNodeFactory().binaryNode(new byte[] {1, 2, 3}), "x"),
+                new PatchOp("add", "/spec/p", ReviewCodec.MAPPER.createObjectNode().putPOJO("java", List.of("a", 1)), "x"),
                 new PatchOp("remove", "/spec/predictor/maxReplicas", null, "x"));
         for (int n = 0; n <= ops.size(); n++) {
             byte[] mapped = ReviewCodec.encode(PatchOp.toJson(ops.subList(0, n)));

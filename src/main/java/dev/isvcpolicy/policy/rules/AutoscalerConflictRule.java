@@ -66,8 +66,16 @@ public final class AutoscalerConflictRule implements Validation {
     /** KServe copies the annotation onto its HPA, where {@code "false"} switches off KEDA's check that one HPA scales a workload. */
     private static void hpaOwnership(Review review, Findings f) {
         List<Review.Annotation> found = new ArrayList<>();
-        review.annotation(Annotations.KEDA_HPA_OWNERSHIP).ifPresent(found::add);
-        review.components().forEach(c -> review.componentAnnotation(c, Annotations.KEDA_HPA_OWNERSHIP).ifPresent(found::add));
+        Optional<Review.Annotation> onIsvc = review.annotation(Annotations.KEDA_HPA_OWNERSHIP);
+        if (onIsvc.isPresent()) {
+            found.add(onIsvc.get());
+        }
+        for (Component c : review.components()) {
+            Optional<Review.Annotation> own = review.componentAnnotation(c, Annotations.KEDA_HPA_OWNERSHIP);
+            if (own.isPresent()) {
+                found.add(own.get());
+            }
+        }
         for (Review.Annotation a : found) {
             if (a.value().strip().equalsIgnoreCase("false")) {
                 f.deny(Finding.Type.FORBIDDEN, a.path(), a.value(), "KServe copies this annotation onto the HPA it makes, where "
@@ -163,12 +171,13 @@ public final class AutoscalerConflictRule implements Validation {
     }
 
     static boolean hasName(Review review) {
-        return Json.object(review.object(), "metadata").flatMap(m -> Json.text(m, "name")).filter(n -> !n.isBlank()).isPresent();
+        JsonNode name = review.object().path("metadata").get("name");
+        return name != null && name.isTextual() && !name.asText().isBlank();
     }
 
     /** An object on its way out (finalizers being removed) is never held up by the cluster-side check. */
     static boolean beingDeleted(Review review) {
-        return Json.object(review.object(), "metadata").map(m -> Json.has(m, "deletionTimestamp")).orElse(false);
+        return Json.has(review.object().get("metadata"), "deletionTimestamp");
     }
 
     private static void staticSide(Review review, Findings f) {

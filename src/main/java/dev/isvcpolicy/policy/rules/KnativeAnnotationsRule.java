@@ -93,7 +93,8 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
 
     /** The metric annotation a component's fields ask for: its scaleMetric, when the autoscaler can use it. */
     private static Optional<String> metricValue(JsonNode spec, Autoscaler autoscaler) {
-        return Json.text(spec, "scaleMetric").filter(m -> autoscaler.scaleMetrics().contains(m));
+        Optional<String> metric = Json.text(spec, "scaleMetric");
+        return metric.isPresent() && autoscaler.scaleMetrics().contains(metric.get()) ? metric : Optional.empty();
     }
 
     /** The target annotation a component's fields ask for: its scaleTarget, when it is a usable number. */
@@ -108,17 +109,19 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
      * scaleTarget with {@code kubectl apply} does not leave a stale annotation that then conflicts.
      */
     private static void write(Review review, Component c, Edits edits, String key, Optional<String> desired) {
-        Optional<String> own = review.componentAnnotation(c, key).map(Review.Annotation::value);
-        if (own.isPresent() && mirroredInOldObject(review, c, key, own.get())) {
+        Optional<Review.Annotation> own = review.componentAnnotation(c, key);
+        if (own.isPresent() && mirroredInOldObject(review, c, key, own.get().value())) {
             FieldPath path = c.field("annotations").key(key);
             if (desired.isEmpty()) {
                 edits.remove(path);
-            } else if (!desired.get().equals(own.get())) {
+            } else if (!desired.get().equals(own.get().value())) {
                 edits.set(path, desired.get());
             }
             return;
         }
-        desired.ifPresent(value -> writeUnlessDecided(review, c, edits, key, value));
+        if (desired.isPresent()) {
+            writeUnlessDecided(review, c, edits, key, desired.get());
+        }
     }
 
     /**
@@ -136,8 +139,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         if (isvc.isPresent() && sameValue(key, isvc.get().value(), value)) {
             return;
         }
-        if (isvc.isEmpty() && Json.object(review.object(), "metadata").flatMap(m -> Json.object(m, "annotations"))
-                .map(a -> a.has(key)).orElse(false)) {
+        if (isvc.isEmpty() && review.object().path("metadata").path("annotations").has(key)) {
             return; // a non-string value there: not this rule's to judge
         }
         edits.set(c.field("annotations").key(key), value);
@@ -230,8 +232,9 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     /** The Knative annotations in force for a component: the InferenceService's, overridden by the component's. */
     static Map<String, Review.Annotation> knativeAnnotations(Review review, Component c) {
         Map<String, Review.Annotation> out = new LinkedHashMap<>();
-        collect(Json.object(review.object(), "metadata").flatMap(m -> Json.object(m, "annotations")).orElse(null),
-                Review.METADATA_ANNOTATIONS, false, out);
+        if (review.object().path("metadata").get("annotations") instanceof ObjectNode isvc) {
+            collect(isvc, Review.METADATA_ANNOTATIONS, false, out);
+        }
         if (c.spec().get("annotations") instanceof ObjectNode own) {
             collect(own, c.field("annotations"), true, out);
         }

@@ -87,23 +87,34 @@ public final class ScaleMetricRule implements ComponentValidation {
         }
     }
 
+    private static void legacyMetrics(Optional<Review.Annotation> legacy, Findings f) {
+        if (legacy.isPresent()) {
+            f.warn(Finding.Type.INVALID, legacy.get().path(), legacy.get().value(), "ignored: no KServe controller reads "
+                    + Annotations.LEGACY_METRICS + " any more; set scaleMetric on each component (cpu or memory for an HPA, "
+                    + "concurrency or rps for Knative's KPA), or autoScaling.metrics under keda");
+        }
+    }
+
+    private static void legacyTarget(Optional<Review.Annotation> legacy, Findings f) {
+        if (legacy.isPresent()) {
+            f.warn(Finding.Type.INVALID, legacy.get().path(), legacy.get().value(), "ignored: no KServe controller reads "
+                    + Annotations.LEGACY_TARGET_UTILIZATION + " any more; set scaleTarget on each component (a cpu utilization "
+                    + "percentage for scaleMetric cpu), or the target of autoScaling.metrics under keda");
+        }
+    }
+
     /** Fields and annotations KServe accepts and no controller reads, and metrics only KEDA reads. */
     private static void ignoredFields(Component c, Review review, Findings f) {
-        for (Optional<Review.Annotation> legacy : List.of(review.annotation(Annotations.LEGACY_METRICS),
-                review.componentAnnotation(c, Annotations.LEGACY_METRICS))) {
-            legacy.ifPresent(a -> f.warn(Finding.Type.INVALID, a.path(), a.value(), "ignored: no KServe controller reads "
-                    + Annotations.LEGACY_METRICS + " any more; set scaleMetric on each component (cpu or memory for an HPA, "
-                    + "concurrency or rps for Knative's KPA), or autoScaling.metrics under keda"));
+        // Plain checks: this runs for every component of every review, almost always finding nothing.
+        legacyMetrics(review.annotation(Annotations.LEGACY_METRICS), f);
+        legacyMetrics(review.componentAnnotation(c, Annotations.LEGACY_METRICS), f);
+        legacyTarget(review.annotation(Annotations.LEGACY_TARGET_UTILIZATION), f);
+        legacyTarget(review.componentAnnotation(c, Annotations.LEGACY_TARGET_UTILIZATION), f);
+        if (Json.has(c.spec(), "scaleMetricType")) {
+            f.warn(Finding.Type.INVALID, c.field("scaleMetricType"), c.spec().get("scaleMetricType"),
+                    "ignored: no controller reads scaleMetricType (the HPA's target type follows scaleMetric: cpu Utilization, "
+                            + "memory AverageValue); remove it, or under keda set the type in autoScaling.metrics[].*.target.type");
         }
-        for (Optional<Review.Annotation> legacy : List.of(review.annotation(Annotations.LEGACY_TARGET_UTILIZATION),
-                review.componentAnnotation(c, Annotations.LEGACY_TARGET_UTILIZATION))) {
-            legacy.ifPresent(a -> f.warn(Finding.Type.INVALID, a.path(), a.value(), "ignored: no KServe controller reads "
-                    + Annotations.LEGACY_TARGET_UTILIZATION + " any more; set scaleTarget on each component (a cpu utilization "
-                    + "percentage for scaleMetric cpu), or the target of autoScaling.metrics under keda"));
-        }
-        Json.field(c.spec(), "scaleMetricType").ifPresent(t -> f.warn(Finding.Type.INVALID, c.field("scaleMetricType"), t,
-                "ignored: no controller reads scaleMetricType (the HPA's target type follows scaleMetric: cpu Utilization, "
-                        + "memory AverageValue); remove it, or under keda set the type in autoScaling.metrics[].*.target.type"));
         Optional<JsonNode> autoScaling = Json.field(c.spec(), "autoScaling");
         if (autoScaling.isEmpty()) {
             return;

@@ -56,14 +56,18 @@ public final class ScaleTargetRule implements ComponentValidation {
             return;
         }
         // keda's scaleTarget alone becomes a cpu target (keda-metrics); a custom class's metric is its own
-        Optional<String> known = Scaling.effectiveMetric(c, review)
-                .or(() -> c.autoscaler() == Autoscaler.KEDA ? Optional.of("cpu") : Optional.empty());
+        Optional<String> known = Scaling.effectiveMetric(c, review);
+        if (known.isEmpty() && c.autoscaler() == Autoscaler.KEDA) {
+            known = Optional.of("cpu");
+        }
         if (known.isEmpty()) {
             return;
         }
         String metric = known.get();
         Optional<String> problem = Scaling.targetRangeProblem(metric, target.get());
-        problem.ifPresent(p -> f.deny(c.field("scaleTarget"), "is " + target.get() + " with metric " + metric + ": " + p));
+        if (problem.isPresent()) {
+            f.deny(c.field("scaleTarget"), "is " + target.get() + " with metric " + metric + ": " + problem.get());
+        }
     }
 
     /**
