@@ -84,7 +84,7 @@ public final class ContextResolver {
         if (spec != null && spec.get("canary") instanceof ArrayNode canaries) {
             for (int i = 0; i < canaries.size(); i++) {
                 if (canaries.get(i).get("predictor") instanceof ObjectNode predictor) {
-                    String named = nonBlankText(predictor, "name");
+                    String named = Json.nonBlankText(predictor, "name");
                     String canaryName = named != null ? named : "canary" + i;
                     components.add(component(withMode, ComponentKind.CANARY, i,
                             FieldPath.of("spec", "canary").index(i).child("predictor"), predictor,
@@ -102,24 +102,18 @@ public final class ContextResolver {
 
     /** {@code <isvc>-predictor}, or {@code <isvc>-<spec.predictor.name>-predictor} when the predictor is named. */
     static String predictorName(String isvc, JsonNode predictor) {
-        String name = nonBlankText(predictor, "name");
+        String name = Json.nonBlankText(predictor, "name");
         return name != null ? isvc + "-" + name + "-predictor" : isvc + "-predictor";
     }
 
     private static String isvcName(ObjectNode object) {
         JsonNode metadata = object.get("metadata");
-        String name = nonBlankText(metadata, "name");
+        String name = Json.nonBlankText(metadata, "name");
         if (name != null) {
             return name;
         }
         JsonNode generateName = metadata == null || !metadata.isObject() ? null : metadata.get("generateName");
         return generateName != null && generateName.isTextual() ? generateName.asText() : "";
-    }
-
-    /** A string field that is not blank, or null (read on every review: plain checks, no Optional chain). */
-    private static String nonBlankText(JsonNode parent, String field) {
-        JsonNode value = parent == null || !parent.isObject() ? null : parent.get(field);
-        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
     }
 
     private static Component component(Review review, ComponentKind kind, int index, FieldPath path, ObjectNode spec,

@@ -85,10 +85,8 @@ public record Decision(Verdict verdict, Optional<Kind> kind, Operation operation
         for (Notice n : notices) {
             out.add(n.line());
         }
-        for (Finding f : findings) {
-            if (f.action() == Action.WARN) {
-                out.add(f.line());
-            }
+        for (Finding f : warnings()) {
+            out.add(f.line());
         }
         return out;
     }

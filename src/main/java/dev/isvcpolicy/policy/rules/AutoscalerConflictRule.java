@@ -171,8 +171,7 @@ public final class AutoscalerConflictRule implements Validation {
     }
 
     static boolean hasName(Review review) {
-        JsonNode name = review.object().path("metadata").get("name");
-        return name != null && name.isTextual() && !name.asText().isBlank();
+        return Json.nonBlankText(review.object().get("metadata"), "name") != null;
     }
 
     /** An object on its way out (finalizers being removed) is never held up by the cluster-side check. */

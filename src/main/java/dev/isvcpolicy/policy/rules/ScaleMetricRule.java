@@ -87,29 +87,28 @@ public final class ScaleMetricRule implements ComponentValidation {
         }
     }
 
-    private static void legacyMetrics(Optional<Review.Annotation> legacy, Findings f) {
-        if (legacy.isPresent()) {
-            f.warn(Finding.Type.INVALID, legacy.get().path(), legacy.get().value(), "ignored: no KServe controller reads "
-                    + Annotations.LEGACY_METRICS + " any more; set scaleMetric on each component (cpu or memory for an HPA, "
-                    + "concurrency or rps for Knative's KPA), or autoScaling.metrics under keda");
-        }
-    }
+    private static final String LEGACY_METRICS_FIX = "set scaleMetric on each component (cpu or memory for an HPA, "
+            + "concurrency or rps for Knative's KPA), or autoScaling.metrics under keda";
+    private static final String LEGACY_TARGET_FIX = "set scaleTarget on each component (a cpu utilization "
+            + "percentage for scaleMetric cpu), or the target of autoScaling.metrics under keda";
 
-    private static void legacyTarget(Optional<Review.Annotation> legacy, Findings f) {
+    /** A legacy annotation no controller reads any more, when present: warned with what to write instead. */
+    private static void ignoredAnnotation(Optional<Review.Annotation> legacy, String key, String fix, Findings f) {
         if (legacy.isPresent()) {
             f.warn(Finding.Type.INVALID, legacy.get().path(), legacy.get().value(), "ignored: no KServe controller reads "
-                    + Annotations.LEGACY_TARGET_UTILIZATION + " any more; set scaleTarget on each component (a cpu utilization "
-                    + "percentage for scaleMetric cpu), or the target of autoScaling.metrics under keda");
+                    + key + " any more; " + fix);
         }
     }
 
     /** Fields and annotations KServe accepts and no controller reads, and metrics only KEDA reads. */
     private static void ignoredFields(Component c, Review review, Findings f) {
         // Plain checks: this runs for every component of every review, almost always finding nothing.
-        legacyMetrics(review.annotation(Annotations.LEGACY_METRICS), f);
-        legacyMetrics(review.componentAnnotation(c, Annotations.LEGACY_METRICS), f);
-        legacyTarget(review.annotation(Annotations.LEGACY_TARGET_UTILIZATION), f);
-        legacyTarget(review.componentAnnotation(c, Annotations.LEGACY_TARGET_UTILIZATION), f);
+        ignoredAnnotation(review.annotation(Annotations.LEGACY_METRICS), Annotations.LEGACY_METRICS, LEGACY_METRICS_FIX, f);
+        ignoredAnnotation(review.componentAnnotation(c, Annotations.LEGACY_METRICS), Annotations.LEGACY_METRICS, LEGACY_METRICS_FIX, f);
+        ignoredAnnotation(review.annotation(Annotations.LEGACY_TARGET_UTILIZATION), Annotations.LEGACY_TARGET_UTILIZATION,
+                LEGACY_TARGET_FIX, f);
+        ignoredAnnotation(review.componentAnnotation(c, Annotations.LEGACY_TARGET_UTILIZATION), Annotations.LEGACY_TARGET_UTILIZATION,
+                LEGACY_TARGET_FIX, f);
         if (Json.has(c.spec(), "scaleMetricType")) {
             f.warn(Finding.Type.INVALID, c.field("scaleMetricType"), c.spec().get("scaleMetricType"),
                     "ignored: no controller reads scaleMetricType (the HPA's target type follows scaleMetric: cpu Utilization, "
