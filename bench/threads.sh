@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Where a paced review's CPU goes, thread by thread: one server as the image runs it (bench/jvm-options.sh),
+# warmed up at saturation, then idle, /noop, /validate and /mutate in turn, each for one window at admission's
+# pace (bench/pace, 1 client at 50 req/s). For every window it prints each thread group's CPU per request and its
+# wake-ups (run time and context switches from /proc/<pid>/task/*/schedstat; a group is the kernel's thread name,
+# so the event loops are one group). "idle" divides by the requests a paced window would have had, so that its
+# figures read as what the JVM's own background threads add to each review.
+#
+#   bench/threads.sh [--no-build] [--duration 10s] [--rate 50] [--rounds 1]
+#   JAVA_OPTS="-XX:+UsePerfData" bench/threads.sh --no-build   # flags after the image's, to compare
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=true duration=10s rate=50 rounds=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=false; shift ;;
+    --duration) duration=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "usage: bench/threads.sh [--no-build] [--duration 10s] [--rate 50] [--rounds 1]" >&2; exit 2 ;;
+  esac
+done
+$build && ./mvnw -q -B package -DskipTests
+command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
+. bench/certificate.sh
+. bench/pace.sh
+. bench/jvm-options.sh
+port=18843 mport=19843 # this script's own ports, apart from the other benchmarks'
+log=target/bench-threads.log
+MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts ${JAVA_OPTS:-} -Dquarkus.profile=local \
+  -Dwebhook.bench.noop-endpoint=true -Dquarkus.http.ssl-port=$port -Dquarkus.management.port=$mport \
+  -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 150); do curl -skf "https://localhost:$mport/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -skf "https://localhost:$mport/q/health/ready" >/dev/null || { echo "the webhook did not start; see $log" >&2; exit 1; }
+payload() { case "$1" in validate) echo bench/validate-review.json ;; *) echo bench/mutate-review.json ;; esac; }
+echo "warming up (10 s per endpoint, 8 clients) ..." >&2
+for ep in noop mutate validate; do
+  hey -z 10s -c 8 -host localhost -m POST -T application/json -D "$(payload $ep)" "https://localhost:$port/$ep" >/dev/null
+done
+sleep 3 # let the warm-up's compilations and collections finish
+# "group run_ns switches" per thread group
+snapshot() {
+  for t in /proc/$pid/task/*; do
+    printf '%s %s\n' "$(tr -c 'A-Za-z0-9.\n-' '_' < "$t/comm" | sed 's/[#_]*[0-9]*$//')" "$(awk '{print $1, $3}' "$t/schedstat")"
+  done | awk '{ns[$1] += $2; sw[$1] += $3} END {for (g in ns) print g, ns[g], sw[g]}' | sort
+}
+secs=${duration%s}
+printf '%-6s %-9s %-22s %12s %14s\n' round window "thread group" "CPU µs/req" "wake-ups/s"
+for r in $(seq 1 "$rounds"); do
+  for window in idle noop validate mutate; do
+    before=$(snapshot)
+    if [ "$window" = idle ]; then
+      sleep "$secs"; requests=$((rate * secs)); latency=""
+    else
+      out=$(pace_measure "https://localhost:$port/$window" "$(payload $window)" 1 "$rate" "$duration")
+      requests=$(echo "$out" | awk '{print $2}'); latency=$(echo "$out" | awk '{printf "p50 %d µs, p99 %d µs", $4, $6}')
+    fi
+    after=$(snapshot)
+    join <(echo "$before") <(echo "$after") | awk -v r="$r" -v w="$window" -v n="$requests" -v s="$secs" '
+      { cpu = ($4 - $2) / 1000 / n; wake = ($5 - $3) / s; total += cpu; wakes += wake
+        if (cpu >= 1 || wake >= 1) printf "%-6s %-9s %-22s %12.1f %14.1f\n", r, w, $1, cpu, wake }
+      END { printf "%-6s %-9s %-22s %12.1f %14.1f\n", r, w, "all-threads", total, wakes }' | sort -k4 -gr -s
+    [ -n "$latency" ] && echo "       $window: $requests requests, $latency"
+  done
+done
