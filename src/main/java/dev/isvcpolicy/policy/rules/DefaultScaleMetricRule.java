@@ -77,7 +77,21 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
     public boolean appliesTo(Component c, Review review) {
         return !Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling")
                 && defaultMetric(review.settings(), c.autoscaler()).isPresent()
-                && !(review.mode() == DeploymentMode.KNATIVE && review.effective(c, Annotations.KNATIVE_METRIC).isPresent());
+                && !(review.mode() == DeploymentMode.KNATIVE && knativeMetricInForce(c, review));
+    }
+
+    /**
+     * A Knative metric annotation decides the metric, unless it is the component's own and only mirrored the
+     * {@code scaleMetric} this UPDATE removed: {@code knative-annotations} then removes it, and the default is due now
+     * rather than on the next write (RULES.md §1: {@code /mutate} on its own output adds nothing).
+     */
+    private static boolean knativeMetricInForce(Component c, Review review) {
+        Optional<Review.Annotation> metric = review.effective(c, Annotations.KNATIVE_METRIC);
+        if (metric.isEmpty()) {
+            return false;
+        }
+        Optional<Review.Annotation> own = review.componentAnnotation(c, Annotations.KNATIVE_METRIC);
+        return own.isEmpty() || !KnativeAnnotationsRule.mirroredInOldObject(review, c, Annotations.KNATIVE_METRIC, own.get().value());
     }
 
     @Override
@@ -85,12 +99,36 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
         Optional<Review.Annotation> legacy = review.effective(c, Annotations.LEGACY_METRICS)
                 .filter(a -> c.autoscaler().scaleMetrics().contains(a.value()));
         if (legacy.isPresent()) {
-            if (edits.set(c.field("scaleMetric"), legacy.get().value())) {
-                edits.notice(c.field("scaleMetric"), "set to " + legacy.get().value() + " from the legacy annotation "
-                        + Annotations.LEGACY_METRICS + ", which KServe no longer reads");
+            if (workable(legacy.get().value(), c, review)) {
+                if (edits.set(c.field("scaleMetric"), legacy.get().value())) {
+                    edits.notice(c.field("scaleMetric"), "set to " + legacy.get().value() + " from the legacy annotation "
+                            + Annotations.LEGACY_METRICS + ", which KServe no longer reads");
+                }
+                return;
             }
-            return;
+            edits.notice(c.field("scaleMetric"), "not set to memory from the legacy annotation " + Annotations.LEGACY_METRICS
+                    + ": " + NEEDS_TARGET);
         }
-        edits.set(c.field("scaleMetric"), defaultMetric(review.settings(), c.autoscaler()).orElseThrow());
+        String metric = defaultMetric(review.settings(), c.autoscaler()).orElseThrow();
+        if (workable(metric, c, review)) {
+            edits.set(c.field("scaleMetric"), metric);
+        } else if (legacy.isEmpty()) {
+            edits.notice(c.field("scaleMetric"), "the configured default memory (" + KNATIVE_HPA_METRIC.key() + ") was not written: "
+                    + NEEDS_TARGET);
+        }
+    }
+
+    private static final String NEEDS_TARGET = "under Knative's HPA class memory needs a target, else the HPA scales on cpu 80%;"
+            + " for memory set scaleMetric: memory and scaleTarget (MiB per pod, e.g. 512)";
+
+    /**
+     * Whether the metric works as written here: {@code memory} under Knative's HPA class needs a target (a
+     * {@code scaleTarget} or an {@code autoscaling.knative.dev/target} in force), because Knative builds the HPA's
+     * memory metric only from a target and otherwise leaves it on cpu 80% ({@code scale-target} denies that). Writing
+     * it without one would turn an object KServe runs (on cpu) into one {@code /validate} refuses (RULES.md §1).
+     */
+    private static boolean workable(String metric, Component c, Review review) {
+        return !("memory".equals(metric) && c.autoscaler() == Autoscaler.KNATIVE_HPA && !Json.has(c.spec(), "scaleTarget")
+                && review.effective(c, Annotations.KNATIVE_TARGET).isEmpty());
     }
 }

@@ -155,7 +155,11 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         return annotated.equals(derived);
     }
 
-    private static boolean mirroredInOldObject(Review review, Component c, String key, String value) {
+    /**
+     * Whether a component's own annotation {@code key} with this value mirrored its field in the old object (UPDATE only):
+     * it then follows the field ({@link #write}), and goes when the field goes.
+     */
+    static boolean mirroredInOldObject(Review review, Component c, String key, String value) {
         if (review.operation() != Operation.UPDATE || review.oldObject() == null) {
             return false;
         }

@@ -142,6 +142,20 @@ public final class RuleCases {
             PolicyEngine.MutationResult again = engine.mutate(input(node, result.mutated()));
             assertEquals(List.of(), again.ops().stream().map(RuleCases::describe).toList(),
                     c.name() + ": mutating the mutated object must add nothing");
+            // RULES.md §1: /validate accepts whatever /mutate produced unless the object as sent already broke a rule.
+            if (!node.has("expect")) {
+                List<String> denied = engine.validate(input(node, result.mutated())).findings().stream()
+                        .filter(f -> f.action() == Action.DENY).map(Finding::line).toList();
+                List<String> deniedBefore = engine.validate(input).findings().stream()
+                        .filter(f -> f.action() == Action.DENY).map(Finding::line).toList();
+                if (deniedBefore.isEmpty()) {
+                    assertEquals(List.of(), denied, c.name() + ": /validate refuses what /mutate produced from an object it accepts");
+                }
+            }
+            node.path("notices").forEach(n -> assertTrue(result.notices().stream().anyMatch(x -> x.ruleId().equals(c.ruleId())
+                    && x.path().equals(n.path("path").asText()) && x.message().contains(n.path("contains").asText())),
+                    c.name() + ": a notice of " + c.ruleId() + " on " + n.path("path").asText() + " containing \""
+                            + n.path("contains").asText() + "\"; got " + result.notices()));
         }
         if (node.has("expect")) {
             expect(c, engine.validate(input));
