@@ -64,9 +64,22 @@ public final class Findings {
         }
         List<String> rendered = new ArrayList<>(paths.size());
         paths.forEach(p -> rendered.add(p.toString()));
-        if (findings.add(new Finding(currentRule, action, type, rendered, render(value), message.get(), false))) {
+        String shown = render(value);
+        if (findings.add(new Finding(currentRule, action, type, rendered, shown, quoted(message.get(), shown), false))) {
             cap.kept(currentRule, action);
         }
+    }
+
+    /**
+     * The message with every copy of a long offending value cut to {@link Texts#MAX_QUOTED} characters: rules quote the
+     * value they refuse, and a value of thousands of characters would otherwise fill the answer's bounded message
+     * ({@link Texts#MAX_MESSAGE}) and push out the explanation, the fix and the rule id.
+     */
+    static String quoted(String message, String value) {
+        if (message == null || value == null || value.length() <= Texts.MAX_QUOTED || !message.contains(value)) {
+            return message;
+        }
+        return message.replace(value, Texts.cut(value, Texts.MAX_QUOTED));
     }
 
     /** A JSON scalar as text, a string as is; objects and arrays are not values a finding repeats. */

@@ -9,6 +9,8 @@ public final class Texts {
 
     /** Longest value copied from a request into an audit line or a log line, in characters. */
     public static final int MAX_VALUE = 256;
+    /** Longest copy of a request value inside a finding's message, in characters (then {@code ...[cut, N chars]}). */
+    public static final int MAX_QUOTED = 64;
     /** Longest message (a finding's, a cause's) copied into an answer or an audit line, in characters. */
     public static final int MAX_MESSAGE = 512;
 

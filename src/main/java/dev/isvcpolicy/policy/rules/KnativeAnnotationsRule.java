@@ -54,6 +54,16 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     private static final BigDecimal LEAST_TARGET = new BigDecimal("0.01");
     /** What Go's strconv.Atoi takes: digits with an optional sign, no exponent, no fraction. */
     private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
+    /**
+     * A decimal as Go's {@code strconv.ParseFloat} reads it, which is how Knative reads its number annotations:
+     * ASCII digits only, no spaces around it. Go's hexadecimal floats, {@code inf} and {@code nan} are not accepted here.
+     */
+    private static final Pattern GO_DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
+    /** A Knative number annotation's value, or empty when Knative could not read it as one. */
+    private static Optional<BigDecimal> knativeDecimal(String v) {
+        return GO_DECIMAL.matcher(v).matches() ? Json.parseDecimal(v) : Optional.empty();
+    }
 
     @Override
     public String id() {
@@ -279,7 +289,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             case "panic-window-percentage" -> decimalBetween(v, BigDecimal.ONE, BigDecimal.valueOf(100), p, f);
             case "panic-threshold-percentage" -> decimalBetween(v, BigDecimal.valueOf(110), BigDecimal.valueOf(1000), p, f);
             case "target-burst-capacity" -> {
-                Optional<BigDecimal> d = Json.parseDecimal(v);
+                Optional<BigDecimal> d = knativeDecimal(v);
                 if (d.isEmpty() || (d.get().signum() < 0 && d.get().compareTo(BigDecimal.valueOf(-1)) != 0)) {
                     f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is not a burst capacity: use 0 or more, or -1 for unlimited");
                 }
@@ -339,14 +349,14 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     }
 
     private static void decimalAtLeast(String v, BigDecimal min, FieldPath p, Findings f, String expected) {
-        Optional<BigDecimal> d = Json.parseDecimal(v);
+        Optional<BigDecimal> d = knativeDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0) {
             f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use " + expected);
         }
     }
 
     private static void decimalBetween(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f) {
-        Optional<BigDecimal> d = Json.parseDecimal(v);
+        Optional<BigDecimal> d = knativeDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
             f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use a number from " + min.toPlainString() + " to " + max.toPlainString());
         }
@@ -354,7 +364,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
 
     /** Whether it is a whole number of at least {@code min} (else denied). */
     private static boolean wholeAtLeast(String v, long min, FieldPath p, Findings f) {
-        Optional<BigDecimal> d = Json.parseDecimal(v);
+        Optional<BigDecimal> d = knativeDecimal(v);
         boolean whole = d.isPresent() && WHOLE.matcher(v).matches()
                 && d.get().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
         if (!whole || d.get().compareTo(BigDecimal.valueOf(min)) < 0) {

@@ -1,0 +1,63 @@
+package dev.isvcpolicy.policy;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A refused value of thousands of characters is quoted cut ({@link Texts#MAX_QUOTED}), so that the line a user reads,
+ * itself bounded at {@link Texts#MAX_MESSAGE}, still says what is wrong, how to fix it and which rule says so.
+ */
+class LongValueMessagesTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String LONG = "A".repeat(3000);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serving.kserve.io/deploymentMode", "serving.kserve.io/autoscalerClass", "autoscaling.knative.dev/class",
+            "autoscaling.knative.dev/metric", "autoscaling.knative.dev/target", "autoscaling.knative.dev/window",
+            "autoscaling.knative.dev/initial-scale", "autoscaling.knative.dev/scale-down-delay", "sidecar.opentelemetry.io/inject"})
+    void aLongAnnotationValueLeavesRoomForTheExplanationAndTheRuleId(String key) {
+        ObjectNode object = MAPPER.createObjectNode();
+        object.put("apiVersion", "serving.kserve.io/v1beta1").put("kind", "InferenceService");
+        object.putObject("metadata").put("name", "n").put("namespace", "default").putObject("annotations").put(key, LONG);
+        ObjectNode predictor = object.putObject("spec").putObject("predictor");
+        predictor.putObject("annotations").put(key, LONG); // the component's own too (the OpenTelemetry one is read there)
+        predictor.putObject("model").putObject("modelFormat").put("name", "sklearn");
+        if (key.startsWith("sidecar.opentelemetry.io")) { // judged only for a component scaled by KEDA on an OpenTelemetry metric
+            ((ObjectNode) object.path("metadata").path("annotations")).put("serving.kserve.io/deploymentMode", "Standard")
+                    .put("serving.kserve.io/autoscalerClass", "keda");
+            ObjectNode metric = predictor.putObject("autoScaling").putArray("metrics").addObject().put("type", "PodMetric").putObject("podmetric");
+            metric.putObject("metric").put("backend", "opentelemetry").put("query", "vllm:num_requests_running")
+                    .putArray("metricNames").add("vllm:num_requests_running");
+            metric.putObject("target").put("type", "Value").put("value", "4");
+        }
+        PolicyEngine engine = new PolicyEngine(PolicySettings.defaults());
+        PolicyEngine.Input input = new PolicyEngine.Input(Operation.CREATE, object, null, "default", Optional.empty());
+        List<Finding> findings = engine.validate(input).findings();
+        List<Finding> quoting = findings.stream().filter(f -> f.message().contains("AAAA")).toList();
+        assertFalse(quoting.isEmpty(), key + ": some finding quotes the value: " + findings);
+        for (Finding f : quoting) {
+            String line = Texts.cut(f.line(), Texts.MAX_MESSAGE);
+            assertTrue(line.endsWith("[" + f.ruleId() + "]"), key + ": the line keeps its rule id: " + line);
+            assertFalse(f.message().contains("A".repeat(Texts.MAX_QUOTED + 1)), key + ": the value is quoted cut: " + f.message());
+            assertTrue(f.message().contains("...[cut, 3000 chars]"), key + ": and says it was cut: " + f.message());
+        }
+    }
+
+    @Test
+    void shortValuesAndMessagesWithoutTheValueAreLeftAsTheyAre() {
+        assertTrue(Findings.quoted("\"abc\" is wrong", "abc").equals("\"abc\" is wrong"));
+        assertTrue(Findings.quoted("is wrong", LONG).equals("is wrong"));
+        assertTrue(Findings.quoted(null, LONG) == null);
+        String cut = Findings.quoted("\"" + LONG + "\" is wrong; \"" + LONG + "\" again", LONG);
+        assertTrue(cut.equals("\"" + Texts.cut(LONG, Texts.MAX_QUOTED) + "\" is wrong; \"" + Texts.cut(LONG, Texts.MAX_QUOTED) + "\" again"), cut);
+    }
+}
