@@ -7,6 +7,8 @@ import dev.isvcpolicy.patch.PatchOp;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.ModeSource;
 import dev.isvcpolicy.policy.Notice;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,10 +43,6 @@ final class Report {
 
     long denied() {
         return results.stream().filter(ObjectResult::denied).count();
-    }
-
-    private long scaledDenied() {
-        return results.stream().filter(r -> "ScaledObject".equals(r.kind()) && r.denied()).count();
     }
 
     String text(boolean quiet, int exitCode) {
@@ -110,19 +108,35 @@ final class Report {
         };
     }
 
+    /**
+     * The last line, e.g. {@code 3 files: 3 InferenceServices (1 denied, 1 allowed with warnings, 1 to be patched), 1 ScaledObject
+     * (0 denied: checked against this run's InferenceServices); exit 1}: InferenceServices always, then every other kind checked,
+     * in the order first met, each counted on its own.
+     */
     private String summary(int exitCode) {
-        long isvcs = results.stream().filter(r -> "InferenceService".equals(r.kind())).count();
-        long scaled = results.size() - isvcs;
-        long warned = results.stream().filter(ObjectResult::warned).count();
-        long mutated = results.stream().filter(ObjectResult::mutates).count();
+        Map<String, List<ObjectResult>> byKind = new LinkedHashMap<>();
+        byKind.put("InferenceService", new ArrayList<>());
+        for (ObjectResult r : results) {
+            byKind.computeIfAbsent(r.kind(), k -> new ArrayList<>()).add(r);
+        }
         StringBuilder b = new StringBuilder();
-        b.append(plural(files, "file", "files")).append(": ")
-                .append(plural(isvcs, "InferenceService", "InferenceServices"))
-                .append(" (").append(denied() - scaledDenied()).append(" denied, ").append(warned).append(" allowed with warnings, ")
-                .append(mutated).append(written.isEmpty() ? " to be patched" : " patched and written back").append(")");
-        if (scaled > 0) {
-            b.append(", ").append(plural(scaled, "ScaledObject", "ScaledObjects")).append(" (").append(scaledDenied())
-                    .append(" denied: checked against this run's InferenceServices)");
+        b.append(plural(files, "file", "files")).append(": ");
+        String separator = "";
+        for (Map.Entry<String, List<ObjectResult>> kind : byKind.entrySet()) {
+            List<ObjectResult> of = kind.getValue();
+            long denied = of.stream().filter(ObjectResult::denied).count();
+            b.append(separator).append(plural(of.size(), kind.getKey(), kind.getKey() + "s")).append(" (").append(denied).append(" denied");
+            if (kind.getKey().endsWith("ScaledObject")) {
+                b.append(": checked against this run's InferenceServices");
+            } else {
+                b.append(", ").append(of.stream().filter(ObjectResult::warned).count()).append(" allowed with warnings");
+                long mutated = of.stream().filter(ObjectResult::mutates).count();
+                if (mutated > 0 || kind.getKey().equals("InferenceService")) {
+                    b.append(", ").append(mutated).append(written.isEmpty() ? " to be patched" : " patched and written back");
+                }
+            }
+            b.append(')');
+            separator = ", ";
         }
         if (!skipped.isEmpty()) {
             b.append(", ").append(skipped.size()).append(" of other kinds skipped ").append(skippedKinds());

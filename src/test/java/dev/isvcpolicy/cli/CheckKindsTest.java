@@ -58,6 +58,14 @@ class CheckKindsTest {
         String graphPatch = byName.get("InferenceGraph/g").path("mutations").toString();
         assertTrue(graphPatch.contains("/spec/minReplicas") && graphPatch.contains("/metadata/annotations"), graphPatch);
 
+        // The text's last line counts each kind on its own (it once counted every other kind as a ScaledObject).
+        String summary = Cli.run("--default-mode", "Knative", graph.toString(), llm.toString(), scalers.toString()).out().strip();
+        summary = summary.substring(summary.lastIndexOf('\n') + 1);
+        assertEquals("3 files: 0 InferenceServices (0 denied, 0 allowed with warnings, 0 to be patched), 1 InferenceGraph (1 denied, "
+                + "0 allowed with warnings, 1 to be patched), 1 LLMInferenceService (1 denied, 0 allowed with warnings), 1 ScaledObject "
+                + "(1 denied: checked against this run's InferenceServices), 1 HTTPScaledObject (1 denied: checked against this run's "
+                + "InferenceServices); exit 1", summary);
+
         Cli.run("--fix", graph.toString());
         String fixed = Files.readString(graph);
         assertTrue(fixed.contains("minReplicas: 1") && fixed.contains("autoscaling.knative.dev/class"), fixed);
