@@ -69,13 +69,22 @@ public final class FindingCap {
         }
     }
 
+    private static final String MORE = " more findings of this rule from here on, not listed (the first " + MAX_PER_RULE + " are)";
+    private static final java.util.regex.Pattern SUMMARY = java.util.regex.Pattern.compile(
+            "and (\\d{1,9})" + java.util.regex.Pattern.quote(MORE) + ".*");
+
+    /** How many findings a summary of {@link #summaries()} counts, or -1 for any other finding. */
+    static int leftOut(Finding f) {
+        java.util.regex.Matcher m = f.message() == null ? null : SUMMARY.matcher(f.message());
+        return m != null && m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     /** One finding per rule and action that had more than {@value #MAX_PER_RULE}, at the first one left out. */
     public List<Finding> summaries() {
         List<Finding> out = new ArrayList<>();
         for (Tally t : tallies.values()) {
             if (t.more > 0) {
-                out.add(new Finding(t.ruleId, t.action, t.firstLeftOut, "and " + t.more + " more findings of this rule from here on,"
-                        + " not listed (the first " + MAX_PER_RULE + " are): fix those and apply again"));
+                out.add(new Finding(t.ruleId, t.action, t.firstLeftOut, "and " + t.more + MORE + ": fix those and apply again"));
             }
         }
         out.sort(java.util.Comparator.comparing(Finding::ruleId).thenComparing(f -> f.action().name()));

@@ -18,14 +18,14 @@ final class PreExisting {
      * Whether {@code finding} (on {@code judged}) was already there, unchanged, among {@code before} (found on
      * {@code oldJudged}, the old object as {@code /mutate} would leave it). The value counts as unchanged when it
      * equals the old object's as stored ({@code oldRaw}) or as mutated: {@code /validate} sees the new object after
-     * {@code /mutate}, while an object stored before the webhook never was.
+     * {@code /mutate}, while an object stored before the webhook never was. {@code found} is every finding on {@code judged}.
      */
-    static boolean of(Finding finding, JsonNode judged, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
+    static boolean of(Finding finding, JsonNode judged, List<Finding> found, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
         if (!finding.wouldDeny()) {
             return false;
         }
         boolean sameDeny = before.stream().anyMatch(b -> b.wouldDeny() && b.ruleId().equals(finding.ruleId()) && b.path().equals(finding.path()));
-        if (!sameDeny) {
+        if (!sameDeny && !withinCap(finding.ruleId(), found, before)) {
             return false;
         }
         for (String path : finding.paths()) {
@@ -35,6 +35,28 @@ final class PreExisting {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the old object already had more denies of this rule than {@link FindingCap} lists, and this one has no more
+     * of them in all: which ones were listed then is not known, so a finding of the rule is compared by its count
+     * (fixing one of 42 broken containers moves the 41st into the list; it is not a new deny).
+     */
+    private static boolean withinCap(String ruleId, List<Finding> now, List<Finding> before) {
+        long old = denies(ruleId, before);
+        return old > FindingCap.MAX_PER_RULE && denies(ruleId, now) <= old;
+    }
+
+    /** The denies of a rule, those the cap left out included. */
+    private static long denies(String ruleId, List<Finding> findings) {
+        long n = 0;
+        for (Finding f : findings) {
+            if (f.wouldDeny() && f.ruleId().equals(ruleId)) {
+                int more = FindingCap.leftOut(f);
+                n += more >= 0 ? more : 1;
+            }
+        }
+        return n;
     }
 
     /**
