@@ -131,6 +131,26 @@ public final class Json {
         }
     }
 
+    /**
+     * Whether two trees say the same, numbers compared by value: {@code 60} read from YAML may be a long where the
+     * same {@code 60} from the API server's JSON is an int, and Jackson's {@code equals} tells them apart.
+     */
+    public static boolean sameTree(JsonNode a, JsonNode b) {
+        return a != null && b != null && a.equals(NUMBERS_BY_VALUE, b);
+    }
+
+    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
+        if (x.equals(y)) {
+            return 0;
+        }
+        if (x.isNumber() && y.isNumber()) {
+            Optional<BigDecimal> dx = number(x);
+            Optional<BigDecimal> dy = number(y);
+            return dx.isPresent() && dy.isPresent() && dx.get().compareTo(dy.get()) == 0 ? 0 : 1;
+        }
+        return 1;
+    };
+
     /** An absolute http(s) URL with a host, e.g. {@code http://prometheus.monitoring.svc:9090}. */
     public static boolean isHttpUrl(String text) {
         try {

@@ -39,4 +39,19 @@ class JsonTest {
             assertEquals(viaText.orElse(null), Json.nonBlankText(m, key), key);
         }
     }
+
+    @Test
+    void sameTreeComparesNumbersByValueAndEverythingElseExactly() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode ints = m.readTree("[{\"a\": 60, \"b\": \"x\"}]");
+        com.fasterxml.jackson.databind.node.ArrayNode longs = m.createArrayNode();
+        longs.addObject().put("b", "x").put("a", 60L);
+        org.junit.jupiter.api.Assertions.assertNotEquals(ints, longs, "Jackson's equals tells an int from a long");
+        org.junit.jupiter.api.Assertions.assertTrue(Json.sameTree(ints, longs));
+        org.junit.jupiter.api.Assertions.assertTrue(Json.sameTree(m.readTree("60.0"), m.readTree("60")));
+        org.junit.jupiter.api.Assertions.assertFalse(Json.sameTree(m.readTree("[{\"a\": 61, \"b\": \"x\"}]"), longs));
+        org.junit.jupiter.api.Assertions.assertFalse(Json.sameTree(m.readTree("[{\"a\": \"60\", \"b\": \"x\"}]"), longs));
+        org.junit.jupiter.api.Assertions.assertFalse(Json.sameTree(m.readTree("[{\"a\": 60}]"), longs));
+        org.junit.jupiter.api.Assertions.assertFalse(Json.sameTree(null, longs));
+    }
 }

@@ -109,7 +109,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
     public void mutate(Component c, Review review, Edits edits) {
         boolean hasMetric = Json.has(c.spec(), "scaleMetric");
         boolean hasTarget = Json.has(c.spec(), "scaleTarget");
-        if ((!hasMetric && !hasTarget) || Json.object(c.spec(), "autoScaling").map(a -> Json.has(a, "metrics")).orElse(false)) {
+        if (!hasMetric && !hasTarget) {
             return;
         }
         Optional<String> metric = hasMetric ? Scaling.scaleMetric(c).map(Scaling::fold) : Optional.of("cpu");
@@ -123,6 +123,18 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             return;
         }
         ArrayNode metrics = JSON.arrayNode().add(converted.get());
+        Optional<JsonNode> present = Json.object(c.spec(), "autoScaling").map(a -> a.get("metrics")).filter(m -> !m.isNull());
+        if (present.isPresent()) {
+            // Converted on an earlier apply: kubectl apply of the same manifest sends the pair back beside what it became.
+            if (Json.sameTree(present.get(), metrics)) {
+                edits.remove(c.field("scaleMetric"));
+                edits.remove(c.field("scaleTarget"));
+                edits.notice(Scaling.metricsPath(c), "removed scaleMetric " + metric.get() + (target.valid() ? "/scaleTarget "
+                        + target.get() : "") + " again: autoScaling.metrics[0] already says the same (" + describe(converted.get())
+                        + "), and KEDA reads only autoScaling.metrics");
+            }
+            return;
+        }
         if (!edits.set(Scaling.metricsPath(c), metrics)) {
             return;
         }

@@ -60,6 +60,8 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
      */
     private static final Pattern GO_DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
+    private static final String NOT_A_NUMBER = "not a number Knative can read (ASCII digits, an optional point and exponent, no spaces)";
+
     /** A Knative number annotation's value, or empty when Knative could not read it as one. */
     private static Optional<BigDecimal> knativeDecimal(String v) {
         return GO_DECIMAL.matcher(v).matches() ? Json.parseDecimal(v) : Optional.empty();
@@ -351,14 +353,15 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     private static void decimalAtLeast(String v, BigDecimal min, FieldPath p, Findings f, String expected) {
         Optional<BigDecimal> d = knativeDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0) {
-            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use " + expected);
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is " + (d.isEmpty() ? NOT_A_NUMBER : "out of Knative's range") + ": use " + expected);
         }
     }
 
     private static void decimalBetween(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f) {
         Optional<BigDecimal> d = knativeDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
-            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is out of Knative's range: use a number from " + min.toPlainString() + " to " + max.toPlainString());
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is " + (d.isEmpty() ? NOT_A_NUMBER : "out of Knative's range")
+                    + ": use a number from " + min.toPlainString() + " to " + max.toPlainString());
         }
     }
 
