@@ -65,7 +65,8 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
     @Override
     public String doc() {
         return "scaleMetric and autoScaling absent: write the metric of the legacy serving.kserve.io/metrics annotation when the "
-                + "autoscaler can use it, else the autoscaler's default (KPA concurrency, HPA cpu)";
+                + "autoscaler can use it, else the autoscaler's default (KPA concurrency, HPA cpu); memory under Knative's HPA class "
+                + "only with a target";
     }
 
     @Override
