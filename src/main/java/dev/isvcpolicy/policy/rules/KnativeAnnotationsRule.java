@@ -56,7 +56,8 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
     /**
      * A decimal as Go's {@code strconv.ParseFloat} reads it, which is how Knative reads its number annotations:
-     * ASCII digits only, no spaces around it. Go's hexadecimal floats, {@code inf} and {@code nan} are not accepted here.
+     * ASCII digits only, no spaces around it, at most the largest double. Go's hexadecimal floats, {@code inf} and
+     * {@code nan} are not accepted here.
      */
     private static final Pattern GO_DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
@@ -64,8 +65,12 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
 
     /** A Knative number annotation's value, or empty when Knative could not read it as one. */
     private static Optional<BigDecimal> knativeDecimal(String v) {
-        return GO_DECIMAL.matcher(v).matches() ? Json.parseDecimal(v) : Optional.empty();
+        return GO_DECIMAL.matcher(v).matches() ? Json.parseDecimal(v).filter(d -> d.abs().compareTo(LARGEST_DOUBLE) <= 0)
+                : Optional.empty();
     }
+
+    /** Beyond it Go's ParseFloat fails with a range error (an underflow reads as 0, without one). */
+    private static final BigDecimal LARGEST_DOUBLE = new BigDecimal(Double.MAX_VALUE);
 
     @Override
     public String id() {
@@ -176,10 +181,14 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
             return false;
         }
         JsonNode old = review.oldObject().at(c.path().pointer());
-        if (!old.isObject() || !value.equals(Json.text(Json.object(old, "annotations").orElse(null), key).orElse(null))) {
+        // A graph's annotations are its metadata's (Component.field).
+        JsonNode oldAnnotations = c.isGraph() ? review.oldObject().path("metadata").path("annotations") : old.path("annotations");
+        if (!old.isObject() || !value.equals(Json.text(oldAnnotations, key).orElse(null))) {
             return false;
         }
-        Optional<String> derived = Annotations.KNATIVE_METRIC.equals(key) ? metricValue(old, c.autoscaler()) : targetValue(old);
+        // The old field as written: whether the old autoscaler could use it is the old object's affair (the class may
+        // change in this very UPDATE, and the mirror must follow the field then too).
+        Optional<String> derived = Annotations.KNATIVE_METRIC.equals(key) ? Json.text(old, "scaleMetric") : targetValue(old);
         return derived.filter(value::equals).isPresent();
     }
 
