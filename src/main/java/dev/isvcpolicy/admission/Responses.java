@@ -120,7 +120,7 @@ public final class Responses {
      * A refusal in the API server's shape for invalid objects: 422 Invalid, one cause per denying finding.
      * Bounded whatever the object: at most {@value #MAX_CAUSES} causes plus one that counts the rest, a
      * message that quotes at most {@value #MAX_MESSAGE_FINDINGS} findings, each text cut at
-     * {@link Texts#MAX_MESSAGE} characters and the name at {@link Texts#MAX_VALUE}.
+     * {@link Texts#MAX_MESSAGE} characters before its {@code [rule-id]}, which stays, and the name at {@link Texts#MAX_VALUE}.
      */
     public static AdmissionResponse invalid(String uid, String group, String kind, String name, List<Finding> denials, List<String> warnings,
             Map<String, String> audit) {
@@ -135,7 +135,7 @@ public final class Responses {
             // One cause per field involved, as the API server lists a field error per field.
             for (String path : f.paths()) {
                 causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(Texts.cut(path, Texts.MAX_MESSAGE))
-                        .withMessage(Texts.cut(causeMessage(f), Texts.MAX_MESSAGE)).build());
+                        .withMessage(shorten(causeMessage(f), Texts.MAX_MESSAGE)).build());
             }
         }
         if (denials.size() > shown) {
@@ -143,7 +143,7 @@ public final class Responses {
                     .withMessage("and " + (denials.size() - shown) + " more denials: see the webhook's audit log").build());
         }
         String message = kind + " \"" + shownName + "\" is invalid: " + denials.stream().limit(MAX_MESSAGE_FINDINGS)
-                .map(f -> Texts.cut(f.line(), Texts.MAX_MESSAGE)).collect(Collectors.joining("; "))
+                .map(f -> shorten(f.line(), Texts.MAX_MESSAGE)).collect(Collectors.joining("; "))
                 + (denials.size() > MAX_MESSAGE_FINDINGS ? "; and " + (denials.size() - MAX_MESSAGE_FINDINGS) + " more" : "");
         Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message)
                 .withDetails(new StatusDetailsBuilder().withName(shownName).withGroup(group).withKind(kind)
@@ -216,7 +216,7 @@ public final class Responses {
         List<String> out = new ArrayList<>();
         int total = 0;
         for (int i = 0; i < warnings.size(); i++) {
-            String w = shorten(warnings.get(i));
+            String w = shorten(warnings.get(i), MAX_WARNING_LENGTH);
             String more = "... and " + (warnings.size() - i) + " more warnings: see the webhook's audit log";
             boolean last = i == warnings.size() - 1;
             if (total + w.length() > MAX_WARNINGS_TOTAL - (last ? 0 : more.length()) || (!last && out.size() == MAX_WARNINGS - 1)) {
@@ -229,12 +229,17 @@ public final class Responses {
         return out;
     }
 
-    private static String shorten(String w) {
-        if (w.length() <= MAX_WARNING_LENGTH) {
+    /** A line at most {@code max} characters long; a cut line keeps its closing {@code [rule-id]}, as the API server shows it. */
+    static String shorten(String w, int max) {
+        if (w.length() <= max) {
             return w;
         }
         int rule = w.lastIndexOf(" [");
         String suffix = rule > 0 && w.endsWith("]") && w.length() - rule < 60 ? w.substring(rule) : "";
-        return w.substring(0, MAX_WARNING_LENGTH - suffix.length() - 3) + "..." + suffix;
+        int end = max - suffix.length() - 3;
+        if (end > 0 && Character.isHighSurrogate(w.charAt(end - 1))) {
+            end--;
+        }
+        return w.substring(0, end) + "..." + suffix;
     }
 }

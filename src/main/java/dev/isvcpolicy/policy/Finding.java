@@ -117,8 +117,18 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
 
     /** The fields as one prefix, e.g. {@code spec.predictor.minReplicas, spec.predictor.maxReplicas}. */
     public String where() {
-        return paths.size() == 1 ? paths.get(0) : paths.stream().collect(Collectors.joining(", "));
+        if (paths.size() == 1) {
+            return Texts.cut(paths.get(0), MAX_SHOWN_PATH);
+        }
+        StringBuilder out = new StringBuilder();
+        for (String p : paths) {
+            out.append(out.length() == 0 ? "" : ", ").append(Texts.cut(p, MAX_SHOWN_PATH));
+        }
+        return out.toString();
     }
+
+    /** A path longer than this (a map key of thousands of characters) is shown cut in {@link #line()}. */
+    static final int MAX_SHOWN_PATH = 2 * Texts.MAX_QUOTED;
 
     /** The line a user reads in {@code kubectl}'s output. */
     public String line() {

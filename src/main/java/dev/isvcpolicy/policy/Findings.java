@@ -76,10 +76,34 @@ public final class Findings {
      * ({@link Texts#MAX_MESSAGE}) and push out the explanation, the fix and the rule id.
      */
     static String quoted(String message, String value) {
-        if (message == null || value == null || value.length() <= Texts.MAX_QUOTED || !message.contains(value)) {
+        if (message == null) {
+            return null;
+        }
+        String cut = quotesCut(message);
+        if (value != null && value.length() > Texts.MAX_QUOTED && cut.contains(value)) { // a copy not between quotes
+            cut = cut.replace(value, Texts.cut(value, Texts.MAX_QUOTED));
+        }
+        return cut;
+    }
+
+    /** Every text between double quotes longer than {@link Texts#MAX_QUOTED} characters, cut: the other values a message quotes. */
+    static String quotesCut(String message) {
+        int open = message.indexOf('"');
+        if (open < 0 || message.length() <= Texts.MAX_QUOTED) {
             return message;
         }
-        return message.replace(value, Texts.cut(value, Texts.MAX_QUOTED));
+        StringBuilder out = new StringBuilder(message.length());
+        int from = 0;
+        while (open >= 0) {
+            int close = message.indexOf('"', open + 1);
+            if (close < 0) {
+                break;
+            }
+            out.append(message, from, open + 1).append(Texts.cut(message.substring(open + 1, close), Texts.MAX_QUOTED)).append('"');
+            from = close + 1;
+            open = message.indexOf('"', from);
+        }
+        return out.append(message, from, message.length()).toString();
     }
 
     /** A JSON scalar as text, a string as is; objects and arrays are not values a finding repeats. */

@@ -60,4 +60,37 @@ class LongValueMessagesTest {
         String cut = Findings.quoted("\"" + LONG + "\" is wrong; \"" + LONG + "\" again", LONG);
         assertTrue(cut.equals("\"" + Texts.cut(LONG, Texts.MAX_QUOTED) + "\" is wrong; \"" + Texts.cut(LONG, Texts.MAX_QUOTED) + "\" again"), cut);
     }
+
+    /**
+     * Refusals as the API server gets them ({@code Responses.invalid}): every cause and every finding quoted in the
+     * message keeps its {@code [rule-id]} within {@link Texts#MAX_MESSAGE} characters, whatever other long text (a second
+     * quoted value, a long map key in the path, an object name) the finding carries. Inputs found by trying to break it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"long-dup-camel", "long-authmodes", "long-predictor-name", "long-resource-key", "name64-keda",
+            "long-deployment-mode"})
+    void everyCauseOfARefusalKeepsItsRuleId(String file) throws Exception {
+        ObjectNode object;
+        try (java.io.InputStream in = LongValueMessagesTest.class.getResourceAsStream("/long-values/" + file + ".yaml")) {
+            object = (ObjectNode) new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(in);
+        }
+        PolicyEngine engine = new PolicyEngine(PolicySettings.defaults());
+        PolicyEngine.MutationResult mutated = engine.mutate(new PolicyEngine.Input(Operation.CREATE, object, null, "default", Optional.empty()));
+        PolicyEngine.ValidationResult result = engine.validate(
+                new PolicyEngine.Input(Operation.CREATE, mutated.mutated(), null, "default", Optional.empty()));
+        assertFalse(result.allowed(), file + " is refused");
+        io.fabric8.kubernetes.api.model.Status status = dev.isvcpolicy.admission.Responses.invalid("u", "serving.kserve.io",
+                "InferenceService", object.path("metadata").path("name").asText(), result.denials(), List.of(), java.util.Map.of())
+                .getStatus();
+        for (io.fabric8.kubernetes.api.model.StatusCause cause : status.getDetails().getCauses()) {
+            String m = cause.getMessage();
+            assertTrue(m.length() <= Texts.MAX_MESSAGE, file + ": cause of " + m.length() + " characters");
+            if (!m.startsWith("and ")) {
+                assertTrue(m.matches("(?s).*\\[[a-z-]+\\]$"), file + ": the cause keeps its rule id: " + m);
+            }
+        }
+        for (Finding f : result.denials()) {
+            assertTrue(status.getMessage().contains("[" + f.ruleId() + "]"), file + ": the message names " + f.ruleId());
+        }
+    }
 }
