@@ -1,5 +1,7 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Autoscaler;
+
 import java.util.List;
 import dev.isvcpolicy.policy.Setting;
 import dev.isvcpolicy.policy.Component;
@@ -42,8 +44,27 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
         return !Json.has(c.spec(), "minReplicas");
     }
 
+    /**
+     * Writes the configured default, unless that would make a valid object invalid (RULES.md §1: {@code /validate} accepts
+     * what {@code /mutate} wrote): above the component's {@code maxReplicas} it writes {@code maxReplicas}
+     * ({@code replica-bounds} refuses min above max), and 0 under an HPA it writes 1 ({@code scale-to-zero} refuses 0
+     * there), each with a notice.
+     */
     @Override
     public void mutate(Component c, Review review, Edits edits) {
-        edits.set(c.field("minReplicas"), review.settings().get(MIN_REPLICAS));
+        int value = review.settings().get(MIN_REPLICAS);
+        String why = null;
+        Json.IntField max = Json.int32(c.spec(), "maxReplicas");
+        if (max.valid() && max.get() > 0 && value > max.get()) {
+            why = "the configured default " + value + " (" + MIN_REPLICAS.key() + ") is above maxReplicas " + max.get();
+            value = (int) max.get();
+        }
+        if (value == 0 && (c.autoscaler() == Autoscaler.HPA || c.autoscaler() == Autoscaler.KNATIVE_HPA)) {
+            why = "the configured default 0 (" + MIN_REPLICAS.key() + ") cannot apply under an HPA, which does not scale to zero";
+            value = 1;
+        }
+        if (edits.set(c.field("minReplicas"), value) && why != null) {
+            edits.notice(c.field("minReplicas"), "set to " + value + ": " + why);
+        }
     }
 }
