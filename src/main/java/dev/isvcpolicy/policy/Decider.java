@@ -112,7 +112,12 @@ public final class Decider {
     }
 
     /** The old object as judged, with its findings, for the pre-existing comparison of RULES.md §7. */
-    private record Before(JsonNode judged, JsonNode raw, List<Finding> findings) {
+    /**
+     * @param findings    the old object's findings; none summed up when either side had more denies of a rule than
+     *                    {@link FindingCap} lists
+     * @param uncappedNow the new object's findings with none summed up, when it has such a summary; else null
+     */
+    private record Before(JsonNode judged, JsonNode raw, List<Finding> findings, List<Finding> uncappedNow) {
     }
 
     /** A decision before {@link #settle}: the object as judged, and the old one when it must be compared. */
@@ -136,7 +141,7 @@ public final class Decider {
             Optional<String> exception = exceptions.match(in.namespace(), name, kind, f.ruleId(), now);
             if (exception.isPresent()) {
                 out.add(f.excepted(exception.get()));
-            } else if (judged.before() != null && PreExisting.of(f, judged.judged(), raw.findings(), judged.before().findings(), judged.before().judged(), judged.before().raw())) {
+            } else if (judged.before() != null && PreExisting.of(f, judged.judged(), judged.before().uncappedNow(), judged.before().findings(), judged.before().judged(), judged.before().raw())) {
                 out.add(f.asPreExisting());
             } else if (enforcement == Enforcement.WARN && f.action() == Action.DENY) {
                 out.add(f.withAction(Action.WARN, true));
@@ -198,9 +203,17 @@ public final class Decider {
         ObjectNode oldObject = (ObjectNode) old;
         ObjectNode oldJudged = engine.mutate(new PolicyEngine.Input(Operation.UPDATE, oldObject, oldObject, in.namespace(), clusterDefault)
                 .withKnative(cluster.knativeLimits())).mutated();
-        List<Finding> before = engine.validate(new PolicyEngine.Input(Operation.UPDATE, oldJudged, oldObject, in.namespace(), clusterDefault, view)
-                .withKnative(cluster.knativeLimits())).findings();
-        return new Judged(raw, judged, new Before(oldJudged, oldObject, before));
+        PolicyEngine.Input oldInput = new PolicyEngine.Input(Operation.UPDATE, oldJudged, oldObject, in.namespace(), clusterDefault, view)
+                .withKnative(cluster.knativeLimits());
+        List<Finding> before = engine.validate(oldInput).findings();
+        boolean nowCapped = PreExisting.anyCapSummary(validation.findings());
+        if (!nowCapped && !PreExisting.anyCapSummary(before)) {
+            return new Judged(raw, judged, new Before(oldJudged, oldObject, before, null));
+        }
+        // Denies the cap summed up (on either side) are compared one by one only when both sides list them all.
+        List<Finding> uncappedNow = !nowCapped ? null : engine.validateUncapped(new PolicyEngine.Input(operation, judged, old,
+                in.namespace(), clusterDefault, view).withKnative(cluster.knativeLimits())).findings();
+        return new Judged(raw, judged, new Before(oldJudged, oldObject, engine.validateUncapped(oldInput).findings(), uncappedNow));
     }
 
     private Judged scaledObject(Input in, Operation operation, String name, ObjectNode object, JsonNode old, ClusterState cluster,
@@ -218,7 +231,7 @@ public final class Decider {
                 namespace, oldIsvcs.lookup(), oldIsvcs.detail(), oldIsvcs.objects(), cluster.defaultMode())).findings();
         List<Finding> before = objectOnly(Kind.SCALED_OBJECT, in, Operation.UPDATE, name, (ObjectNode) old, cluster(cluster, oldIsvcs),
                 policy, againstIsvcs).findings();
-        return new Judged(raw, object, new Before(old, old, before));
+        return new Judged(raw, object, new Before(old, old, before, null));
     }
 
     /**

@@ -35,6 +35,17 @@ public final class FindingCap {
     }
 
     private final Map<String, Tally> tallies = new HashMap<>();
+    private final int max;
+
+    /** The cap of a review: {@value #MAX_PER_RULE} findings per rule and action. */
+    public FindingCap() {
+        this(MAX_PER_RULE);
+    }
+
+    /** A cap of {@code max} findings per rule and action ({@link Integer#MAX_VALUE}: none, see {@code PreExisting}). */
+    FindingCap(int max) {
+        this.max = max;
+    }
     private String lastRule;
     private final Tally[] last = new Tally[Action.values().length];
 
@@ -53,7 +64,7 @@ public final class FindingCap {
 
     /** True while this rule and action have kept fewer than {@value #MAX_PER_RULE} findings. */
     public boolean hasRoom(String ruleId, Action action) {
-        return tally(ruleId, action).kept < MAX_PER_RULE;
+        return tally(ruleId, action).kept < max;
     }
 
     /** One more finding of this rule and action is kept. */

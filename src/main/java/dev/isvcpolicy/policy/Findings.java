@@ -20,8 +20,17 @@ import java.util.function.Supplier;
 public final class Findings {
 
     private final Set<Finding> findings = new LinkedHashSet<>();
-    private final FindingCap cap = new FindingCap();
+    private final FindingCap cap;
     private String currentRule = "unknown";
+
+    /** The findings of a review, capped ({@link FindingCap}). */
+    public Findings() {
+        this(new FindingCap());
+    }
+
+    Findings(FindingCap cap) {
+        this.cap = cap;
+    }
 
     void startRule(String ruleId) {
         currentRule = ruleId;

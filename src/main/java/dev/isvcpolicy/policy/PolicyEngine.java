@@ -125,8 +125,20 @@ public final class PolicyEngine {
     }
 
     public ValidationResult validate(Input in) {
+        return validate(in, new Findings());
+    }
+
+    /**
+     * {@link #validate} with every finding listed, none summed up by {@link FindingCap}: for the pre-existing comparison of
+     * an UPDATE whose object has more denies of a rule than the cap lists ({@code PreExisting}). Its cost follows the
+     * object's size; a large body is judged on a thread of its own ({@code LargeReviews}).
+     */
+    ValidationResult validateUncapped(Input in) {
+        return validate(in, new Findings(new FindingCap(Integer.MAX_VALUE)));
+    }
+
+    private ValidationResult validate(Input in, Findings findings) {
         Review review = resolve(in, in.object());
-        Findings findings = new Findings();
         for (Validation rule : RuleRegistry.VALIDATIONS) {
             if (!settings.enabled(rule.id()) || !RuleRegistry.judges(rule, review)) {
                 continue;

@@ -18,14 +18,45 @@ final class PreExisting {
      * Whether {@code finding} (on {@code judged}) was already there, unchanged, among {@code before} (found on
      * {@code oldJudged}, the old object as {@code /mutate} would leave it). The value counts as unchanged when it
      * equals the old object's as stored ({@code oldRaw}) or as mutated: {@code /validate} sees the new object after
-     * {@code /mutate}, while an object stored before the webhook never was. {@code found} is every finding on {@code judged}.
+     * {@code /mutate}, while an object stored before the webhook never was. A {@link FindingCap} summary stands for the
+     * denies it did not list: it is pre-existing when each of them is, found in {@code uncappedNow} (the new object's
+     * findings with none summed up; null when there is no summary) and compared with {@code before}, then uncapped too.
      */
-    static boolean of(Finding finding, JsonNode judged, List<Finding> found, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
+    static boolean of(Finding finding, JsonNode judged, List<Finding> uncappedNow, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
+        if (!finding.wouldDeny()) {
+            return false;
+        }
+        if (FindingCap.leftOut(finding) < 0) {
+            return one(finding, judged, before, oldJudged, oldRaw);
+        }
+        if (uncappedNow == null) {
+            return false;
+        }
+        for (Finding g : uncappedNow) {
+            if (g.ruleId().equals(finding.ruleId()) && g.action() == finding.action() && !one(g, judged, before, oldJudged, oldRaw)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether any deny is a {@link FindingCap} summary. */
+    static boolean anyCapSummary(List<Finding> findings) {
+        for (Finding f : findings) {
+            if (f.wouldDeny() && FindingCap.leftOut(f) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One listed finding: the same rule denied at the same path before, and the values at its paths are unchanged. */
+    private static boolean one(Finding finding, JsonNode judged, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
         if (!finding.wouldDeny()) {
             return false;
         }
         boolean sameDeny = before.stream().anyMatch(b -> b.wouldDeny() && b.ruleId().equals(finding.ruleId()) && b.path().equals(finding.path()));
-        if (!sameDeny && !withinCap(finding.ruleId(), found, before)) {
+        if (!sameDeny) {
             return false;
         }
         for (String path : finding.paths()) {
@@ -35,28 +66,6 @@ final class PreExisting {
             }
         }
         return true;
-    }
-
-    /**
-     * Whether the old object already had more denies of this rule than {@link FindingCap} lists, and this one has no more
-     * of them in all: which ones were listed then is not known, so a finding of the rule is compared by its count
-     * (fixing one of 42 broken containers moves the 41st into the list; it is not a new deny).
-     */
-    private static boolean withinCap(String ruleId, List<Finding> now, List<Finding> before) {
-        long old = denies(ruleId, before);
-        return old > FindingCap.MAX_PER_RULE && denies(ruleId, now) <= old;
-    }
-
-    /** The denies of a rule, those the cap left out included. */
-    private static long denies(String ruleId, List<Finding> findings) {
-        long n = 0;
-        for (Finding f : findings) {
-            if (f.wouldDeny() && f.ruleId().equals(ruleId)) {
-                int more = FindingCap.leftOut(f);
-                n += more >= 0 ? more : 1;
-            }
-        }
-        return n;
     }
 
     /**

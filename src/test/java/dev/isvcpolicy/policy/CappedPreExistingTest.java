@@ -58,6 +58,29 @@ class CappedPreExistingTest {
     }
 
     @Test
+    void fixingTwoSoThatAllLeftAreListedPasses() {
+        Decision d = update(gpus(), gpus(0, 1)); // 40 left, all listed now; the last two were only counted before
+        assertEquals("allowed", d.verdict().label(), d.findings().toString());
+    }
+
+    @Test
+    void moreBrokenContainersThanBeforeAreRefusedThoughTheSummaryStaysWhereItWas() {
+        ObjectNode old = gpus();
+        ObjectNode now = gpus();
+        ArrayNode containers = (ArrayNode) now.path("spec").path("predictor").path("containers");
+        containers.addObject().put("name", "new").put("image", "x").putObject("resources").putObject("requests").put("nvidia.com/gpu", 1);
+        assertEquals("denied", update(old, now).verdict().label());
+    }
+
+    @Test
+    void breakingAnUnlistedOneWhileFixingAListedOneIsRefused() {
+        Decision d = update(gpus(CONTAINERS - 1), gpus(0)); // same count; the newly broken one is only counted
+        assertEquals("denied", d.verdict().label(), d.findings().toString());
+        Decision again = update(gpus(CONTAINERS - 2), gpus(0));
+        assertEquals("denied", again.verdict().label(), again.findings().toString());
+    }
+
+    @Test
     void theCapSummaryCarriesItsCount() {
         FindingCap cap = new FindingCap();
         for (int i = 0; i < FindingCap.MAX_PER_RULE + 3; i++) {
