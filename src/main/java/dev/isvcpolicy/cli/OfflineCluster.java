@@ -6,6 +6,7 @@ import dev.isvcpolicy.policy.ClusterState;
 import dev.isvcpolicy.policy.ClusterView;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Kind;
+import dev.isvcpolicy.policy.KServeWorkloads;
 import dev.isvcpolicy.policy.ScaledObjects;
 import java.util.List;
 import java.util.Optional;
@@ -39,11 +40,37 @@ public record OfflineCluster(Optional<DeploymentMode> defaultMode, List<ObjectNo
         return new InferenceServices(ClusterView.Lookup.READY, "", inferenceServices.stream().filter(o -> ns.equals(namespaceOf(o))).toList());
     }
 
-    /** The run's ScaledObjects in a namespace that target a Deployment, as the webhook's cache would give them. */
+    /**
+     * The run's ScaledObjects in a namespace that target a Deployment, as the webhook's cache would give them, with the
+     * ScaledObject each HTTPScaledObject's operator would make on a cluster (RULES.md §1 v2).
+     */
     @Override
     public ClusterView scaledObjectsIn(String ns) {
-        return ClusterView.ready(scaledObjects.stream().filter(o -> ns.equals(namespaceOf(o)))
-                .map(ScaledObjects::ref).flatMap(Optional::stream).toList());
+        return ClusterView.ready(withStandIns(ns).stream().map(ScaledObjects::ref).flatMap(Optional::stream).toList());
+    }
+
+    @Override
+    public Stored scaledObjectsForGraphs(String ns) {
+        return Stored.ready(withStandIns(ns));
+    }
+
+    /**
+     * The namespace's ScaledObjects, then its HTTPScaledObjects that do not skip their ScaledObject: the operator names it
+     * after the HTTPScaledObject and gives it the same {@code scaleTargetRef}, which is all the rules read of it.
+     */
+    private List<ObjectNode> withStandIns(String ns) {
+        List<ObjectNode> out = new java.util.ArrayList<>();
+        for (ObjectNode o : scaledObjects) {
+            if (ns.equals(namespaceOf(o))) {
+                out.add(o);
+            }
+        }
+        for (ObjectNode o : others.getOrDefault(Kind.HTTP_SCALED_OBJECT, List.of())) {
+            if (ns.equals(namespaceOf(o)) && !KServeWorkloads.skipsScaledObject(o)) {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     private String namespaceOf(JsonNode object) {

@@ -51,6 +51,15 @@ public interface ClusterState {
     }
 
     /**
+     * The ScaledObjects an InferenceGraph is judged against, before KServe's own are left out: on a cluster the stored
+     * ones ({@link #storedIn}), where an HTTPScaledObject's operator has made its ScaledObject; offline, the run's
+     * ScaledObjects and, for each HTTPScaledObject, the one its operator would make.
+     */
+    default Stored scaledObjectsForGraphs(String namespace) {
+        return storedIn(Kind.SCALED_OBJECT, namespace);
+    }
+
+    /**
      * Stored objects of one kind in one namespace: {@code objects} is empty unless {@code lookup} is READY.
      *
      * @param detail why they could not be read, for messages, e.g. {@code the InferenceGraph cache has not synced yet}

@@ -286,6 +286,12 @@ public final class Decider {
                 Stored stored = cluster.storedIn(kind, namespace);
                 return stored.lookup() == ClusterView.Lookup.UNAVAILABLE ? Stored.OFF : stored;
             }
+
+            @Override
+            public Stored scaledObjectsForGraphs(String namespace) {
+                Stored stored = cluster.scaledObjectsForGraphs(namespace);
+                return stored.lookup() == ClusterView.Lookup.UNAVAILABLE ? Stored.OFF : stored;
+            }
         };
     }
 
@@ -312,7 +318,7 @@ public final class Decider {
      * KServe's own), as Deployment targets.
      */
     private static ClusterView graphView(ClusterState cluster, String namespace) {
-        ClusterState.Stored stored = cluster.storedIn(Kind.SCALED_OBJECT, namespace);
+        ClusterState.Stored stored = cluster.scaledObjectsForGraphs(namespace);
         if (stored.lookup() != ClusterView.Lookup.READY) {
             return new ClusterView(stored.lookup(), stored.detail(), List.of());
         }

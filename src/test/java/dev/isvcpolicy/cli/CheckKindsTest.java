@@ -70,4 +70,51 @@ class CheckKindsTest {
         String fixed = Files.readString(graph);
         assertTrue(fixed.contains("minReplicas: 1") && fixed.contains("autoscaling.knative.dev/class"), fixed);
     }
+
+    /**
+     * Offline, an HTTPScaledObject stands for the ScaledObject its operator makes on a cluster: an InferenceService or a
+     * graph whose Deployment it targets is judged as beside that ScaledObject, unless it skips making one.
+     */
+    @Test
+    void anHttpScaledObjectStandsForItsScaledObjectWhenTheRunsInferenceServicesAreJudged() throws Exception {
+        Path file = dir.resolve("web.yaml");
+        String isvc = """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: web, namespace: default, annotations: {serving.kserve.io/deploymentMode: Standard}}
+                spec:
+                  predictor: {minReplicas: 1, scaleMetric: cpu, model: {modelFormat: {name: sklearn}}}
+                ---
+                apiVersion: serving.kserve.io/v1alpha1
+                kind: InferenceGraph
+                metadata: {name: g, namespace: default, annotations: {serving.kserve.io/deploymentMode: Standard}}
+                spec:
+                  minReplicas: 1
+                  nodes: {root: {routerType: Sequence, steps: [{serviceName: web}]}}
+                ---
+                apiVersion: http.keda.sh/v1alpha1
+                kind: HTTPScaledObject
+                metadata: {name: web-http, namespace: default%s}
+                spec: {scaleTargetRef: {name: web-predictor, kind: Deployment, apiVersion: apps/v1, service: web-predictor, port: 80}}
+                ---
+                apiVersion: http.keda.sh/v1alpha1
+                kind: HTTPScaledObject
+                metadata: {name: g-http, namespace: default%s}
+                spec: {scaleTargetRef: {name: g, kind: Deployment, apiVersion: apps/v1, service: g, port: 80}}
+                """;
+        Files.writeString(file, isvc.formatted("", ""));
+        Map<String, String> verdicts = new HashMap<>();
+        Cli.run("-o", "json", file.toString()).json().path("objects")
+                .forEach(o -> verdicts.put(o.path("kind").asText() + "/" + o.path("name").asText(), o.path("verdict").asText()));
+        assertEquals("denied", verdicts.get("InferenceService/web"), verdicts.toString());
+        assertEquals("denied", verdicts.get("InferenceGraph/g"), verdicts.toString());
+
+        String skip = ", annotations: {httpscaledobject.keda.sh/skip-scaledobject-creation: \"true\"}";
+        Files.writeString(file, isvc.formatted(skip, skip));
+        verdicts.clear();
+        Cli.run("-o", "json", file.toString()).json().path("objects")
+                .forEach(o -> verdicts.put(o.path("kind").asText() + "/" + o.path("name").asText(), o.path("verdict").asText()));
+        assertTrue(!"denied".equals(verdicts.get("InferenceService/web")) && !"denied".equals(verdicts.get("InferenceGraph/g")),
+                "no ScaledObject is made: " + verdicts);
+    }
 }
