@@ -111,8 +111,9 @@ public final class Decider {
         return settle(raw, in, name, enforcement);
     }
 
-    /** The old object as judged, with its findings, for the pre-existing comparison of RULES.md §7. */
     /**
+     * The old object as judged, with its findings, for the pre-existing comparison of RULES.md §7.
+     *
      * @param findings    the old object's findings; none summed up when either side had more denies of a rule than
      *                    {@link FindingCap} lists
      * @param uncappedNow the new object's findings with none summed up, when it has such a summary; else null

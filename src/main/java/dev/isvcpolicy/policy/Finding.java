@@ -1,7 +1,6 @@
 package dev.isvcpolicy.policy;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * One thing a validation found, shaped like a Kubernetes field error: which rule, what it does, the

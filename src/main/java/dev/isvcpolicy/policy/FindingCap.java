@@ -36,6 +36,8 @@ public final class FindingCap {
 
     private final Map<String, Tally> tallies = new HashMap<>();
     private final int max;
+    private String lastRule;
+    private final Tally[] last = new Tally[Action.values().length];
 
     /** The cap of a review: {@value #MAX_PER_RULE} findings per rule and action. */
     public FindingCap() {
@@ -46,8 +48,6 @@ public final class FindingCap {
     FindingCap(int max) {
         this.max = max;
     }
-    private String lastRule;
-    private final Tally[] last = new Tally[Action.values().length];
 
     private Tally tally(String ruleId, Action action) {
         if (!ruleId.equals(lastRule)) { // rules report in runs: one map lookup per rule, not per finding
@@ -86,8 +86,11 @@ public final class FindingCap {
 
     /** How many findings a summary of {@link #summaries()} counts, or -1 for any other finding. */
     static int leftOut(Finding f) {
-        java.util.regex.Matcher m = f.message() == null ? null : SUMMARY.matcher(f.message());
-        return m != null && m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        if (f.message() == null || !f.message().startsWith("and ")) {
+            return -1;
+        }
+        java.util.regex.Matcher m = SUMMARY.matcher(f.message());
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     /** One finding per rule and action that had more than {@value #MAX_PER_RULE}, at the first one left out. */

@@ -80,9 +80,9 @@ public final class Findings {
     }
 
     /**
-     * The message with every copy of a long offending value cut to {@link Texts#MAX_QUOTED} characters: rules quote the
-     * value they refuse, and a value of thousands of characters would otherwise fill the answer's bounded message
-     * ({@link Texts#MAX_MESSAGE}) and push out the explanation, the fix and the rule id.
+     * The message with every quoted text and every copy of the offending value longer than {@link Texts#MAX_QUOTED}
+     * characters cut to that: rules quote the value they refuse, and a value of thousands of characters would otherwise fill
+     * the answer's bounded message ({@link Texts#MAX_MESSAGE}) and push out the explanation, the fix and the rule id.
      */
     static String quoted(String message, String value) {
         if (message == null) {
@@ -97,10 +97,10 @@ public final class Findings {
 
     /** Every text between double quotes longer than {@link Texts#MAX_QUOTED} characters, cut: the other values a message quotes. */
     static String quotesCut(String message) {
-        int open = message.indexOf('"');
-        if (open < 0 || message.length() <= Texts.MAX_QUOTED) {
-            return message;
+        if (message.length() <= Texts.MAX_QUOTED || !hasLongQuote(message)) {
+            return message; // the common case: nothing copied
         }
+        int open = message.indexOf('"');
         StringBuilder out = new StringBuilder(message.length());
         int from = 0;
         while (open >= 0) {
@@ -113,6 +113,21 @@ public final class Findings {
             open = message.indexOf('"', from);
         }
         return out.append(message, from, message.length()).toString();
+    }
+
+    private static boolean hasLongQuote(String message) {
+        int open = message.indexOf('"');
+        while (open >= 0) {
+            int close = message.indexOf('"', open + 1);
+            if (close < 0) {
+                return false;
+            }
+            if (close - open - 1 > Texts.MAX_QUOTED) {
+                return true;
+            }
+            open = message.indexOf('"', close + 1);
+        }
+        return false;
     }
 
     /** A JSON scalar as text, a string as is; objects and arrays are not values a finding repeats. */

@@ -56,6 +56,10 @@ class LongValueMessagesTest {
     void shortValuesAndMessagesWithoutTheValueAreLeftAsTheyAre() {
         assertTrue(Findings.quoted("\"abc\" is wrong", "abc").equals("\"abc\" is wrong"));
         assertTrue(Findings.quoted("is wrong", LONG).equals("is wrong"));
+        String common = "\"qps\" is not a metric of KServe's HPA: use \"cpu\" or \"memory\", as the CRD allows for this component";
+        org.junit.jupiter.api.Assertions.assertSame(common, Findings.quoted(common, "qps"), "nothing to cut: the message itself");
+        String unclosed = "\"" + LONG;
+        assertTrue(Findings.quotesCut(unclosed).equals(unclosed), "an unclosed quote is left as it is");
         assertTrue(Findings.quoted(null, LONG) == null);
         String cut = Findings.quoted("\"" + LONG + "\" is wrong; \"" + LONG + "\" again", LONG);
         assertTrue(cut.equals("\"" + Texts.cut(LONG, Texts.MAX_QUOTED) + "\" is wrong; \"" + Texts.cut(LONG, Texts.MAX_QUOTED) + "\" again"), cut);
