@@ -123,10 +123,11 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             return;
         }
         ArrayNode metrics = JSON.arrayNode().add(converted.get());
-        Optional<JsonNode> present = Json.object(c.spec(), "autoScaling").map(a -> a.get("metrics")).filter(m -> !m.isNull());
-        if (present.isPresent()) {
+        JsonNode autoScaling = c.spec().get("autoScaling");
+        JsonNode present = autoScaling != null && autoScaling.isObject() ? autoScaling.get("metrics") : null;
+        if (present != null && !present.isNull()) {
             // Converted on an earlier apply: kubectl apply of the same manifest sends the pair back beside what it became.
-            if (Json.sameTree(present.get(), metrics)) {
+            if (Json.sameTree(present, metrics)) {
                 edits.remove(c.field("scaleMetric"));
                 edits.remove(c.field("scaleTarget"));
                 edits.notice(Scaling.metricsPath(c), "removed scaleMetric " + metric.get() + (target.valid() ? "/scaleTarget "

@@ -63,14 +63,19 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
 
     private static final String NOT_A_NUMBER = "not a number Knative can read (ASCII digits, an optional point and exponent, no spaces)";
 
+    /** Beyond it Go's ParseFloat fails with a range error (an underflow reads as 0, without one). */
+    private static final BigDecimal LARGEST_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+
     /** A Knative number annotation's value, or empty when Knative could not read it as one. */
     private static Optional<BigDecimal> knativeDecimal(String v) {
         return GO_DECIMAL.matcher(v).matches() ? Json.parseDecimal(v).filter(d -> d.abs().compareTo(LARGEST_DOUBLE) <= 0)
                 : Optional.empty();
     }
 
-    /** Beyond it Go's ParseFloat fails with a range error (an underflow reads as 0, without one). */
-    private static final BigDecimal LARGEST_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+    /** What is wrong with a number annotation Knative refuses: it cannot read it, or the number is out of range. */
+    private static String numberProblem(Optional<BigDecimal> d) {
+        return d.isEmpty() ? NOT_A_NUMBER : "out of Knative's range";
+    }
 
     @Override
     public String id() {
@@ -362,15 +367,14 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
     private static void decimalAtLeast(String v, BigDecimal min, FieldPath p, Findings f, String expected) {
         Optional<BigDecimal> d = knativeDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0) {
-            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is " + (d.isEmpty() ? NOT_A_NUMBER : "out of Knative's range") + ": use " + expected);
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is " + numberProblem(d) + ": use " + expected);
         }
     }
 
     private static void decimalBetween(String v, BigDecimal min, BigDecimal max, FieldPath p, Findings f) {
         Optional<BigDecimal> d = knativeDecimal(v);
         if (d.isEmpty() || d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
-            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is " + (d.isEmpty() ? NOT_A_NUMBER : "out of Knative's range")
-                    + ": use a number from " + min.toPlainString() + " to " + max.toPlainString());
+            f.deny(Finding.Type.INVALID, p, v, "\"" + v + "\" is " + numberProblem(d) + ": use a number from " + min.toPlainString() + " to " + max.toPlainString());
         }
     }
 
