@@ -291,32 +291,55 @@ class ChartTest {
     }
 
     @Test
-    void thePolicyConfigMapIsReadAsAConfigurationFileAndRollsThePods() {
+    void thePolicySettingsBecomeTheLivePolicyConfigMapInTheShapeTheWebhookReads() {
         Manifests.Rendered r = Chart.template(Map.of(), """
                 policy:
                   settings:
                     webhook.rules.gpu-scaling-metric: deny
-                    webhook.defaults.min-replicas: "2"
+                    webhook.defaults.min-replicas: 2
+                    webhook.audit-only: true
                 """);
         ObjectNode cm = r.find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy").orElseThrow();
-        Properties p = new Properties();
-        try {
-            p.load(new java.io.StringReader(cm.path("data").path("application.properties").asText()));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        assertEquals(Map.of("webhook.rules.gpu-scaling-metric", "deny", "webhook.defaults.min-replicas", "2"), Map.copyOf(p));
-        assertEquals("/etc/webhook/policy/application.properties", env(r).get("QUARKUS_CONFIG_LOCATIONS"));
+        Map<String, String> data = new TreeMap<>();
+        cm.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+        assertEquals(Map.of("webhook.rules.gpu-scaling-metric", "deny", "webhook.defaults.min-replicas", "2",
+                "webhook.audit-only", "true"), data, "one key each, as the live ConfigMap is read (PolicyConfigMaps)");
+        dev.isvcpolicy.policy.PolicySettings read = dev.isvcpolicy.policy.PolicySettings.from(data);
+        assertTrue(read.auditOnly(), "what the chart writes is what the webhook's live reader accepts");
+        assertEquals(2, read.get(dev.isvcpolicy.policy.rules.DefaultMinReplicasRule.MIN_REPLICAS));
+        assertEquals(Optional.of(dev.isvcpolicy.policy.Action.DENY), read.actionFor("gpu-scaling-metric"));
+        assertFalse(env(r).containsKey("QUARKUS_CONFIG_LOCATIONS"), "the live policy is not a start-up file");
         JsonNode pod = r.one("Deployment").path("spec").path("template");
-        assertTrue(pod.path("metadata").path("annotations").path("checksum/policy").asText().matches("[0-9a-f]{64}"));
-        assertTrue(pod.toString().contains("\"mountPath\":\"/etc/webhook/policy\""), pod.toString());
-        Manifests.Rendered other = Chart.template(Map.of(), "policy: {settings: {webhook.audit-only: \"true\"}}\n");
-        assertFalse(other.one("Deployment").path("spec").path("template").path("metadata").path("annotations").path("checksum/policy")
-                .equals(pod.path("metadata").path("annotations").path("checksum/policy")), "another policy, another checksum");
+        assertTrue(pod.path("metadata").path("annotations").path("checksum/policy").isMissingNode(),
+                "a policy change needs no new pods: the webhook watches the ConfigMap");
+        assertTrue(r.find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy-exceptions").isEmpty());
+        assertTrue(Chart.template(Map.of()).find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy").isEmpty(),
+                "no settings, no ConfigMap: the start-up policy is in force");
 
+        Map<String, String> every = new TreeMap<>();
+        for (dev.isvcpolicy.policy.Setting<?> s : dev.isvcpolicy.policy.PolicySettings.catalog()) {
+            every.put(s.key(), "x");
+        }
+        for (String rule : dev.isvcpolicy.policy.RuleRegistry.catalog().keySet()) {
+            every.put("webhook.rules." + rule, "x");
+        }
+        StringBuilder values = new StringBuilder("policy:\n  settings:\n");
+        every.keySet().forEach(k -> values.append("    ").append(k).append(": x\n"));
+        ObjectNode all = Chart.template(Map.of(), values.toString()).find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy").orElseThrow();
+        assertEquals(every.keySet(), fieldNames(all.path("data")), "every policy key may be set through the chart");
+        for (String plumbing : dev.isvcpolicy.config.WebhookConfig.KEYS) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Chart.template(Map.of(), "policy: {settings: {" + plumbing + ": \"1\"}}\n"), plumbing);
+            assertTrue(e.getMessage().contains("webhook.extraEnv"), plumbing + ": " + e.getMessage());
+        }
         assertThrows(IllegalStateException.class, () -> Chart.template(Map.of(), "policy: {settings: {quarkus.http.port: \"1\"}}\n"),
                 "only webhook.* keys");
-        assertTrue(r.find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy-exceptions").isEmpty());
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> out = new TreeSet<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test
