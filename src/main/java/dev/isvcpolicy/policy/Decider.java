@@ -103,10 +103,10 @@ public final class Decider {
         Judged raw = switch (kind.get()) {
             case INFERENCE_SERVICE, INFERENCE_GRAPH -> inferenceService(kind.get(), in, operation, name, object, old, cluster, policy);
             case SCALED_OBJECT -> scaledObject(in, operation, name, object, old, cluster, policy);
-            // Judged as they are: the pre-existing comparison covers the kinds with component fields and ScaledObjects.
-            case HTTP_SCALED_OBJECT -> new Judged(httpScaledObject(in, operation, name, object, cluster, policy), null, null);
-            case LLM_INFERENCE_SERVICE -> new Judged(objectOnly(Kind.LLM_INFERENCE_SERVICE, in, operation, name, object, cluster, policy,
-                    List.of()), null, null);
+            case HTTP_SCALED_OBJECT -> withOld(httpScaledObject(in, operation, name, object, cluster, policy), object, old,
+                    o -> httpScaledObject(in, Operation.UPDATE, name, o, cluster, policy));
+            case LLM_INFERENCE_SERVICE -> withOld(objectOnly(Kind.LLM_INFERENCE_SERVICE, in, operation, name, object, cluster, policy,
+                    List.of()), object, old, o -> objectOnly(Kind.LLM_INFERENCE_SERVICE, in, Operation.UPDATE, name, o, cluster, policy, List.of()));
         };
         return settle(raw, in, name, enforcement);
     }
@@ -215,6 +215,17 @@ public final class Decider {
         List<Finding> uncappedNow = !nowCapped ? null : engine.validateUncapped(new PolicyEngine.Input(operation, judged, old,
                 in.namespace(), clusterDefault, view).withKnative(cluster.knativeLimits())).findings();
         return new Judged(raw, judged, new Before(oldJudged, oldObject, engine.validateUncapped(oldInput).findings(), uncappedNow));
+    }
+
+    /**
+     * A kind judged as it is (no mutation, no component context), with its old object judged the same way when the
+     * pre-existing comparison of RULES.md §7 needs it: an LLMInferenceService or an HTTPScaledObject.
+     */
+    private Judged withOld(Decision raw, ObjectNode object, JsonNode old, java.util.function.Function<ObjectNode, Decision> judge) {
+        if (!comparesOld(raw.operation(), old, raw.findings())) {
+            return new Judged(raw, null, null);
+        }
+        return new Judged(raw, object, new Before(old, old, judge.apply((ObjectNode) old).findings(), null));
     }
 
     private Judged scaledObject(Input in, Operation operation, String name, ObjectNode object, JsonNode old, ClusterState cluster,

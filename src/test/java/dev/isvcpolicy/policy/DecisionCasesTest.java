@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * precedence. Each file {@code src/test/resources/decisions/*.yaml} is a list of cases:
  * <ul>
  * <li>{@code object}, {@code oldObject}, {@code operation} (CREATE), {@code namespace} (default), {@code kind}
- * (InferenceService or ScaledObject), {@code stage} (validate, mutate, both), {@code clusterDefault},
- * {@code cluster: {scaledObjects: [...]}}, {@code inferenceServices: [...]} (for a ScaledObject),
+ * (a {@link Kind}'s kind, e.g. LLMInferenceService; InferenceService), {@code stage} (validate, mutate, both), {@code clusterDefault},
+ * {@code cluster: {scaledObjects: [...], stored: {<kind>: [...]}}} (the stored objects of other kinds, e.g. what an
+ * LLMInferenceService is compared with), {@code inferenceServices: [...]} (for a ScaledObject),
  * {@code settings} ({@code webhook.*} keys), {@code enforcement} (the namespace's label value),
  * {@code exceptions} (the exceptions ConfigMap's data: key to YAML text), {@code now} (RFC 3339, for expiry);</li>
  * <li>{@code expect}: {@code decision} (the verdict's label), {@code findings} (every finding that is not a plain
@@ -72,7 +73,9 @@ class DecisionCasesTest {
         Instant now = Instant.parse(n.path("now").asText("2026-11-30T12:00:00Z"));
         Decider decider = new Decider(new PolicyEngine(RuleCases.settings(n.path("settings"))), Exceptions.parse(exceptionData),
                 Clock.fixed(now, ZoneOffset.UTC));
-        Kind kind = Kind.valueOf(n.path("kind").asText("InferenceService").equals("ScaledObject") ? "SCALED_OBJECT" : "INFERENCE_SERVICE");
+        String kindName = n.path("kind").asText("InferenceService");
+        Kind kind = java.util.Arrays.stream(Kind.values()).filter(k -> k.kind().equals(kindName)).findFirst()
+                .orElseThrow(() -> new AssertionError(c.name() + ": unknown kind " + kindName));
         Stage stage = Stage.valueOf(n.path("stage").asText("validate").toUpperCase(Locale.ROOT));
         JsonNode object = n.get("object");
         Decider.Input input = new Decider.Input(stage, kind.group(), kind.kind(), n.path("operation").asText("CREATE"),
@@ -134,6 +137,16 @@ class DecisionCasesTest {
             @Override
             public InferenceServices inferenceServicesIn(String namespace) {
                 return new InferenceServices(ClusterView.Lookup.READY, "", isvcs);
+            }
+
+            @Override
+            public Stored storedIn(Kind kind, String namespace) {
+                if (c == null) {
+                    return Stored.OFF;
+                }
+                List<ObjectNode> objects = new ArrayList<>();
+                c.path("stored").path(kind.kind()).forEach(o -> objects.add((ObjectNode) o.deepCopy()));
+                return Stored.ready(objects);
             }
         };
     }
