@@ -41,7 +41,17 @@ public class PolicyConfigMaps {
     @Inject
     PolicyHolder holder;
 
+    /**
+     * How long a starting replica stays unready while it waits for the first listing of the two ConfigMaps. Without it, a new
+     * pod of a rolling update answered with the start-up policy and no exceptions for its first seconds, while the running
+     * replicas kept the live ones (refusing excepted objects, or denying in an audit-only cluster). Past it the replica
+     * gets ready anyway with the start-up policy, so that an API server out of reach cannot keep the webhook down.
+     */
+    static final java.time.Duration SYNC_GRACE = java.time.Duration.ofSeconds(30);
+
     private final List<SharedIndexInformer<ConfigMap>> informers = new ArrayList<>();
+    private volatile long startedNanos;
+    private volatile boolean started;
     private volatile boolean policySynced;
     private volatile boolean exceptionsSynced;
     private volatile String namespace;
@@ -51,6 +61,8 @@ public class PolicyConfigMaps {
         if (!config.cluster().lookups()) {
             return;
         }
+        startedNanos = System.nanoTime();
+        started = true;
         watch(config.policy().configMap(), holder::policyData, () -> policySynced = true);
         watch(config.policy().exceptionsConfigMap(), holder::exceptionData, () -> exceptionsSynced = true);
     }
@@ -101,6 +113,15 @@ public class PolicyConfigMaps {
     /** Whether both informers have listed once. */
     public boolean synced() {
         return policySynced && exceptionsSynced;
+    }
+
+    /** Whether readiness waits for the first listing: informers started, not synced, and less than {@link #SYNC_GRACE} since. */
+    public boolean waitingForSync() {
+        return waiting(started, synced(), System.nanoTime() - startedNanos);
+    }
+
+    static boolean waiting(boolean started, boolean synced, long nanosSinceStart) {
+        return started && !synced && nanosSinceStart < SYNC_GRACE.toNanos();
     }
 
     /** The namespace the ConfigMaps are read from. */

@@ -12,8 +12,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The policy in force, in the readiness details ({@code /q/health/ready}): its hash, whether the policy
- * ConfigMap's current version is accepted or refused (and why), and the exceptions. Always UP: a refused edit
- * leaves the last good policy in force, and the webhook keeps answering with it.
+ * ConfigMap's current version is accepted or refused (and why), and the exceptions. DOWN only while a starting replica
+ * waits for the first listing of the two ConfigMaps, at most {@link PolicyConfigMaps#SYNC_GRACE}, so that it never answers
+ * with a policy the running replicas do not have; UP otherwise: a refused edit leaves the last good policy in force, and
+ * the webhook keeps answering with it.
  */
 @Readiness
 @ApplicationScoped
@@ -33,7 +35,8 @@ public class PolicyReadiness implements HealthCheck {
         PolicyHolder.PolicySource source = holder.policySource();
         Exceptions exceptions = holder.decider().exceptions();
         Instant now = Instant.now();
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("policy").up()
+        boolean waiting = configMaps.waitingForSync();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("policy").status(!waiting)
                 .withData("policy", holder.settings().hash())
                 .withData("policyConfigMap", source.state())
                 .withData("policyConfigMapDetail", source.detail())
@@ -41,6 +44,7 @@ public class PolicyReadiness implements HealthCheck {
                 .withData("exceptionsExpired", exceptions.entries().stream().filter(e -> e.expiredAt(now)).count())
                 .withData("exceptionsInvalid", exceptions.problems().size())
                 .withData("configMapsSynced", configMaps.synced())
+                .withData("waitingForConfigMaps", waiting)
                 .withData("namespaceLabelsSynced", namespaces.synced());
         for (int i = 0; i < source.problems().size() && i < 10; i++) {
             b.withData("policyProblem" + (i + 1), source.problems().get(i));

@@ -88,6 +88,7 @@ class LivePolicyTest {
     @Test
     void aPolicyEditTakesEffectAndAnInvalidOneIsRefused() throws Exception {
         MockCluster.await("policy informers synced", () -> configMaps.synced());
+        assertEquals(false, readinessData().get("waitingForConfigMaps"), "listed once: ready");
         String startup = holder.settings().hash();
         assertFalse(validate("team-p", "m").path("allowed").asBoolean(), "start-up policy: scale-to-zero denies");
         try {
