@@ -77,12 +77,14 @@ public class AdmissionMetrics {
                 .description("Failed list/watch attempts of the cache").tags("cache", "inferenceservice-config").register(registry);
         Gauge.builder("isvc.webhook.cluster.last.error.timestamp.seconds", cluster, c -> c.lastErrorEpochSeconds())
                 .description("When the cache last failed (0: never)").tags("cache", "inferenceservice-config").register(registry);
-        Gauge.builder("isvc.webhook.cluster.synced", knative, k -> k.state().synced() ? 1 : 0)
-                .description("1 when the cache is synced with the API server").tags("cache", "config-autoscaler").register(registry);
-        FunctionCounter.builder("isvc.webhook.cluster.errors", knative, k -> k.errors())
-                .description("Failed list/watch attempts of the cache").tags("cache", "config-autoscaler").register(registry);
-        Gauge.builder("isvc.webhook.cluster.last.error.timestamp.seconds", knative, k -> k.lastErrorEpochSeconds())
-                .description("When the cache last failed (0: never)").tags("cache", "config-autoscaler").register(registry);
+        if (config.cluster().knative()) { // with Knative off there is no such cache: a 0 would read as a failing one
+            Gauge.builder("isvc.webhook.cluster.synced", knative, k -> k.state().synced() ? 1 : 0)
+                    .description("1 when the cache is synced with the API server").tags("cache", "config-autoscaler").register(registry);
+            FunctionCounter.builder("isvc.webhook.cluster.errors", knative, k -> k.errors())
+                    .description("Failed list/watch attempts of the cache").tags("cache", "config-autoscaler").register(registry);
+            Gauge.builder("isvc.webhook.cluster.last.error.timestamp.seconds", knative, k -> k.lastErrorEpochSeconds())
+                    .description("When the cache last failed (0: never)").tags("cache", "config-autoscaler").register(registry);
+        }
         for (String cache : WorkloadCaches.CACHES) {
             Gauge.builder("isvc.webhook.cluster.synced", caches, c -> c.synced(cache) ? 1 : 0)
                     .description("1 when the cache is synced with the API server").tags("cache", cache).register(registry);

@@ -45,6 +45,12 @@ public class KnativeAutoscalerConfig {
             state = new State(false, KnativeLimits.UNKNOWN, "lookups off");
             return;
         }
+        if (!config.cluster().knative()) {
+            state = new State(false, KnativeLimits.UNKNOWN, "Knative off (webhook.cluster.knative=false)");
+            LOG.info("Knative's config-autoscaler is not watched (webhook.cluster.knative=false): max-scale-limit and "
+                    + "allow-zero-initial-scale are not checked");
+            return;
+        }
         String ns = KnativeLimits.NAMESPACE;
         String name = KnativeLimits.CONFIG_MAP;
         LOG.infof("watching ConfigMap %s/%s for Knative's max-scale-limit and allow-zero-initial-scale", ns, name);

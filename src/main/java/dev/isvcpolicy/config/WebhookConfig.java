@@ -22,7 +22,7 @@ public interface WebhookConfig {
      */
     List<String> KEYS = List.of("webhook.tls.cert-file", "webhook.tls.key-file", "webhook.tls.check-period", "webhook.tls.engine",
             "webhook.audit.file", "webhook.audit.file-max-bytes", "webhook.audit.file-backups",
-            "webhook.bench.noop-endpoint", "webhook.cluster.lookups", "webhook.cluster.config-map-namespace",
+            "webhook.bench.noop-endpoint", "webhook.cluster.lookups", "webhook.cluster.knative", "webhook.cluster.config-map-namespace",
             "webhook.cluster.config-map-name", "webhook.http.request-timeout", "webhook.policy.namespace", "webhook.policy.config-map",
             "webhook.policy.exceptions-config-map", "webhook.scan.period", "webhook.scan.debounce", "webhook.scan.enabled",
             "webhook.scan.metrics-namespace-label", "webhook.reports.format");
@@ -136,6 +136,14 @@ public interface WebhookConfig {
          */
         @WithDefault("true")
         boolean lookups();
+
+        /**
+         * Watch Knative's {@code config-autoscaler} in {@code knative-serving} (its {@code max-scale-limit} and
+         * {@code allow-zero-initial-scale}), with the lookups on; {@code false} on a cluster without Knative Serving, where
+         * that namespace and the Role in it do not exist and the watch could only fail.
+         */
+        @WithDefault("true")
+        boolean knative();
 
         /** Namespace of KServe's {@code inferenceservice-config}, e.g. {@code kserve}. */
         @WithDefault("kserve") // as ClusterAccess.KSERVE_NAMESPACE (RBAC), which ManifestsTest compares with k8s/

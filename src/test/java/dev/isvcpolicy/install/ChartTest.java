@@ -72,6 +72,7 @@ class ChartTest {
             "policy: {settings: {webhook.audit-only: 'true'}}",
             "exceptions: {legacy: {namespace: legacy, name: '*', rules: [scale-to-zero], reason: migrating}}",
             "kserve: {namespace: serving, configMapName: isvc-config}",
+            "knative: {enabled: false}",
             "serviceMonitor: {enabled: true}\nprometheusRule: {enabled: true}\ndashboards: {enabled: true}",
             "certificates: {source: cert-manager}\nserviceMonitor: {enabled: true, labels: {release: prom}}");
 
@@ -288,6 +289,19 @@ class ChartTest {
         assertEquals("100m", c.path("resources").path("requests").path("cpu").asText(), "the other resources keep their defaults");
         assertEquals("system-cluster-critical", spec.path("template").path("spec").path("priorityClassName").asText());
         assertTrue(Chart.template(Map.of("podDisruptionBudget.enabled", "false")).ofKind("PodDisruptionBudget").isEmpty());
+    }
+
+    @Test
+    void withoutKnativeNothingIsInstalledInKnativeServingAndTheWebhookDoesNotWatchIt() {
+        Manifests.Rendered with = Chart.template(Map.of());
+        assertTrue(with.find("Role", "knative-serving", "isvc-autoscaling-webhook-read-knative-autoscaler-config").isPresent());
+        assertFalse(env(with).containsKey("WEBHOOK_CLUSTER_KNATIVE"), "the default: Knative's ConfigMap is watched");
+        Manifests.Rendered without = Chart.template(Map.of("knative.enabled", "false"));
+        for (String kind : List.of("Role", "RoleBinding")) {
+            assertTrue(without.ofKind(kind).stream().noneMatch(o -> o.path("metadata").path("namespace").asText().equals("knative-serving")),
+                    kind + " in knative-serving: helm install would fail where that namespace does not exist");
+        }
+        assertEquals("false", env(without).get("WEBHOOK_CLUSTER_KNATIVE"));
     }
 
     @Test
