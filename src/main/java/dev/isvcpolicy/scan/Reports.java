@@ -32,12 +32,19 @@ public final class Reports {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
-     * Results one report holds at most (about 500 bytes each, well under the 1.5 MiB an API server stores per
-     * object): beyond it, {@code fail} results are kept first, then {@code warn}, {@code skip} and {@code pass};
-     * the summary still counts every result, and the annotation {@link #OMITTED} says how many were left out.
+     * Results one report holds at most: beyond it, {@code fail} results are kept first, then {@code warn}, {@code skip}
+     * and {@code pass}; the summary still counts every result, and the annotation {@link #OMITTED} says how many were
+     * left out. A result is about 300 to 900 bytes (a pass; a long warning on a 63-character name), so {@link #MAX_BYTES} may
+     * cut first.
      */
     public static final int MAX_RESULTS = 2000;
-    /** The report's annotation counting the results left out (absent when none were). */
+    /**
+     * Bytes of a report's JSON at most (compact UTF-8, as Jackson writes it for the API server), 1 MiB: beyond it,
+     * results are left out as for {@link #MAX_RESULTS}. etcd refuses a request over 1.5 MiB (its {@code --max-request-bytes}
+     * default), and the API server adds {@code metadata} (uid, managedFields, ...) to what is sent.
+     */
+    public static final int MAX_BYTES = 1 << 20;
+    /** The report's annotation counting the results left out (absent when none were), by either cap. */
     public static final String OMITTED = "isvc-autoscaling-webhook/omitted-results";
 
     /** The report API to write ({@code webhook.reports.format}). */
@@ -152,24 +159,34 @@ public final class Reports {
                 pass++;
             }
         }
-        if (results.size() > MAX_RESULTS) {
-            ArrayNode kept = MAPPER.createArrayNode();
-            for (String wanted : List.of("fail", "warn", "skip", "pass")) {
-                for (JsonNode r : results) {
-                    if (kept.size() < MAX_RESULTS && wanted.equals(r.path("result").asText())) {
-                        kept.add(r);
-                    }
-                }
-            }
-            meta.putObject("annotations").put(OMITTED, String.valueOf(results.size() - kept.size()));
-            report.set("results", kept);
-        }
         ObjectNode summary = report.putObject("summary");
         summary.put("pass", pass);
         summary.put("fail", fail);
         summary.put("warn", warn);
         summary.put("error", 0);
         summary.put("skip", skip);
+        if (results.size() > MAX_RESULTS || bytes(report) > MAX_BYTES) {
+            int total = results.size();
+            ObjectNode annotations = meta.putObject("annotations");
+            annotations.put(OMITTED, String.valueOf(total)); // the longest count it can say, while the room is measured
+            ArrayNode kept = report.putArray("results");
+            long room = MAX_BYTES - bytes(report);
+            fill:
+            for (String wanted : List.of("fail", "warn", "skip", "pass")) {
+                for (JsonNode r : results) {
+                    if (!wanted.equals(r.path("result").asText())) {
+                        continue;
+                    }
+                    long size = bytes(r) + (kept.isEmpty() ? 0 : 1); // the comma before it
+                    if (kept.size() >= MAX_RESULTS || size > room) {
+                        break fill;
+                    }
+                    room -= size;
+                    kept.add(r);
+                }
+            }
+            annotations.put(OMITTED, String.valueOf(total - kept.size()));
+        }
         return report;
     }
 
@@ -210,6 +227,15 @@ public final class Reports {
             ref.put("uid", s.uid());
         }
         return r;
+    }
+
+    /** The length of {@code node}'s JSON as the report is sent (compact, UTF-8). */
+    private static int bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a report that cannot be written as JSON", e);
+        }
     }
 
     /** What decides whether a report must be written: its results and summary without timestamps. */

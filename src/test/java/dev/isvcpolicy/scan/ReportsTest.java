@@ -113,4 +113,44 @@ class ReportsTest {
         assertEquals("100", report.path("metadata").path("annotations").path(Reports.OMITTED).asText());
         assertFalse(Reports.report("small", objects.subList(0, 10), Reports.Format.POLICY_REPORT, T0).path("metadata").has("annotations"));
     }
+
+    /**
+     * A report stays storable by its bytes too: 2,500 InferenceServices with 63-character names, each warned by
+     * scale-target-conflict, made a report of 2.3 MB under the count cap alone (this test's: 1.8 MB), which etcd refuses
+     * (1.5 MiB per request).
+     */
+    @Test
+    void aReportOverTheByteBudgetIsCutBelowItFailuresFirst() throws Exception {
+        Finding warn = new Finding("scale-target-conflict", Action.WARN, Finding.Type.INVALID, List.of("metadata.annotations[autoscaling.knative.dev/target]"),
+                "10", "is overridden on every component (spec.predictor.scaleTarget 5, spec.transformer.scaleTarget 8), so it has no effect: "
+                        + "remove it, or remove scaleTarget from a component that should use it (an InferenceService-level annotation is "
+                        + "the default for components that set no scaleTarget)", false);
+        Finding deny = new Finding("scale-to-zero", Action.DENY, "spec.predictor.minReplicas", "set minReplicas to 1 or more");
+        List<Reports.Scanned> objects = new java.util.ArrayList<>();
+        int total = 2500;
+        for (int i = 0; i < total; i++) {
+            String name = String.format("m-%04d-", i) + "x".repeat(56); // 63 characters, the most a name may have
+            objects.add(isvc("big", name, i % 100 == 99 ? decision(List.of(), deny) : decision(List.of(), warn)));
+        }
+        int oneMiB = 1 << 20;
+        ObjectNode report = Reports.report("big", objects, Reports.Format.POLICY_REPORT, T0);
+        int bytes = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(report).length;
+        assertTrue(bytes <= oneMiB && bytes > oneMiB - 2000, "the report is cut just below 1 MiB: " + bytes + " bytes");
+        JsonNode results = report.get("results");
+        assertTrue(results.size() < total && results.size() > total / 4, "cut by bytes, not emptied: " + results.size() + " results");
+        for (int i = 0; i < total / 100; i++) {
+            assertEquals("fail", results.get(i).path("result").asText(), "every failure is kept, first");
+        }
+        assertEquals("warn", results.get(total / 100).path("result").asText());
+        assertEquals(total / 100, report.path("summary").path("fail").asInt(), "the summary counts every result");
+        assertEquals(total - total / 100, report.path("summary").path("warn").asInt(), "the summary counts every result");
+        assertEquals(String.valueOf(total - results.size()), report.path("metadata").path("annotations").path(Reports.OMITTED).asText());
+
+        ObjectNode small = Reports.report("small", objects.subList(0, 50), Reports.Format.POLICY_REPORT, T0);
+        assertEquals(50, small.get("results").size(), "a small report is not cut");
+        assertFalse(small.path("metadata").has("annotations"));
+        List<String> fields = new java.util.ArrayList<>();
+        small.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("apiVersion", "kind", "metadata", "results", "summary"), fields, "results before the summary, as before");
+    }
 }
