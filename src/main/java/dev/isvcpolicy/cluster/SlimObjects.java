@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  * {@code /mutate} would. Containers keep only {@code name} and {@code resources}; pod-level fields no rule
  * reads ({@code volumes}, {@code affinity}, ...) are dropped. Kept of a ScaledObject: {@code metadata.name,
  * namespace, uid, resourceVersion}, its ownerReferences to KServe's kinds ({@link ScaledObjects#KSERVE_KINDS}:
- * apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}.
+ * apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}. Kept of
+ * an InferenceGraph, LLMInferenceService or HTTPScaledObject: see {@link #kserveKind}.
  * A rule that comes to read another field of a cached object must add it here;
  * {@code SlimObjectsTest} judges full and slim objects alike to catch that.
  */
@@ -149,16 +150,26 @@ public final class SlimObjects {
 
     /**
      * A copy of an InferenceGraph, LLMInferenceService or HTTPScaledObject (RULES.md §1 v2) without what the
-     * API server adds: {@code managedFields}, {@code status} and the last-applied annotation. Their spec is kept
-     * whole (frozen): the rules on these kinds read triggers, router steps and scaling blocks in their own shapes.
+     * API server adds: {@code managedFields}, {@code status} but {@code status.deploymentMode}, and the
+     * last-applied annotation. Their spec is kept whole (frozen): the rules on these kinds read triggers, router
+     * steps and scaling blocks in their own shapes. {@code status.deploymentMode} decides a graph's mode first
+     * (RULES.md §2), when the scan judges it and when a ScaledObject is judged against it; of these kinds only
+     * InferenceGraphs have one.
      */
     public static GenericKubernetesResource kserveKind(GenericKubernetesResource full) {
         GenericKubernetesResource slim = base(full);
         slim.getMetadata().setAnnotations(annotations(full.getMetadata().getAnnotations()));
         List<OwnerReference> owners = full.getMetadata().getOwnerReferences();
         slim.getMetadata().setOwnerReferences(owners == null || owners.isEmpty() ? null : owners);
+        Map<String, Object> top = new LinkedHashMap<>(2);
         Object spec = full.getAdditionalProperties().get("spec");
-        slim.setAdditionalProperties(spec == null ? Map.of() : Map.of("spec", frozen(spec)));
+        if (spec != null) {
+            top.put("spec", frozen(spec));
+        }
+        if (full.getAdditionalProperties().get("status") instanceof Map<?, ?> status && status.get("deploymentMode") instanceof String mode) {
+            top.put("status", Map.of("deploymentMode", shared(mode)));
+        }
+        slim.setAdditionalProperties(compact(top));
         return slim;
     }
 

@@ -234,7 +234,10 @@ class SlimObjectsTest {
         assertEquals(List.of("default/m-predictor"), WorkloadCaches.workloadKeys(stored));
     }
 
-    /** The v2 kinds keep their whole spec (their rules read their own shapes), and lose what the API server adds. */
+    /**
+     * The v2 kinds keep their whole spec (their rules read their own shapes) and a graph's {@code status.deploymentMode},
+     * and lose what the API server adds.
+     */
     @Test
     void whatIsKeptOfTheKServeKinds() throws Exception {
         JsonNode llm = RuleCases.YAML.readTree("""
@@ -258,6 +261,18 @@ class SlimObjectsTest {
                 "the last-applied annotation is dropped");
         assertEquals("2026-11-30T11:00:00Z", slim.path("metadata").path("deletionTimestamp").asText(), "rules skip objects being deleted");
         assertEquals("c", slim.path("metadata").path("ownerReferences").path(0).path("name").asText());
+
+        JsonNode graph = RuleCases.YAML.readTree("""
+                metadata: {name: g}
+                spec: {minReplicas: 0, scaleMetric: concurrency, nodes: {root: {routerType: Sequence, steps: [{serviceName: m}]}}}
+                status: {deploymentMode: Serverless}
+                """);
+        ObjectNode fatGraph = fatten(graph, "InferenceGraph");
+        fatGraph.put("apiVersion", "serving.kserve.io/v1alpha1");
+        ObjectNode slimGraph = JSON.valueToTree(SlimObjects.kserveKind(JSON.treeToValue(fatGraph, GenericKubernetesResource.class)));
+        assertEquals(graph.get("spec"), slimGraph.get("spec"));
+        assertEquals(JSON.readTree("{\"deploymentMode\":\"Serverless\"}"), slimGraph.get("status"),
+                "a graph's mode is its status.deploymentMode first (RULES.md §2): only that is kept of its status");
 
         JsonNode deleting = RuleCases.YAML.readTree("""
                 metadata: {name: so, deletionTimestamp: "2026-11-30T11:00:00Z"}

@@ -95,4 +95,89 @@ class ScanJudgeTest {
         assertEquals(List.of("scale-to-zero:warn"), results(standard, new Decider(new PolicyEngine(PolicySettings.defaults()))),
                 "the request path's decider lowers it: the scan must not use it");
     }
+
+    /** {@link #STANDARD_BY_DEFAULT}, with these InferenceGraphs in the graph cache. */
+    private static ClusterState standardByDefaultWith(List<GenericKubernetesResource> graphs) {
+        return new ClusterState() {
+            @Override
+            public Optional<DeploymentMode> defaultMode() {
+                return STANDARD_BY_DEFAULT.defaultMode();
+            }
+
+            @Override
+            public dev.isvcpolicy.policy.ClusterView scaledObjectsIn(String namespace) {
+                return STANDARD_BY_DEFAULT.scaledObjectsIn(namespace);
+            }
+
+            @Override
+            public InferenceServices inferenceServicesIn(String namespace) {
+                return STANDARD_BY_DEFAULT.inferenceServicesIn(namespace);
+            }
+
+            @Override
+            public Stored storedIn(Kind kind, String namespace) {
+                return kind == Kind.INFERENCE_GRAPH
+                        ? Stored.ready(graphs.stream().map(g -> (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(g)).toList())
+                        : Stored.OFF;
+            }
+        };
+    }
+
+    private static GenericKubernetesResource full(String yaml) throws Exception {
+        return JSON.treeToValue(RuleCases.YAML.readTree(yaml), GenericKubernetesResource.class);
+    }
+
+    private static List<String> results(Kind kind, GenericKubernetesResource object, ClusterState cluster) {
+        var scanned = Scanner.judge(Map.of(kind, List.of(object)), Scanner.forScan(new Decider(new PolicyEngine(PolicySettings.defaults()))),
+                cluster);
+        return scanned.get(0).decision().findings().stream().filter(f -> Reports.result(f) != null)
+                .map(f -> f.ruleId() + ":" + Reports.result(f)).sorted().toList();
+    }
+
+    /** An InferenceGraph's mode is its {@code status.deploymentMode} first too: the graph cache must keep it. */
+    @Test
+    void aGraphRunningInKnativeModeIsJudgedInKnativeModeAsTheCacheHoldsIt() throws Exception {
+        String yaml = """
+                apiVersion: serving.kserve.io/v1alpha1
+                kind: InferenceGraph
+                metadata: {name: g, namespace: a, uid: u2, resourceVersion: "8"}
+                spec:
+                  minReplicas: 0
+                  scaleMetric: concurrency
+                  nodes: {root: {routerType: Sequence, steps: [{serviceName: m}]}}
+                status: {deploymentMode: Serverless, url: http://g.a.example.com}
+                """;
+        assertEquals(List.of(), results(Kind.INFERENCE_GRAPH, full(yaml), STANDARD_BY_DEFAULT), "judged whole: Knative's KPA");
+        assertEquals(List.of(), results(Kind.INFERENCE_GRAPH, SlimObjects.kserveKind(full(yaml)), STANDARD_BY_DEFAULT),
+                "as the cache holds it: the same");
+        assertEquals(List.of("scale-metric:fail", "scale-to-zero:fail"),
+                results(Kind.INFERENCE_GRAPH, SlimObjects.kserveKind(full(yaml.replace("deploymentMode: Serverless, ", ""))), STANDARD_BY_DEFAULT),
+                "without a status the cluster's default (Standard, KServe's HPA) decides");
+    }
+
+    /**
+     * A ScaledObject is judged against the stored graphs in their own mode: a graph running in Knative mode is scaled by KPA
+     * whatever its {@code serving.kserve.io/autoscalerClass} says (that class is read in Standard mode only).
+     */
+    @Test
+    void aScaledObjectIsJudgedAgainstAStoredGraphInTheGraphsMode() throws Exception {
+        GenericKubernetesResource graph = SlimObjects.kserveKind(full("""
+                apiVersion: serving.kserve.io/v1alpha1
+                kind: InferenceGraph
+                metadata: {name: g, namespace: a, uid: u2, resourceVersion: "8", annotations: {serving.kserve.io/autoscalerClass: external}}
+                spec:
+                  nodes: {root: {routerType: Sequence, steps: [{serviceName: m}]}}
+                status: {deploymentMode: Serverless}
+                """));
+        GenericKubernetesResource scaledObject = SlimObjects.scaledObject(full("""
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: so, namespace: a, uid: u3, resourceVersion: "9"}
+                spec:
+                  scaleTargetRef: {name: g-00001-deployment}
+                  triggers: [{type: cpu, metricType: Utilization, metadata: {value: "60"}}]
+                """));
+        assertEquals(List.of("autoscaler-conflict:fail"), results(Kind.SCALED_OBJECT, scaledObject, standardByDefaultWith(List.of(graph))),
+                "Knative's KPA scales the graph's revision Deployment");
+    }
 }
