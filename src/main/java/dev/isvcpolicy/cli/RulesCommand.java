@@ -36,7 +36,7 @@ public final class RulesCommand {
                 out.printf("%-" + width + "s  %-4s  %s%n", e.id(), e.level(), e.doc());
             }
             out.println();
-            out.println("isvc-check explain <rule-id> prints one; every rule can be set with webhook.rules.<rule-id>=deny|warn|off.");
+            out.println("isvc-check explain <rule-id> prints one; every rule can be set with webhook.rules.<rule-id>=deny|warn|off (on|off for a rule that only mutates).");
             return CheckCommand.ALLOWED;
         }
         if (args.length != 2) {

@@ -24,9 +24,11 @@ import java.util.regex.Pattern;
 /**
  * The exceptions an admin wrote (RULES.md §5): one per key of the exceptions ConfigMap, its value YAML with
  * {@code namespace} (exact, or {@code *}), {@code name} (a glob: {@code *} any run of characters, {@code ?} one),
- * {@code kinds} (optional, e.g. {@code [InferenceService]}), {@code rules} (rule ids, at least one),
+ * {@code kinds} (optional, e.g. {@code [InferenceService]}; absent is every kind, empty is refused), {@code rules}
+ * (rule ids with a validating half, at least one: an exception excepts findings, and a mutation gives none),
  * {@code reason} (required) and {@code expires} (optional: an RFC 3339 date, valid through that day in UTC,
- * or date-time). An entry with any problem is reported and not applied; an expired one matches nothing.
+ * or date-time; absent is never, an explicit null is refused). One YAML document per value. An entry with any
+ * problem is reported and not applied; an expired one matches nothing.
  * Pure: the time of the decision comes in.
  */
 public final class Exceptions {
@@ -73,14 +75,27 @@ public final class Exceptions {
         return new TreeMap<>(problems);
     }
 
-    /** The key of the first exception (in key order) that matches a finding of a rule on an object, if any. */
+    /**
+     * The key of the first exception (in key order) that matches a finding of a rule on an object, if any. A name ending in
+     * {@code *} is a CREATE's {@code generateName} ({@code Decider.name}; a real name never holds {@code *}).
+     */
     public Optional<String> match(String namespace, String name, Kind kind, String ruleId, Instant now) {
+        String n = name == null ? "" : name.endsWith("*") ? generated(name.substring(0, name.length() - 1)) : name;
         for (Entry e : entries) {
-            if (e.matches(namespace == null ? "" : namespace, name == null ? "" : name, kind, ruleId, now)) {
+            if (e.matches(namespace == null ? "" : namespace, n, kind, ruleId, now)) {
                 return Optional.of(e.key());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What a glob must match for an object with {@code generateName}: the API server cuts the prefix to 58 characters and
+     * appends 5 random ones ([a-z0-9]). They stand here as five {@code *}, which no literal of a glob matches, only its
+     * {@code ?} and {@code *}: so a glob matches this exactly when it matches every name the object can get.
+     */
+    static String generated(String generateName) {
+        return generateName.substring(0, Math.min(generateName.length(), 58)) + "*****";
     }
 
     /** The exceptions of a ConfigMap's data (null: none). */
@@ -108,10 +123,15 @@ public final class Exceptions {
             throw new IllegalArgumentException("longer than " + MAX_ENTRY + " characters");
         }
         JsonNode node;
-        try {
-            node = YAML.readTree(value);
+        boolean more;
+        try (com.fasterxml.jackson.core.JsonParser p = YAML.createParser(value)) {
+            node = YAML.readTree(p);
+            more = p.nextToken() != null;
         } catch (java.io.IOException | RuntimeException ex) {
             throw new IllegalArgumentException("not YAML");
+        }
+        if (more) {
+            throw new IllegalArgumentException("more than one YAML document (---): give one exception per key");
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("not a YAML mapping: give namespace, name, rules and reason");
@@ -136,16 +156,23 @@ public final class Exceptions {
         for (String rule : rules) {
             if (!RuleRegistry.catalog().containsKey(rule)) {
                 problems.add("rules: " + shorten(rule) + " is not a rule id");
+            } else if (RuleRegistry.mutationOnly(rule)) {
+                problems.add("rules: " + rule + " only mutates; an exception excepts denies and warnings, so it has nothing to except");
             }
         }
         Set<String> kinds = node.has("kinds") ? list(node, "kinds", problems) : Set.of();
+        if (node.has("kinds") && kinds.isEmpty()) {
+            problems.add("kinds: name at least one kind, or leave the key out (every kind)");
+        }
         for (String kind : kinds) {
             if (java.util.Arrays.stream(Kind.values()).noneMatch(k -> k.kind().equals(kind))) {
                 problems.add("kinds: " + shorten(kind) + " is not a kind the webhook judges");
             }
         }
         Optional<Instant> expires = Optional.empty();
-        if (node.hasNonNull("expires")) {
+        if (node.has("expires") && (node.get("expires").isNull() || node.get("expires").asText().isBlank())) {
+            problems.add("expires: give a date (YYYY-MM-DD or RFC 3339) or leave the key out");
+        } else if (node.has("expires")) {
             try {
                 expires = Optional.of(expires(node.get("expires").asText()));
             } catch (DateTimeParseException ex) {

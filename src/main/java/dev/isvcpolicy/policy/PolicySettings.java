@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * The policy in force: every {@code webhook.*} policy key with its typed value. The keys are declared as
  * {@link Setting}s where they are used (the engine's own below, each rule's in its class, listed by
- * {@link RuleRegistry#settings()}), plus {@code webhook.rules.<rule-id>} (deny, warn or off) for every rule.
+ * {@link RuleRegistry#settings()}), plus {@code webhook.rules.<rule-id>} (deny, warn or off; on or off for a rule that only
+ * mutates) for every rule.
  * {@link #from} is the one way to build it, from text, wherever the text comes from (start-up
  * configuration, the offline check, rule tables); it checks every key and value and reports every
  * problem at once, an unknown key with the closest known one.
@@ -25,13 +26,16 @@ public final class PolicySettings {
 
     /** Every key starts with this. */
     public static final String PREFIX = "webhook.";
-    /** Per-rule actions: {@code webhook.rules.<rule-id>=deny|warn|off}. */
+    /** Per-rule actions: {@code webhook.rules.<rule-id>=deny|warn|off} ({@code on|off} for a mutation-only rule). */
     public static final String RULES_PREFIX = "webhook.rules.";
 
     public static final Setting<Boolean> AUDIT_ONLY = Setting.bool("webhook.audit-only", false,
             "Turn every deny into a warning, for rolling out on a live cluster, e.g. true.");
     public static final Setting<List<String>> EXEMPT_NAMESPACES = Setting.list("webhook.exempt-namespaces",
-            "kube-system,isvc-autoscaling-webhook", "Namespaces whose objects are admitted untouched, comma-separated, e.g. kube-system,ops.");
+            "kube-system,isvc-autoscaling-webhook", PolicySettings::namespaceName,
+            bad -> "use namespace names (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 "
+                    + "characters), comma-separated: " + String.join(", ", bad) + (bad.size() == 1 ? " is not" : " are not"),
+            "Namespaces whose objects are admitted untouched, comma-separated names (no globs), e.g. kube-system,ops.");
     public static final Setting<DeploymentMode> FALLBACK_MODE = Setting.choice("webhook.cluster.fallback-mode", "Knative",
             orderedMap("Knative", DeploymentMode.KNATIVE, "Standard", DeploymentMode.STANDARD,
                     "Serverless", DeploymentMode.KNATIVE, "RawDeployment", DeploymentMode.STANDARD),
@@ -44,6 +48,13 @@ public final class PolicySettings {
             orderedMap("warn", Action.WARN, "deny", Action.DENY),
             "On UPDATE, a deny that the same rule gave at the same path on oldObject, with the value unchanged: warn (a pre-existing: "
                     + "warning, the update passes) or deny (judge every UPDATE afresh).");
+
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    /** A namespace's name as Kubernetes allows it: a DNS-1123 label (no glob: an exempt namespace is named exactly). */
+    static boolean namespaceName(String name) {
+        return name.length() <= 63 && DNS_LABEL.matcher(name).matches();
+    }
 
     /** The engine's own keys; rules declare theirs. */
     static final List<Setting<?>> ENGINE = List.of(AUDIT_ONLY, EXEMPT_NAMESPACES, FALLBACK_MODE, CLUSTER_UNAVAILABLE_ACTION,
@@ -105,13 +116,27 @@ public final class PolicySettings {
      * @throws InvalidSettings naming every unknown key (with the closest known one) and every value that does not parse
      */
     public static PolicySettings from(Map<String, String> raw) {
+        return from(Map.of(), raw);
+    }
+
+    /**
+     * {@code raw} (any accepted spelling of a key) over {@code base} (keys as {@link #given()} holds them): each key is
+     * canonical before they meet, so a later source wins in whichever spelling it uses; two spellings of one key in
+     * {@code raw} are refused, as neither can be said to win.
+     */
+    private static PolicySettings from(Map<String, String> base, Map<String, String> raw) {
         List<String> problems = new ArrayList<>();
-        Map<String, String> byKey = new TreeMap<>();
-        for (Map.Entry<String, String> e : raw.entrySet()) {
+        Map<String, String> byKey = new TreeMap<>(base);
+        Map<String, String> spelled = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(raw).entrySet()) {
             Optional<String> key = knownKey(e.getKey());
             if (key.isEmpty()) {
                 problems.add(e.getKey() + ": not a webhook policy setting" + closest(e.getKey()).map(k -> "; did you mean " + k + "?").orElse(""));
+            } else if (spelled.containsKey(key.get())) {
+                String first = spelled.get(key.get());
+                problems.add(key.get() + ": given twice: " + first + "=" + raw.get(first) + " and " + e.getKey() + "=" + e.getValue() + "; keep one");
             } else {
+                spelled.put(key.get(), e.getKey());
                 byKey.put(key.get(), e.getValue());
             }
         }
@@ -130,8 +155,20 @@ public final class PolicySettings {
             if (text == null || text.isBlank()) {
                 continue;
             }
+            String level = text.trim().toLowerCase(Locale.ROOT);
+            if (RuleRegistry.mutationOnly(id)) {
+                // A mutation gives no finding: on (what unset means) or off, nothing to deny or warn.
+                if ("off".equals(level)) {
+                    actions.put(id, Action.OFF);
+                } else if (!"on".equals(level)) {
+                    problems.add(RULES_PREFIX + id + "=" + text + ": "
+                            + ("deny".equals(level) || "warn".equals(level) ? id + " only mutates (it has no finding to deny or warn): " : "")
+                            + "use on or off");
+                }
+                continue;
+            }
             try {
-                actions.put(id, Action.valueOf(text.trim().toUpperCase(Locale.ROOT)));
+                actions.put(id, Action.valueOf(level.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException ex) {
                 problems.add(RULES_PREFIX + id + "=" + text + ": use deny, warn or off");
             }
@@ -144,9 +181,7 @@ public final class PolicySettings {
 
     /** This policy with some keys set anew (a later source over an earlier one). */
     public PolicySettings with(Map<String, String> overrides) {
-        Map<String, String> merged = new TreeMap<>(given);
-        merged.putAll(overrides);
-        return from(merged);
+        return from(given, overrides);
     }
 
     /**

@@ -25,7 +25,8 @@ public final class RuleCatalog {
         out.append("     ./mvnw test -Dtest=RuleCatalogTest -Drules.write=true -->\n\n");
         out.append("Every rule the webhook applies, in the order it applies them. Each id is part of the product's interface: it\n");
         out.append("appears in warnings, in `details.causes[]`, in the audit annotations and the audit log, in metrics, and it is\n");
-        out.append("the key of `webhook.rules.<rule-id>` (`deny`, `warn` or `off`). `bin/isvc-check rules` lists them,\n");
+        out.append("the key of `webhook.rules.<rule-id>` (`deny`, `warn` or `off`; `on` or `off` for a rule that only mutates).\n");
+        out.append("`bin/isvc-check rules` lists them,\n");
         out.append("`bin/isvc-check explain <rule-id>` prints one section of this page.\n\n");
         out.append("| rule id | level | does |\n| --- | --- | --- |\n");
         for (RuleRegistry.Entry e : RuleRegistry.entries()) {

@@ -110,6 +110,16 @@ public final class RuleRegistry {
         return out;
     }
 
+    /**
+     * Whether a rule id only mutates (no validating half): it gives no finding, so it is {@code on} or {@code off}, never
+     * {@code deny} or {@code warn}, and no exception has anything of it to except.
+     */
+    public static boolean mutationOnly(String id) {
+        return MUTATIONS.stream().anyMatch(r -> r.id().equals(id))
+                && java.util.stream.Stream.of(VALIDATIONS, SCALED_OBJECT_VALIDATIONS, OBJECT_VALIDATIONS).flatMap(List::stream)
+                        .noneMatch(r -> r.id().equals(id));
+    }
+
     /** The settings the rules declare, each once, in registry order. */
     public static List<Setting<?>> settings() {
         java.util.Map<String, Setting<?>> out = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -99,9 +100,10 @@ public final class Setting<T> {
     /** A whole number from {@code min} to {@code max}. */
     public static Setting<Integer> integer(String key, int def, int min, int max, String doc) {
         return new Setting<>(key, Integer.toString(def), t -> {
-            int v = whole(t);
+            String range = max == Integer.MAX_VALUE ? "use " + min + " or more" : "use " + min + " to " + max;
+            int v = whole(t, min, range);
             if (v < min || v > max) {
-                throw new IllegalArgumentException(max == Integer.MAX_VALUE ? "use " + min + " or more" : "use " + min + " to " + max);
+                throw new IllegalArgumentException(range);
             }
             return v;
         }, doc);
@@ -113,7 +115,7 @@ public final class Setting<T> {
             if (t == null) {
                 return OptionalInt.empty();
             }
-            int v = whole(t);
+            int v = whole(t, min, "use " + min + " or more, or leave it unset");
             if (v < min) {
                 throw new IllegalArgumentException("use " + min + " or more, or leave it unset");
             }
@@ -134,12 +136,16 @@ public final class Setting<T> {
         }, doc);
     }
 
-    /** A comma-separated list, blanks dropped. */
-    public static Setting<List<String>> list(String key, String def, String doc) {
+    /** A comma-separated list, blanks dropped; {@code valid} refuses an entry, {@code problem} says what to use instead of the refused ones. */
+    public static Setting<List<String>> list(String key, String def, Predicate<String> valid, Function<List<String>, String> problem, String doc) {
         return new Setting<>(key, def, t -> {
             List<String> out = new ArrayList<>();
             if (t != null) {
                 Arrays.stream(t.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+            }
+            List<String> bad = out.stream().filter(valid.negate()).toList();
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(problem.apply(bad));
             }
             return List.copyOf(out);
         }, doc);
@@ -159,9 +165,16 @@ public final class Setting<T> {
         }, doc);
     }
 
-    private static int whole(String t) {
-        if (t == null) {
+    /**
+     * ASCII digits only (no Arabic-Indic or other Unicode digits, no {@code +3}), and a leading {@code -} only where {@code min} is negative
+     * ({@code outOfRange} otherwise): one spelling per value, so one policy has one hash.
+     */
+    private static int whole(String t, int min, String outOfRange) {
+        if (t == null || !t.matches("-?[0-9]+")) {
             throw new IllegalArgumentException("use a whole number");
+        }
+        if (t.startsWith("-") && min >= 0) {
+            throw new IllegalArgumentException(outOfRange);
         }
         try {
             return Integer.parseInt(t);

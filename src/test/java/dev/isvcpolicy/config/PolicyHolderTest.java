@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.PolicySettings;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,25 @@ class PolicyHolderTest {
         assertTrue(h.policyData(null), "deleted: the start-up policy");
         assertEquals(startup.hash(), h.settings().hash());
         assertFalse(h.rejected());
+    }
+
+    @Test
+    void aConfigMapKeyWinsInAnyAcceptedSpelling() {
+        PolicySettings startup = PolicySettings.from(Map.of("webhook.audit-only", "false", "webhook.rules.scale-to-zero", "deny"));
+        PolicyHolder h = PolicyHolder.of(startup);
+        assertTrue(h.policyData(Map.of("WEBHOOK_AUDIT_ONLY", "true", "webhook.Rules.scale-to-zero", "warn")));
+        assertTrue(h.settings().auditOnly(), "the ConfigMap's value wins, spelled as an environment name");
+        assertEquals(Action.WARN, h.settings().actionFor("scale-to-zero").orElseThrow(), "the ConfigMap's value wins, in another case");
+        assertEquals(PolicySettings.from(Map.of("webhook.audit-only", "true", "webhook.rules.scale-to-zero", "warn")).hash(), h.settings().hash());
+    }
+
+    @Test
+    void twoSpellingsOfOneKeyInOneVersionAreRefused() {
+        PolicyHolder h = PolicyHolder.of(PolicySettings.defaults());
+        assertFalse(h.policyData(Map.of("webhook.audit-only", "false", "WEBHOOK_AUDIT_ONLY", "true")));
+        assertEquals(PolicySettings.defaults().hash(), h.settings().hash());
+        assertEquals(List.of("webhook.audit-only: given twice: WEBHOOK_AUDIT_ONLY=true and webhook.audit-only=false; keep one"),
+                h.policySource().problems());
     }
 
     @Test

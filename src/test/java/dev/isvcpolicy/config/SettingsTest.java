@@ -127,6 +127,58 @@ class SettingsTest {
         }
     }
 
+    private static String problems(Map<String, String> raw) {
+        return String.join("\n", assertThrows(PolicySettings.InvalidSettings.class, () -> PolicySettings.from(raw)).problems());
+    }
+
+    @Test
+    void extraGpuResourcesAreExtendedResourceNames() {
+        String m = problems(Map.of("webhook.gpu.extra-resources", "example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x"));
+        assertEquals("webhook.gpu.extra-resources=example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x: use extended resource names, "
+                + "which have a domain prefix outside kubernetes.io/, e.g. example.com/fpga (memory, cpu, hugepages-2Mi, kubernetes.io/x "
+                + "are Kubernetes' own resources, never GPUs)", m);
+        assertEquals(List.of("example.com/fpga", "huawei.com/ascend-1980"),
+                PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga, huawei.com/ascend-1980")).get(GpuResourcesRule.EXTRA_RESOURCES));
+    }
+
+    @Test
+    void exemptNamespacesAreNamespaceNames() {
+        String m = problems(Map.of("webhook.exempt-namespaces", "kube-system,*,Kube-System,not a namespace!," + "a".repeat(64)));
+        assertTrue(m.startsWith("webhook.exempt-namespaces=kube-system,*,Kube-System,not a namespace!,aaa")
+                && m.endsWith(": use namespace names (lower-case letters, digits and '-', starting and ending with a letter or digit, "
+                + "at most 63 characters), comma-separated: *, Kube-System, not a namespace!, " + "a".repeat(64) + " are not"), m);
+        assertEquals(Set.of("kube-system", "team-1", "0ops"),
+                PolicySettings.from(Map.of("webhook.exempt-namespaces", "kube-system, team-1,0ops")).exemptNamespaces());
+    }
+
+    @Test
+    void wholeNumbersAreAsciiDigits() {
+        String m = problems(Map.of("webhook.defaults.min-replicas", "\u0663", "webhook.replicas.container-concurrency-max", "+500",
+                "webhook.keda.default-utilization", "-0", "webhook.gpu.max-per-replica", "\uFF18"));
+        assertEquals(4, m.split("\n").length, m);
+        for (String bad : List.of("webhook.defaults.min-replicas=\u0663", "webhook.replicas.container-concurrency-max=+500",
+                "webhook.gpu.max-per-replica=\uFF18")) {
+            assertTrue(m.contains(bad + ": use a whole number"), m);
+        }
+        assertTrue(m.contains("webhook.keda.default-utilization=-0: use 1 to 100"), "no minus sign where no value is negative: " + m);
+        assertEquals(500, PolicySettings.from(Map.of("webhook.replicas.container-concurrency-max", "500")).get(ContainerConcurrencyRule.MAX));
+    }
+
+    @Test
+    void aMutationOnlyRuleIsOnOrOff() {
+        String m = problems(Map.of("webhook.rules.default-min-replicas", "deny", "webhook.rules.scale-metric-alias", "warn"));
+        assertEquals(Set.of("webhook.rules.default-min-replicas=deny: default-min-replicas only mutates (it has no finding to deny or warn): use on or off",
+                "webhook.rules.scale-metric-alias=warn: scale-metric-alias only mutates (it has no finding to deny or warn): use on or off"),
+                Set.of(m.split("\n")));
+        PolicySettings s = PolicySettings.from(Map.of("webhook.rules.default-min-replicas", "off", "webhook.rules.scale-metric-alias", "on"));
+        assertTrue(!s.enabled("default-min-replicas") && s.enabled("scale-metric-alias"));
+        assertEquals(PolicySettings.defaults().hash(), PolicySettings.from(Map.of("webhook.rules.scale-metric-alias", "ON")).hash(),
+                "on is what an unset mutation does: one policy, one hash");
+        assertTrue(problems(Map.of("webhook.rules.scale-to-zero", "on")).endsWith(": use deny, warn or off"), "on is no level of a validation");
+        assertEquals(Optional.of(Action.WARN), PolicySettings.from(Map.of("webhook.rules.knative-annotations", "warn")).actionFor("knative-annotations"),
+                "a rule with a validating half keeps deny, warn and off");
+    }
+
     @Test
     void anUnknownKeyStopsStartUpNamingTheClosestValidKey() {
         IllegalArgumentException env = assertThrows(IllegalArgumentException.class,

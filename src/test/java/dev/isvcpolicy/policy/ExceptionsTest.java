@@ -8,7 +8,10 @@ import dev.isvcpolicy.policy.rules.RuleCases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,43 @@ class ExceptionsTest {
         assertTrue(p.get("typo").contains("unknown field rule") && p.get("typo").contains("rules: required"), p.toString());
         assertTrue(p.get("huge").contains("longer than"), p.toString());
         assertTrue(p.get("huge").length() < 100, "a long value is never echoed");
+    }
+
+    private static final String OK = "namespace: a\nname: b\nrules: [scale-to-zero]\nreason: r\n";
+
+    @Test
+    void anExplicitNullExpiresIsRefusedAnAbsentOneNeverExpires() {
+        Exceptions e = Exceptions.parse(Map.of("null", OK + "expires: null", "tilde", OK + "expires: ~", "bare", OK + "expires:",
+                "absent", OK));
+        for (String k : List.of("null", "tilde", "bare")) {
+            assertEquals("expires: give a date (YYYY-MM-DD or RFC 3339) or leave the key out", e.problems().get(k), e.problems().toString());
+        }
+        assertEquals(List.of("absent"), e.entries().stream().map(Exceptions.Entry::key).toList());
+        assertEquals(Optional.empty(), e.entries().get(0).expires());
+    }
+
+    @Test
+    void anEmptyKindsIsRefusedLikeAnEmptyRules() {
+        Exceptions e = Exceptions.parse(Map.of("no-kinds", OK + "kinds: []", "no-key", OK));
+        assertEquals(Set.of("no-kinds"), e.problems().keySet(), e.problems().toString());
+        assertEquals("kinds: name at least one kind, or leave the key out (every kind)", e.problems().get("no-kinds"));
+    }
+
+    @Test
+    void aSecondYamlDocumentIsRefused() {
+        Exceptions e = Exceptions.parse(Map.of("two", OK + "---\nnamespace: '*'\nname: '*'\n", "marker", "---\n" + OK,
+                "empty-second", OK + "---\n"));
+        assertEquals(Set.of("two", "empty-second"), e.problems().keySet(), e.problems().toString());
+        assertTrue(e.problems().get("two").startsWith("more than one YAML document"), e.problems().toString());
+    }
+
+    @Test
+    void aMutationOnlyRuleIsNoFindingToExcept() {
+        Exceptions e = Exceptions.parse(Map.of(
+                "mutation", "{namespace: a, name: b, rules: [default-min-replicas], reason: r}",
+                "both-halves", "{namespace: a, name: b, rules: [knative-annotations, keda-metrics], reason: r}"));
+        assertEquals(Set.of("mutation"), e.problems().keySet(), e.problems().toString());
+        assertTrue(e.problems().get("mutation").startsWith("rules: default-min-replicas only mutates"), e.problems().toString());
     }
 
     @Test

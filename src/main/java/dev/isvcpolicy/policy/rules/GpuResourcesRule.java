@@ -27,8 +27,12 @@ import java.util.Set;
  */
 public final class GpuResourcesRule implements Validation {
 
-    public static final Setting<List<String>> EXTRA_RESOURCES = Setting.list("webhook.gpu.extra-resources", null,
-            "GPU resource names besides KServe's (nvidia.com/gpu, amd.com/gpu, intel.com/gpu, habana.ai/gaudi), comma-separated, e.g. example.com/gpu.");
+    public static final Setting<List<String>> EXTRA_RESOURCES = Setting.list("webhook.gpu.extra-resources", null, Gpus::isExtended,
+            bad -> "use extended resource names, which have a domain prefix outside kubernetes.io/, e.g. example.com/fpga ("
+                    + String.join(", ", bad) + (bad.size() == 1 ? " is one of Kubernetes' own resources" : " are Kubernetes' own resources")
+                    + ", never GPUs)",
+            "GPU resource names besides KServe's (nvidia.com/gpu, amd.com/gpu, intel.com/gpu, habana.ai/gaudi), comma-separated extended "
+                    + "resource names (with a domain prefix; cpu, memory and Kubernetes' other own resources are refused), e.g. example.com/gpu.");
     public static final Setting<OptionalInt> MAX_PER_REPLICA = Setting.optionalInt("webhook.gpu.max-per-replica", 1,
             "Most GPUs one replica may ask for, e.g. 8; unset: no cap.");
     public static final Setting<OptionalInt> MAX_PER_SERVICE = Setting.optionalInt("webhook.gpu.max-per-service", 1,
