@@ -36,6 +36,8 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
 
     public static final String USAGE = """
             Usage: isvc-check [options] FILE|DIR|- ...
+                   isvc-check rules                 every rule id, its action and what it checks
+                   isvc-check explain RULE-ID       one rule: why, its settings, an object it refuses and one it accepts
 
             Runs the webhook's policy (same rules, same webhook.* keys, same messages) over InferenceServices
             in YAML or JSON files, multi-document; directories are searched for *.yaml, *.yml, *.json; - is stdin.

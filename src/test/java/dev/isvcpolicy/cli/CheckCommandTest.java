@@ -101,6 +101,7 @@ class CheckCommandTest {
         Cli.run("--fix=yes", clean.toString()).expect(2);
         Cli.Run help = Cli.run("--help").expect(0);
         assertTrue(help.out().contains("Exit codes"), help.out());
+        assertTrue(help.out().contains("isvc-check rules") && help.out().contains("isvc-check explain RULE-ID"), "the subcommands: " + help.out());
         Cli.Run audit = Cli.run("--set", "webhook.audit-only=true", denied.toString()).expect(0, "audit-only turns denies into warnings");
         assertTrue(audit.out().contains("warn   line 10: (audit-only, would deny) spec.predictor.minReplicas"), audit.out());
     }
