@@ -433,7 +433,8 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
     private static void warnValueTarget(ObjectNode target, FieldPath tp, Findings f) {
         if ("Value".equals(Json.text(target, "type").orElse(""))) {
             f.warn(Finding.Type.NOT_SUPPORTED, tp.child("type"), "Value", "KServe writes no metric type into KEDA's trigger, so KEDA "
-                    + "uses AverageValue (the query's value divided by the replicas), not Value: write type AverageValue to say what happens");
+                    + "uses AverageValue (the query's value divided by the replicas), not Value: write type AverageValue to say what happens, "
+                    + "and keep the number in target.value (KServe reads it from there, not from averageValue)");
         }
     }
 
@@ -502,7 +503,10 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
     private static void checkTargetValue(ObjectNode target, FieldPath tp, Findings f) {
         Optional<BigDecimal> value = Quantities.parse(target == null ? null : target.get("value"));
         if (value.isEmpty() || value.get().signum() <= 0) {
-            f.deny(target == null || !target.has("value") ? Finding.Type.REQUIRED : Finding.Type.INVALID, tp.child("value"), target == null ? null : target.get("value"), "must be a quantity above 0, e.g. \"2\": the value of the query at which KEDA adds a replica");
+            boolean moved = target != null && !target.has("value") && target.has("averageValue");
+            f.deny(target == null || !target.has("value") ? Finding.Type.REQUIRED : Finding.Type.INVALID, tp.child("value"), target == null ? null : target.get("value"),
+                    "must be a quantity above 0, e.g. \"2\": the value of the query at which KEDA adds a replica"
+                            + (moved ? "; KServe reads the threshold from target.value only, whatever the type (averageValue is not read): move it back" : ""));
         }
     }
 }
