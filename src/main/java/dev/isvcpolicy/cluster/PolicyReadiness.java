@@ -46,10 +46,12 @@ public class PolicyReadiness implements HealthCheck {
                 .withData("configMapsSynced", configMaps.synced())
                 .withData("waitingForConfigMaps", waiting)
                 .withData("namespaceLabelsSynced", namespaces.synced());
+        String label = "rejected".equals(source.state()) ? "policyProblem" : "policyWarning";
         for (int i = 0; i < source.problems().size() && i < 10; i++) {
-            b.withData("policyProblem" + (i + 1), source.problems().get(i));
+            b.withData(label + (i + 1), source.problems().get(i));
         }
         exceptions.problems().entrySet().stream().limit(10).forEach(e -> b.withData("invalidException." + cut(e.getKey()), cut(e.getValue())));
+        exceptions.warnings().entrySet().stream().limit(10).forEach(e -> b.withData("exceptionWarning." + cut(e.getKey()), cut(e.getValue())));
         return b.build();
     }
 

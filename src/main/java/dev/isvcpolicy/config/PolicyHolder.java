@@ -27,7 +27,10 @@ public class PolicyHolder {
     /** Most problems logged per version of a ConfigMap (the rest are counted). */
     static final int MAX_LOGGED = 10;
 
-    /** What became of the last version of the policy ConfigMap. */
+    /**
+     * What became of the last version of the policy ConfigMap: {@code problems} are why it was refused ({@code rejected}),
+     * or, when it was taken, its warnings (values accepted but odd, {@link PolicySettings#warnings()}).
+     */
     public record PolicySource(String state, String detail, List<String> problems) {
     }
 
@@ -105,8 +108,13 @@ public class PolicyHolder {
         }
         Decider before = decider();
         current.set(before.withSettings(next));
+        List<String> warnings = next.warnings().stream().filter(w -> !startup.warnings().contains(w)).map(PolicyHolder::cut).toList();
+        if (changed) {
+            warnings.stream().limit(MAX_LOGGED).forEach(w -> LOG.warnf("policy ConfigMap taken, with a warning: %s", w));
+        }
         source = d == null ? new PolicySource("absent", "no policy ConfigMap: the start-up policy is in force", List.of())
-                : new PolicySource("accepted", "policy ConfigMap in force (" + d.size() + " keys)", List.of());
+                : new PolicySource("accepted", "policy ConfigMap in force (" + d.size() + " keys)"
+                        + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning" + (warnings.size() == 1 ? "" : "s")), warnings);
         if (!next.hash().equals(before.settings().hash())) {
             LOG.infof("policy %s in force (was %s), audit-only %s, overrides %s", next.hash(), before.settings().hash(), next.auditOnly(),
                     next.ruleActions().isEmpty() ? "none" : new TreeMap<>(next.ruleActions()));
@@ -124,6 +132,8 @@ public class PolicyHolder {
         if (changed) {
             next.problems().entrySet().stream().limit(MAX_LOGGED)
                     .forEach(e -> LOG.warnf("exception %s not applied: %s", cut(e.getKey()), cut(e.getValue())));
+            next.warnings().entrySet().stream().limit(MAX_LOGGED)
+                    .forEach(e -> LOG.warnf("exception %s applied, with a warning: %s", cut(e.getKey()), cut(e.getValue())));
             LOG.infof("exceptions: %d in force, %d not applied", next.entries().size(), next.problems().size());
         }
     }

@@ -24,11 +24,12 @@ import java.util.regex.Pattern;
 /**
  * The exceptions an admin wrote (RULES.md §5): one per key of the exceptions ConfigMap, its value YAML with
  * {@code namespace} (exact, or {@code *}), {@code name} (a glob: {@code *} any run of characters, {@code ?} one),
- * {@code kinds} (optional, e.g. {@code [InferenceService]}; absent is every kind, empty is refused), {@code rules}
- * (rule ids with a validating half, at least one: an exception excepts findings, and a mutation gives none),
+ * {@code kinds} (optional, e.g. {@code [InferenceService]}; absent is every kind), {@code rules}
+ * (rule ids, at least one that denies or warns: an exception excepts findings, and a mutation gives none),
  * {@code reason} (required) and {@code expires} (optional: an RFC 3339 date, valid through that day in UTC,
- * or date-time; absent is never, an explicit null is refused). One YAML document per value. An entry with any
- * problem is reported and not applied; an expired one matches nothing.
+ * or date-time; absent is never). One YAML document per value. An entry with any problem is reported and not applied;
+ * an expired one matches nothing. What was accepted before it was checked this closely (an empty {@code kinds} or
+ * {@code expires}, a mutation's rule id, a second document) keeps its meaning and is a {@link #warnings() warning}.
  * Pure: the time of the decision comes in.
  */
 public final class Exceptions {
@@ -50,7 +51,7 @@ public final class Exceptions {
         }
     }
 
-    public static final Exceptions NONE = new Exceptions(List.of(), Map.of());
+    public static final Exceptions NONE = new Exceptions(List.of(), Map.of(), Map.of());
 
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build()).build())
@@ -59,10 +60,21 @@ public final class Exceptions {
 
     private final List<Entry> entries;
     private final Map<String, String> problems;
+    private final Map<String, String> warnings;
 
-    private Exceptions(List<Entry> entries, Map<String, String> problems) {
+    private Exceptions(List<Entry> entries, Map<String, String> problems, Map<String, String> warnings) {
         this.entries = List.copyOf(entries);
         this.problems = Map.copyOf(problems);
+        this.warnings = Map.copyOf(warnings);
+    }
+
+    /**
+     * Key → what is odd about an entry that is applied all the same (an empty {@code kinds}, a null {@code expires}, a rule
+     * that only mutates, a second YAML document): accepted before they were checked, so they keep their meaning after an
+     * upgrade, and are said instead.
+     */
+    public Map<String, String> warnings() {
+        return new TreeMap<>(warnings);
     }
 
     /** The valid exceptions, in key order. */
@@ -105,17 +117,27 @@ public final class Exceptions {
         }
         List<Entry> ok = new ArrayList<>();
         Map<String, String> bad = new TreeMap<>();
+        Map<String, String> odd = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(data).entrySet()) {
+            List<String> warnings = new ArrayList<>();
             try {
-                ok.add(parseOne(e.getKey(), e.getValue()));
+                ok.add(parseOne(e.getKey(), e.getValue(), warnings));
+                if (!warnings.isEmpty()) {
+                    odd.put(e.getKey(), String.join("; ", warnings));
+                }
             } catch (IllegalArgumentException ex) {
                 bad.put(e.getKey(), ex.getMessage());
             }
         }
-        return new Exceptions(ok, bad);
+        return new Exceptions(ok, bad, odd);
     }
 
     static Entry parseOne(String key, String value) {
+        return parseOne(key, value, new ArrayList<>());
+    }
+
+    /** One entry; what is odd but applied goes to {@code warnings}; what cannot be applied throws. */
+    static Entry parseOne(String key, String value, List<String> warnings) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("empty: give namespace, name, rules and reason");
         }
@@ -131,7 +153,7 @@ public final class Exceptions {
             throw new IllegalArgumentException("not YAML");
         }
         if (more) {
-            throw new IllegalArgumentException("more than one YAML document (---): give one exception per key");
+            warnings.add("only the first YAML document is read (text after ---): give one exception per key");
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("not a YAML mapping: give namespace, name, rules and reason");
@@ -153,16 +175,22 @@ public final class Exceptions {
         if (node.has("rules") && rules.isEmpty()) {
             problems.add("rules: name at least one rule id");
         }
+        Set<String> excepting = new java.util.TreeSet<>();
         for (String rule : rules) {
             if (!RuleRegistry.catalog().containsKey(rule)) {
                 problems.add("rules: " + shorten(rule) + " is not a rule id");
             } else if (RuleRegistry.mutationOnly(rule)) {
-                problems.add("rules: " + rule + " only mutates; an exception excepts denies and warnings, so it has nothing to except");
+                warnings.add("rules: " + rule + " only mutates, so it has no finding to except: left out");
+            } else {
+                excepting.add(rule);
             }
+        }
+        if (!rules.isEmpty() && excepting.isEmpty() && problems.isEmpty()) {
+            problems.add("rules: name at least one rule that denies or warns (" + String.join(", ", rules) + " only mutate)");
         }
         Set<String> kinds = node.has("kinds") ? list(node, "kinds", problems) : Set.of();
         if (node.has("kinds") && kinds.isEmpty()) {
-            problems.add("kinds: name at least one kind, or leave the key out (every kind)");
+            warnings.add("kinds: [] is read as every kind: leave the key out to say so, or name the kinds");
         }
         for (String kind : kinds) {
             if (java.util.Arrays.stream(Kind.values()).noneMatch(k -> k.kind().equals(kind))) {
@@ -171,7 +199,7 @@ public final class Exceptions {
         }
         Optional<Instant> expires = Optional.empty();
         if (node.has("expires") && (node.get("expires").isNull() || node.get("expires").asText().isBlank())) {
-            problems.add("expires: give a date (YYYY-MM-DD or RFC 3339) or leave the key out");
+            warnings.add("expires: an empty value is read as never: give a date (YYYY-MM-DD or RFC 3339), or leave the key out to say so");
         } else if (node.has("expires")) {
             try {
                 expires = Optional.of(expires(node.get("expires").asText()));
@@ -182,7 +210,7 @@ public final class Exceptions {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new Entry(key, namespace, glob(name), kinds, rules, reason, expires);
+        return new Entry(key, namespace, glob(name), kinds, Set.copyOf(excepting), reason, expires);
     }
 
     /** A date is valid through that day (UTC): it expires at the start of the next; a date-time expires at that instant. */

@@ -31,10 +31,10 @@ public final class PolicySettings {
 
     public static final Setting<Boolean> AUDIT_ONLY = Setting.bool("webhook.audit-only", false,
             "Turn every deny into a warning, for rolling out on a live cluster, e.g. true.");
-    public static final Setting<List<String>> EXEMPT_NAMESPACES = Setting.list("webhook.exempt-namespaces",
+    public static final Setting<List<String>> EXEMPT_NAMESPACES = Setting.adviseList("webhook.exempt-namespaces",
             "kube-system,isvc-autoscaling-webhook", PolicySettings::namespaceName,
-            bad -> "use namespace names (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 "
-                    + "characters), comma-separated: " + String.join(", ", bad) + (bad.size() == 1 ? " is not" : " are not"),
+            bad -> String.join(", ", bad) + (bad.size() == 1 ? " is not a namespace name and exempts" : " are not namespace names and exempt")
+                    + " nothing: names are exact (lower-case letters, digits and '-', at most 63 characters), no globs",
             "Namespaces whose objects are admitted untouched, comma-separated names (no globs), e.g. kube-system,ops.");
     public static final Setting<DeploymentMode> FALLBACK_MODE = Setting.choice("webhook.cluster.fallback-mode", "Knative",
             orderedMap("Knative", DeploymentMode.KNATIVE, "Standard", DeploymentMode.STANDARD,
@@ -68,12 +68,14 @@ public final class PolicySettings {
     private final Map<String, Object> values;
     private final Map<String, Action> ruleActions;
     private final Map<String, String> given;
+    private final List<String> warnings;
     /** Read on every review: worked out once. */
     private final Set<String> exemptNamespaces;
     private final String hash;
 
-    private PolicySettings(Map<String, Object> values, Map<String, Action> ruleActions, Map<String, String> given) {
+    private PolicySettings(Map<String, Object> values, Map<String, Action> ruleActions, Map<String, String> given, List<String> warnings) {
         this.values = values;
+        this.warnings = warnings;
         this.ruleActions = ruleActions;
         this.given = given;
         @SuppressWarnings("unchecked")
@@ -121,11 +123,12 @@ public final class PolicySettings {
 
     /**
      * {@code raw} (any accepted spelling of a key) over {@code base} (keys as {@link #given()} holds them): each key is
-     * canonical before they meet, so a later source wins in whichever spelling it uses; two spellings of one key in
-     * {@code raw} are refused, as neither can be said to win.
+     * canonical before they meet, so a later source wins in whichever spelling it uses; of two spellings of one key in
+     * {@code raw}, the later in key order is read, as it always was, with a warning.
      */
     private static PolicySettings from(Map<String, String> base, Map<String, String> raw) {
         List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         Map<String, String> byKey = new TreeMap<>(base);
         Map<String, String> spelled = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(raw).entrySet()) {
@@ -133,8 +136,13 @@ public final class PolicySettings {
             if (key.isEmpty()) {
                 problems.add(e.getKey() + ": not a webhook policy setting" + closest(e.getKey()).map(k -> "; did you mean " + k + "?").orElse(""));
             } else if (spelled.containsKey(key.get())) {
+                // Read as before this was checked: the later spelling in key order (upper case sorts first, so the key as
+                // written in lower case wins over its environment name), and said.
                 String first = spelled.get(key.get());
-                problems.add(key.get() + ": given twice: " + first + "=" + raw.get(first) + " and " + e.getKey() + "=" + e.getValue() + "; keep one");
+                warnings.add(key.get() + ": given twice, " + first + "=" + raw.get(first) + " and " + e.getKey() + "=" + e.getValue()
+                        + "; the second is read: keep one");
+                spelled.put(key.get(), e.getKey());
+                byKey.put(key.get(), e.getValue());
             } else {
                 spelled.put(key.get(), e.getKey());
                 byKey.put(key.get(), e.getValue());
@@ -145,6 +153,7 @@ public final class PolicySettings {
             String text = byKey.get(s.key());
             try {
                 values.put(s.key(), s.parse(text));
+                s.advice(text).ifPresent(a -> warnings.add(s.key() + "=" + text.trim() + ": " + a));
             } catch (IllegalArgumentException ex) {
                 problems.add(s.key() + "=" + (text == null ? "" : text) + ": " + ex.getMessage());
             }
@@ -157,13 +166,15 @@ public final class PolicySettings {
             }
             String level = text.trim().toLowerCase(Locale.ROOT);
             if (RuleRegistry.mutationOnly(id)) {
-                // A mutation gives no finding: on (what unset means) or off, nothing to deny or warn.
+                // A mutation gives no finding: on (what unset means) or off. deny and warn were accepted before that was
+                // checked, and meant on: they still do, with a warning, so that a policy that worked keeps working.
                 if ("off".equals(level)) {
                     actions.put(id, Action.OFF);
+                } else if ("deny".equals(level) || "warn".equals(level)) {
+                    warnings.add(RULES_PREFIX + id + "=" + text.trim() + ": " + id + " only mutates (it has no finding to deny or warn), "
+                            + "so this means on: write on or off");
                 } else if (!"on".equals(level)) {
-                    problems.add(RULES_PREFIX + id + "=" + text + ": "
-                            + ("deny".equals(level) || "warn".equals(level) ? id + " only mutates (it has no finding to deny or warn): " : "")
-                            + "use on or off");
+                    problems.add(RULES_PREFIX + id + "=" + text + ": use on or off");
                 }
                 continue;
             }
@@ -176,7 +187,7 @@ public final class PolicySettings {
         if (!problems.isEmpty()) {
             throw new InvalidSettings(problems);
         }
-        return new PolicySettings(values, Map.copyOf(actions), Map.copyOf(byKey));
+        return new PolicySettings(values, Map.copyOf(actions), Map.copyOf(byKey), List.copyOf(warnings));
     }
 
     /** This policy with some keys set anew (a later source over an earlier one). */
@@ -284,6 +295,15 @@ public final class PolicySettings {
 
     public boolean enabled(String ruleId) {
         return ruleActions.get(ruleId) != Action.OFF;
+    }
+
+    /**
+     * Values accepted but odd, one line each, e.g. {@code webhook.gpu.max-per-replica=+4: read as 4: write it so ...}: a value
+     * that means nothing or another spelling of one, accepted because it was before it was checked this closely. Logged
+     * where the policy is read (start-up, each version of the policy ConfigMap, the offline check); no part of the policy.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The keys that were set, as given (the policy's source text, minus defaults). */

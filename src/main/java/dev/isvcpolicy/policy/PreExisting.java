@@ -51,18 +51,16 @@ final class PreExisting {
     }
 
     /**
-     * One listed finding: the same rule denied at the same path with the same message before, and the values at its paths are
-     * unchanged. The message counts because some denies sit at a path that stands for more than one thing: the per-service
-     * GPU cap at the first GPU component's {@code maxReplicas} (its total is in the message), a cluster-side conflict at the
-     * InferenceService's class annotation for every component (the ScaledObject and the component are in the message). Without
-     * it, a second conflicting component or a larger GPU total would pass as the deny that was already there.
+     * One listed finding: the same rule denied at the same main path before, and the values at all its paths are unchanged.
+     * A finding that depends on several fields names them all (the per-service GPU cap every GPU component's
+     * {@code maxReplicas} and resources, a conflict at the class annotation its component), so that an UPDATE that adds to
+     * what it counts is a change, not the deny that was already there.
      */
     private static boolean one(Finding finding, JsonNode judged, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
         if (!finding.wouldDeny()) {
             return false;
         }
-        boolean sameDeny = before.stream().anyMatch(b -> b.wouldDeny() && b.ruleId().equals(finding.ruleId()) && b.path().equals(finding.path())
-                && b.message().equals(finding.message()));
+        boolean sameDeny = before.stream().anyMatch(b -> b.wouldDeny() && b.ruleId().equals(finding.ruleId()) && b.path().equals(finding.path()));
         if (!sameDeny) {
             return false;
         }

@@ -30,15 +30,22 @@ public final class Setting<T> {
     private final String key;
     private final String defaultText;
     private final Parser<T> parser;
+    /** For a text the parser accepts: what is odd about it (null: nothing), e.g. a spelling kept for compatibility. */
+    private final Function<String, String> advice;
     private final String doc;
 
     private Setting(String key, String defaultText, Parser<T> parser, String doc) {
+        this(key, defaultText, parser, t -> null, doc);
+    }
+
+    private Setting(String key, String defaultText, Parser<T> parser, Function<String, String> advice, String doc) {
         if (!key.startsWith(PolicySettings.PREFIX)) {
             throw new IllegalArgumentException("a policy key starts with " + PolicySettings.PREFIX + ": " + key);
         }
         this.key = key;
         this.defaultText = defaultText;
         this.parser = parser;
+        this.advice = advice;
         this.doc = doc;
     }
 
@@ -77,6 +84,16 @@ public final class Setting<T> {
         return parser.parse(t == null || t.isEmpty() ? null : t);
     }
 
+    /**
+     * What is odd about a text {@link #parse} accepts: a value that means nothing, or a spelling other than the plain one.
+     * Such values were accepted before they were checked this closely, so they stay accepted (a policy that worked keeps
+     * working after an upgrade) and are said as a warning instead.
+     */
+    public Optional<String> advice(String text) {
+        String t = text == null ? null : text.trim();
+        return t == null || t.isEmpty() ? Optional.empty() : Optional.ofNullable(advice.apply(t));
+    }
+
     @Override
     public String toString() {
         return key;
@@ -100,13 +117,12 @@ public final class Setting<T> {
     /** A whole number from {@code min} to {@code max}. */
     public static Setting<Integer> integer(String key, int def, int min, int max, String doc) {
         return new Setting<>(key, Integer.toString(def), t -> {
-            String range = max == Integer.MAX_VALUE ? "use " + min + " or more" : "use " + min + " to " + max;
-            int v = whole(t, min, range);
+            int v = whole(t);
             if (v < min || v > max) {
-                throw new IllegalArgumentException(range);
+                throw new IllegalArgumentException(max == Integer.MAX_VALUE ? "use " + min + " or more" : "use " + min + " to " + max);
             }
             return v;
-        }, doc);
+        }, Setting::plainNumber, doc);
     }
 
     /** A whole number of at least {@code min}, or unset (no limit). */
@@ -115,12 +131,12 @@ public final class Setting<T> {
             if (t == null) {
                 return OptionalInt.empty();
             }
-            int v = whole(t, min, "use " + min + " or more, or leave it unset");
+            int v = whole(t);
             if (v < min) {
                 throw new IllegalArgumentException("use " + min + " or more, or leave it unset");
             }
             return OptionalInt.of(v);
-        }, doc);
+        }, Setting::plainNumber, doc);
     }
 
     /** Free text, or unset; {@code valid} refuses what cannot work, with {@code expected} as the hint. */
@@ -139,16 +155,33 @@ public final class Setting<T> {
     /** A comma-separated list, blanks dropped; {@code valid} refuses an entry, {@code problem} says what to use instead of the refused ones. */
     public static Setting<List<String>> list(String key, String def, Predicate<String> valid, Function<List<String>, String> problem, String doc) {
         return new Setting<>(key, def, t -> {
-            List<String> out = new ArrayList<>();
-            if (t != null) {
-                Arrays.stream(t.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
-            }
+            List<String> out = entries(t);
             List<String> bad = out.stream().filter(valid.negate()).toList();
             if (!bad.isEmpty()) {
                 throw new IllegalArgumentException(problem.apply(bad));
             }
-            return List.copyOf(out);
+            return out;
         }, doc);
+    }
+
+    /**
+     * A comma-separated list, blanks dropped, whose entries {@code meaningful} does not refuse but tells apart: the others are
+     * kept (they were accepted before they were checked) and {@code advice} says what is wrong with them.
+     */
+    public static Setting<List<String>> adviseList(String key, String def, Predicate<String> meaningful,
+            Function<List<String>, String> advice, String doc) {
+        return new Setting<>(key, def, Setting::entries, t -> {
+            List<String> odd = entries(t).stream().filter(meaningful.negate()).toList();
+            return odd.isEmpty() ? null : advice.apply(odd);
+        }, doc);
+    }
+
+    private static List<String> entries(String t) {
+        List<String> out = new ArrayList<>();
+        if (t != null) {
+            Arrays.stream(t.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+        }
+        return List.copyOf(out);
     }
 
     /** One of a closed set of words (case-insensitive), each with its value; the default must be one of them. */
@@ -165,21 +198,27 @@ public final class Setting<T> {
         }, doc);
     }
 
-    /**
-     * ASCII digits only (no Arabic-Indic or other Unicode digits, no {@code +3}), and a leading {@code -} only where {@code min} is negative
-     * ({@code outOfRange} otherwise): one spelling per value, so one policy has one hash.
-     */
-    private static int whole(String t, int min, String outOfRange) {
-        if (t == null || !t.matches("-?[0-9]+")) {
+    /** A whole number as Java reads one ({@code +3} and other scripts' digits included, as before they were advised against). */
+    private static int whole(String t) {
+        if (t == null) {
             throw new IllegalArgumentException("use a whole number");
-        }
-        if (t.startsWith("-") && min >= 0) {
-            throw new IllegalArgumentException(outOfRange);
         }
         try {
             return Integer.parseInt(t);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("use a whole number");
+        }
+    }
+
+    /** Advice for a whole number not written in ASCII digits alone (e.g. {@code +3}, {@code ٣}): one spelling per value. */
+    private static String plainNumber(String t) {
+        if (t.matches("-?[0-9]+")) {
+            return null;
+        }
+        try {
+            return "read as " + Integer.parseInt(t) + ": write it so (ASCII digits, no sign)";
+        } catch (NumberFormatException e) {
+            return null; // refused by the parser
         }
     }
 

@@ -54,12 +54,26 @@ class PolicyHolderTest {
     }
 
     @Test
-    void twoSpellingsOfOneKeyInOneVersionAreRefused() {
+    void twoSpellingsOfOneKeyInOneVersionAreReadAsBeforeAndSaid() {
         PolicyHolder h = PolicyHolder.of(PolicySettings.defaults());
-        assertFalse(h.policyData(Map.of("webhook.audit-only", "false", "WEBHOOK_AUDIT_ONLY", "true")));
-        assertEquals(PolicySettings.defaults().hash(), h.settings().hash());
-        assertEquals(List.of("webhook.audit-only: given twice: WEBHOOK_AUDIT_ONLY=true and webhook.audit-only=false; keep one"),
+        assertTrue(h.policyData(Map.of("webhook.audit-only", "false", "WEBHOOK_AUDIT_ONLY", "true")));
+        assertFalse(h.settings().auditOnly(), "the key as written wins over its environment name, as it always did");
+        assertEquals("accepted", h.policySource().state());
+        assertEquals(List.of("webhook.audit-only: given twice, WEBHOOK_AUDIT_ONLY=true and webhook.audit-only=false; the second is read: keep one"),
                 h.policySource().problems());
+    }
+
+    @Test
+    void aVersionWithValuesAcceptedBeforeTheyWereCheckedIsTakenWithWarnings() {
+        PolicyHolder h = PolicyHolder.of(PolicySettings.from(Map.of("webhook.gpu.max-per-replica", "+4")));
+        assertTrue(h.policyData(Map.of("webhook.audit-only", "true", "webhook.rules.default-min-replicas", "deny",
+                "webhook.exempt-namespaces", "kube-system,team-*")), "an upgrade meets a ConfigMap that worked: it keeps working");
+        assertTrue(h.settings().auditOnly(), "audit-only stays in force");
+        assertEquals("accepted", h.policySource().state());
+        assertTrue(h.policySource().detail().endsWith(", 2 warnings"), h.policySource().detail());
+        assertEquals(2, h.policySource().problems().size(), "the ConfigMap's own warnings, not the start-up ones: " + h.policySource().problems());
+        assertTrue(h.policySource().problems().stream().anyMatch(w -> w.startsWith("webhook.exempt-namespaces=kube-system,team-*: team-* is not")),
+                h.policySource().problems().toString());
     }
 
     @Test

@@ -141,35 +141,45 @@ class SettingsTest {
                 PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga, huawei.com/ascend-1980")).get(GpuResourcesRule.EXTRA_RESOURCES));
     }
 
+    /**
+     * Values that were accepted before they were checked this closely stay accepted, with the same meaning, so that a policy
+     * that worked (a start-up value, a policy ConfigMap an upgrade meets) keeps working; each is said as a warning.
+     */
     @Test
-    void exemptNamespacesAreNamespaceNames() {
-        String m = problems(Map.of("webhook.exempt-namespaces", "kube-system,*,Kube-System,not a namespace!," + "a".repeat(64)));
-        assertTrue(m.startsWith("webhook.exempt-namespaces=kube-system,*,Kube-System,not a namespace!,aaa")
-                && m.endsWith(": use namespace names (lower-case letters, digits and '-', starting and ending with a letter or digit, "
-                + "at most 63 characters), comma-separated: *, Kube-System, not a namespace!, " + "a".repeat(64) + " are not"), m);
-        assertEquals(Set.of("kube-system", "team-1", "0ops"),
-                PolicySettings.from(Map.of("webhook.exempt-namespaces", "kube-system, team-1,0ops")).exemptNamespaces());
+    void exemptNamespacesThatCanMatchNothingAreKeptWithAWarning() {
+        PolicySettings s = PolicySettings.from(Map.of("webhook.exempt-namespaces", "kube-system,*,Kube-System,not a namespace!"));
+        assertEquals(Set.of("kube-system", "*", "Kube-System", "not a namespace!"), s.exemptNamespaces());
+        assertEquals(List.of("webhook.exempt-namespaces=kube-system,*,Kube-System,not a namespace!: *, Kube-System, not a namespace! are not "
+                + "namespace names and exempt nothing: names are exact (lower-case letters, digits and '-', at most 63 characters), no globs"),
+                s.warnings());
+        PolicySettings plain = PolicySettings.from(Map.of("webhook.exempt-namespaces", "kube-system, team-1,0ops"));
+        assertEquals(Set.of("kube-system", "team-1", "0ops"), plain.exemptNamespaces());
+        assertEquals(List.of(), plain.warnings());
     }
 
     @Test
-    void wholeNumbersAreAsciiDigits() {
-        String m = problems(Map.of("webhook.defaults.min-replicas", "\u0663", "webhook.replicas.container-concurrency-max", "+500",
-                "webhook.keda.default-utilization", "-0", "webhook.gpu.max-per-replica", "\uFF18"));
-        assertEquals(4, m.split("\n").length, m);
-        for (String bad : List.of("webhook.defaults.min-replicas=\u0663", "webhook.replicas.container-concurrency-max=+500",
-                "webhook.gpu.max-per-replica=\uFF18")) {
-            assertTrue(m.contains(bad + ": use a whole number"), m);
-        }
-        assertTrue(m.contains("webhook.keda.default-utilization=-0: use 1 to 100"), "no minus sign where no value is negative: " + m);
-        assertEquals(500, PolicySettings.from(Map.of("webhook.replicas.container-concurrency-max", "500")).get(ContainerConcurrencyRule.MAX));
+    void wholeNumbersInOtherSpellingsAreReadAsBeforeWithAWarning() {
+        PolicySettings s = PolicySettings.from(Map.of("webhook.defaults.min-replicas", "\u0663", "webhook.replicas.container-concurrency-max", "+500",
+                "webhook.gpu.max-per-replica", "\uFF18"));
+        assertEquals(3, s.get(DefaultMinReplicasRule.MIN_REPLICAS));
+        assertEquals(500, s.get(ContainerConcurrencyRule.MAX));
+        assertEquals(OptionalInt.of(8), s.get(GpuResourcesRule.MAX_PER_REPLICA));
+        assertEquals(Set.of("webhook.defaults.min-replicas=\u0663: read as 3: write it so (ASCII digits, no sign)",
+                "webhook.replicas.container-concurrency-max=+500: read as 500: write it so (ASCII digits, no sign)",
+                "webhook.gpu.max-per-replica=\uFF18: read as 8: write it so (ASCII digits, no sign)"), Set.copyOf(s.warnings()));
+        assertTrue(problems(Map.of("webhook.keda.default-utilization", "-1")).contains("use 1 to 100"));
+        assertTrue(problems(Map.of("webhook.keda.default-utilization", "eighty")).contains("use a whole number"));
     }
 
     @Test
-    void aMutationOnlyRuleIsOnOrOff() {
-        String m = problems(Map.of("webhook.rules.default-min-replicas", "deny", "webhook.rules.scale-metric-alias", "warn"));
-        assertEquals(Set.of("webhook.rules.default-min-replicas=deny: default-min-replicas only mutates (it has no finding to deny or warn): use on or off",
-                "webhook.rules.scale-metric-alias=warn: scale-metric-alias only mutates (it has no finding to deny or warn): use on or off"),
-                Set.of(m.split("\n")));
+    void aMutationOnlyRuleIsOnOrOffAndItsOldDenyOrWarnMeansOn() {
+        PolicySettings old = PolicySettings.from(Map.of("webhook.rules.default-min-replicas", "deny", "webhook.rules.scale-metric-alias", "warn"));
+        assertTrue(old.enabled("default-min-replicas") && old.enabled("scale-metric-alias"));
+        assertEquals(PolicySettings.defaults().hash(), old.hash(), "deny and warn mean on for a mutation, as unset does");
+        assertEquals(Set.of("webhook.rules.default-min-replicas=deny: default-min-replicas only mutates (it has no finding to deny or warn), so this means on: write on or off",
+                "webhook.rules.scale-metric-alias=warn: scale-metric-alias only mutates (it has no finding to deny or warn), so this means on: write on or off"),
+                Set.copyOf(old.warnings()));
+        assertTrue(problems(Map.of("webhook.rules.default-min-replicas", "maybe")).endsWith(": use on or off"));
         PolicySettings s = PolicySettings.from(Map.of("webhook.rules.default-min-replicas", "off", "webhook.rules.scale-metric-alias", "on"));
         assertTrue(!s.enabled("default-min-replicas") && s.enabled("scale-metric-alias"));
         assertEquals(PolicySettings.defaults().hash(), PolicySettings.from(Map.of("webhook.rules.scale-metric-alias", "ON")).hash(),

@@ -44,39 +44,51 @@ class ExceptionsTest {
 
     private static final String OK = "namespace: a\nname: b\nrules: [scale-to-zero]\nreason: r\n";
 
+    /* What was accepted before it was checked this closely keeps its meaning (an upgrade must not drop an exception that
+       worked) and is said as a warning. */
+
     @Test
-    void anExplicitNullExpiresIsRefusedAnAbsentOneNeverExpires() {
+    void anEmptyExpiresNeverExpiresWithAWarning() {
         Exceptions e = Exceptions.parse(Map.of("null", OK + "expires: null", "tilde", OK + "expires: ~", "bare", OK + "expires:",
                 "absent", OK));
+        assertEquals(Map.of(), e.problems());
+        assertEquals(List.of("absent", "bare", "null", "tilde"), e.entries().stream().map(Exceptions.Entry::key).toList());
+        assertTrue(e.entries().stream().allMatch(x -> x.expires().isEmpty()));
         for (String k : List.of("null", "tilde", "bare")) {
-            assertEquals("expires: give a date (YYYY-MM-DD or RFC 3339) or leave the key out", e.problems().get(k), e.problems().toString());
+            assertEquals("expires: an empty value is read as never: give a date (YYYY-MM-DD or RFC 3339), or leave the key out to say so",
+                    e.warnings().get(k), e.warnings().toString());
         }
-        assertEquals(List.of("absent"), e.entries().stream().map(Exceptions.Entry::key).toList());
-        assertEquals(Optional.empty(), e.entries().get(0).expires());
+        assertEquals(Set.of("null", "tilde", "bare"), e.warnings().keySet());
     }
 
     @Test
-    void anEmptyKindsIsRefusedLikeAnEmptyRules() {
+    void anEmptyKindsIsEveryKindWithAWarning() {
         Exceptions e = Exceptions.parse(Map.of("no-kinds", OK + "kinds: []", "no-key", OK));
-        assertEquals(Set.of("no-kinds"), e.problems().keySet(), e.problems().toString());
-        assertEquals("kinds: name at least one kind, or leave the key out (every kind)", e.problems().get("no-kinds"));
+        assertEquals(Map.of(), e.problems());
+        assertEquals(Map.of("no-kinds", "kinds: [] is read as every kind: leave the key out to say so, or name the kinds"), e.warnings());
+        assertTrue(e.match("a", "b", Kind.SCALED_OBJECT, "scale-to-zero", Instant.EPOCH).isPresent());
     }
 
     @Test
-    void aSecondYamlDocumentIsRefused() {
-        Exceptions e = Exceptions.parse(Map.of("two", OK + "---\nnamespace: '*'\nname: '*'\n", "marker", "---\n" + OK,
-                "empty-second", OK + "---\n"));
-        assertEquals(Set.of("two", "empty-second"), e.problems().keySet(), e.problems().toString());
-        assertTrue(e.problems().get("two").startsWith("more than one YAML document"), e.problems().toString());
+    void aSecondYamlDocumentIsNotReadAndSaid() {
+        Exceptions e = Exceptions.parse(Map.of("two", OK + "---\nnamespace: '*'\nname: '*'\n", "marker", "---\n" + OK));
+        assertEquals(Map.of(), e.problems());
+        assertEquals(Set.of("two"), e.warnings().keySet(), e.warnings().toString());
+        assertTrue(e.warnings().get("two").startsWith("only the first YAML document is read"), e.warnings().toString());
+        assertTrue(e.match("other", "x", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.EPOCH).isEmpty(), "the second document widens nothing");
     }
 
     @Test
-    void aMutationOnlyRuleIsNoFindingToExcept() {
+    void aMutationOnlyRuleIsLeftOutOfAnException() {
         Exceptions e = Exceptions.parse(Map.of(
+                "mixed", "{namespace: a, name: b, rules: [scale-to-zero, default-min-replicas], reason: r}",
                 "mutation", "{namespace: a, name: b, rules: [default-min-replicas], reason: r}",
                 "both-halves", "{namespace: a, name: b, rules: [knative-annotations, keda-metrics], reason: r}"));
         assertEquals(Set.of("mutation"), e.problems().keySet(), e.problems().toString());
-        assertTrue(e.problems().get("mutation").startsWith("rules: default-min-replicas only mutates"), e.problems().toString());
+        assertTrue(e.problems().get("mutation").startsWith("rules: name at least one rule that denies or warns"), e.problems().toString());
+        assertEquals(Map.of("mixed", "rules: default-min-replicas only mutates, so it has no finding to except: left out"), e.warnings());
+        assertEquals(Optional.of("mixed"), e.match("a", "b", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.EPOCH),
+                "the rest of the entry still applies");
     }
 
     @Test

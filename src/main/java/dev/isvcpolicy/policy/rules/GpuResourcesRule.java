@@ -196,9 +196,35 @@ public final class GpuResourcesRule implements Validation {
             shares.add(new Share(c, replicas, gpus));
         }
         if (perService.isPresent() && total > perService.getAsInt()) {
-            f.deny(shares.get(0).component().field("maxReplicas"), "up to " + total + " GPUs ("
+            f.add(Action.DENY, Finding.Type.INVALID, countedFields(shares), null, "up to " + total + " GPUs ("
                     + shares.stream().map(Share::toString).collect(java.util.stream.Collectors.joining(" + ")) + "), above this cluster's cap of "
                     + perService.getAsInt() + " per InferenceService (webhook.gpu.max-per-service): lower maxReplicas");
         }
+    }
+
+    /**
+     * Every field the per-service total is counted from, the first GPU component's {@code maxReplicas} first: each GPU
+     * component's {@code maxReplicas} (or {@code minReplicas} where that bounds it), its GPU containers' {@code resources}
+     * and a multi-node {@code pipelineParallelSize}. An UPDATE that changes any of them is judged afresh (RULES.md §7),
+     * so that a component added with GPUs, or more GPUs per replica, is not taken for the deny that was already there.
+     */
+    private static List<FieldPath> countedFields(List<Share> shares) {
+        List<FieldPath> out = new ArrayList<>();
+        for (Share s : shares) {
+            Component c = s.component();
+            out.add(c.field("maxReplicas"));
+            if (!Json.int32(c.spec(), "maxReplicas").valid() || Json.int32(c.spec(), "maxReplicas").get() <= 0) {
+                out.add(c.field("minReplicas"));
+            }
+        }
+        for (Share s : shares) {
+            for (Gpus.Container k : Gpus.containers(s.component())) {
+                out.add(k.path().child("resources"));
+            }
+            if (s.component().spec().has("workerSpec")) {
+                out.add(s.component().field("workerSpec").child("pipelineParallelSize"));
+            }
+        }
+        return out;
     }
 }

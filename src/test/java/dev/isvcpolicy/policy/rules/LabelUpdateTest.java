@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * RULES.md §7 over every rule table: whatever an object breaks, {@code kubectl label} on it, as stored before the
  * webhook, is never refused. For each case whose object {@code /validate} denies on CREATE, the UPDATE that adds one label
  * goes through {@code /mutate} (for the kinds it mutates) and then {@code /validate} against the object as it was: every
- * deny must come out {@code pre-existing}. A deny whose message or paths depend on anything the label does not change
- * would stay a deny here.
+ * deny must come out {@code pre-existing}, unless {@code /mutate} fixed it. A deny that the old object, judged in its own
+ * context, gives at another path, or whose paths hold something {@code /mutate} changes, would stay a deny here.
  */
 class LabelUpdateTest {
 
