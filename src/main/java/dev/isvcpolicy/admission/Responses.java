@@ -132,8 +132,11 @@ public final class Responses {
                 break;
             }
             shown++;
-            // One cause per field involved, as the API server lists a field error per field.
+            // One cause per field involved, as the API server lists a field error per field (at most MAX_CAUSES in all).
             for (String path : f.paths()) {
+                if (causes.size() >= MAX_CAUSES) {
+                    break;
+                }
                 causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(Texts.cut(path, Texts.MAX_MESSAGE))
                         .withMessage(shorten(causeMessage(f), Texts.MAX_MESSAGE)).build());
             }

@@ -76,7 +76,7 @@ public final class CheckCommand {
             err.println("isvc-check: " + e.getMessage());
             return BAD_INPUT;
         }
-        settings.warnings().forEach(w -> err.println("isvc-check: warning: " + w));
+        settings.warningLines().forEach(w -> err.println("isvc-check: warning: " + w));
         PolicyEngine engine = new PolicyEngine(settings);
         CrdSchema crds;
         try {

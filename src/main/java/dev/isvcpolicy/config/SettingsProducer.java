@@ -58,7 +58,7 @@ public class SettingsProducer {
                 settings.ruleActions().isEmpty() ? "none" : new TreeMap<>(settings.ruleActions()),
                 new TreeSet<>(settings.exemptNamespaces()), settings.fallbackMode().value(),
                 settings.clusterUnavailableAction().label());
-        settings.warnings().forEach(w -> LOG.warnf("policy setting accepted, with a warning: %s", w));
+        settings.warningLines().forEach(w -> LOG.warnf("policy setting accepted, with a warning: %s", w));
     }
 
     /** The {@code webhook.*} keys of {@link WebhookConfig} (certificates, audit file, cluster access): not policy. */

@@ -142,7 +142,7 @@ public final class Decider {
             Optional<String> exception = exceptions.match(in.namespace(), name, kind, f.ruleId(), now);
             if (exception.isPresent()) {
                 out.add(f.excepted(exception.get()));
-            } else if (judged.before() != null && PreExisting.of(f, judged.judged(), judged.before().uncappedNow(), judged.before().findings(), judged.before().judged(), judged.before().raw())) {
+            } else if (judged.before() != null && PreExisting.of(f, raw.findings(), judged.judged(), judged.before().uncappedNow(), judged.before().findings(), judged.before().judged(), judged.before().raw())) {
                 out.add(f.asPreExisting());
             } else if (enforcement == Enforcement.WARN && f.action() == Action.DENY) {
                 out.add(f.withAction(Action.WARN, true));

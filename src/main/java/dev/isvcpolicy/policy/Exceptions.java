@@ -148,7 +148,7 @@ public final class Exceptions {
         boolean more;
         try (com.fasterxml.jackson.core.JsonParser p = YAML.createParser(value)) {
             node = YAML.readTree(p);
-            more = p.nextToken() != null;
+            more = more(p);
         } catch (java.io.IOException | RuntimeException ex) {
             throw new IllegalArgumentException("not YAML");
         }
@@ -198,7 +198,7 @@ public final class Exceptions {
             }
         }
         Optional<Instant> expires = Optional.empty();
-        if (node.has("expires") && (node.get("expires").isNull() || node.get("expires").asText().isBlank())) {
+        if (node.has("expires") && node.get("expires").isNull()) { // null, ~ or a bare "expires:", read as never before too
             warnings.add("expires: an empty value is read as never: give a date (YYYY-MM-DD or RFC 3339), or leave the key out to say so");
         } else if (node.has("expires")) {
             try {
@@ -211,6 +211,15 @@ public final class Exceptions {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         return new Entry(key, namespace, glob(name), kinds, Set.copyOf(excepting), reason, expires);
+    }
+
+    /** Whether anything follows the first document; what follows is not read, so it need not parse (it never had to). */
+    private static boolean more(com.fasterxml.jackson.core.JsonParser p) {
+        try {
+            return p.nextToken() != null;
+        } catch (java.io.IOException | RuntimeException ex) {
+            return true;
+        }
     }
 
     /** A date is valid through that day (UTC): it expires at the start of the next; a date-time expires at that instant. */

@@ -114,16 +114,19 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
         return new Finding(ruleId, Action.WARN, type, paths, value, message, false, null, true);
     }
 
-    /** The fields as one prefix, e.g. {@code spec.predictor.minReplicas, spec.predictor.maxReplicas}. */
+    /**
+     * The fields as one prefix, e.g. {@code spec.predictor.minReplicas, spec.predictor.maxReplicas}; beyond two, the main
+     * one and how many more ({@code spec (and 4 more fields)}), so that the message and the rule id still fit a warning line
+     * (the audit line and the refusal's causes list every field).
+     */
     public String where() {
         if (paths.size() == 1) {
             return Texts.cut(paths.get(0), MAX_SHOWN_PATH);
         }
-        StringBuilder out = new StringBuilder();
-        for (String p : paths) {
-            out.append(out.length() == 0 ? "" : ", ").append(Texts.cut(p, MAX_SHOWN_PATH));
+        if (paths.size() > 2) {
+            return Texts.cut(paths.get(0), MAX_SHOWN_PATH) + " (and " + (paths.size() - 1) + " more fields)";
         }
-        return out.toString();
+        return Texts.cut(paths.get(0), MAX_SHOWN_PATH) + ", " + Texts.cut(paths.get(1), MAX_SHOWN_PATH);
     }
 
     /** A path longer than this (a map key of thousands of characters) is shown cut in {@link #line()}. */

@@ -33,7 +33,7 @@ public final class PolicySettings {
             "Turn every deny into a warning, for rolling out on a live cluster, e.g. true.");
     public static final Setting<List<String>> EXEMPT_NAMESPACES = Setting.adviseList("webhook.exempt-namespaces",
             "kube-system,isvc-autoscaling-webhook", PolicySettings::namespaceName,
-            bad -> String.join(", ", bad) + (bad.size() == 1 ? " is not a namespace name and exempts" : " are not namespace names and exempt")
+            odd -> odd + (odd.contains(",") ? " are not namespace names and exempt" : " is not a namespace name and exempts")
                     + " nothing: names are exact (lower-case letters, digits and '-', at most 63 characters), no globs",
             "Namespaces whose objects are admitted untouched, comma-separated names (no globs), e.g. kube-system,ops.");
     public static final Setting<DeploymentMode> FALLBACK_MODE = Setting.choice("webhook.cluster.fallback-mode", "Knative",
@@ -139,7 +139,7 @@ public final class PolicySettings {
                 // Read as before this was checked: the later spelling in key order (upper case sorts first, so the key as
                 // written in lower case wins over its environment name), and said.
                 String first = spelled.get(key.get());
-                warnings.add(key.get() + ": given twice, " + first + "=" + raw.get(first) + " and " + e.getKey() + "=" + e.getValue()
+                warnings.add(key.get() + ": given twice, as " + Texts.cut(first, Texts.MAX_QUOTED) + " and " + Texts.cut(e.getKey(), Texts.MAX_QUOTED)
                         + "; the second is read: keep one");
                 spelled.put(key.get(), e.getKey());
                 byKey.put(key.get(), e.getValue());
@@ -153,7 +153,7 @@ public final class PolicySettings {
             String text = byKey.get(s.key());
             try {
                 values.put(s.key(), s.parse(text));
-                s.advice(text).ifPresent(a -> warnings.add(s.key() + "=" + text.trim() + ": " + a));
+                s.advice(text).ifPresent(a -> warnings.add(s.key() + "=" + Texts.cut(text.trim(), Texts.MAX_QUOTED) + ": " + a));
             } catch (IllegalArgumentException ex) {
                 problems.add(s.key() + "=" + (text == null ? "" : text) + ": " + ex.getMessage());
             }
@@ -171,7 +171,7 @@ public final class PolicySettings {
                 if ("off".equals(level)) {
                     actions.put(id, Action.OFF);
                 } else if ("deny".equals(level) || "warn".equals(level)) {
-                    warnings.add(RULES_PREFIX + id + "=" + text.trim() + ": " + id + " only mutates (it has no finding to deny or warn), "
+                    warnings.add(RULES_PREFIX + id + "=" + level + ": " + id + " only mutates (it has no finding to deny or warn), "
                             + "so this means on: write on or off");
                 } else if (!"on".equals(level)) {
                     problems.add(RULES_PREFIX + id + "=" + text + ": use on or off");
@@ -304,6 +304,21 @@ public final class PolicySettings {
      */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /** Most warning lines {@link #warningLines()} gives, each cut to {@link Texts#MAX_MESSAGE} characters. */
+    public static final int MAX_WARNING_LINES = 10;
+
+    /** {@link #warnings()} bounded for a log or a terminal: at most {@link #MAX_WARNING_LINES}, each cut, then how many more. */
+    public List<String> warningLines() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < warnings.size() && i < MAX_WARNING_LINES; i++) {
+            out.add(Texts.cut(warnings.get(i), Texts.MAX_MESSAGE));
+        }
+        if (warnings.size() > MAX_WARNING_LINES) {
+            out.add("and " + (warnings.size() - MAX_WARNING_LINES) + " more warnings");
+        }
+        return out;
     }
 
     /** The keys that were set, as given (the policy's source text, minus defaults). */

@@ -15,25 +15,26 @@ final class PreExisting {
     }
 
     /**
-     * Whether {@code finding} (on {@code judged}) was already there, unchanged, among {@code before} (found on
-     * {@code oldJudged}, the old object as {@code /mutate} would leave it). The value counts as unchanged when it
+     * Whether {@code finding} (one of {@code now}, found on {@code judged}) was already there, unchanged, among {@code before}
+     * (found on {@code oldJudged}, the old object as {@code /mutate} would leave it). The value counts as unchanged when it
      * equals the old object's as stored ({@code oldRaw}) or as mutated: {@code /validate} sees the new object after
      * {@code /mutate}, while an object stored before the webhook never was. A {@link FindingCap} summary stands for the
      * denies it did not list: it is pre-existing when each of them is, found in {@code uncappedNow} (the new object's
      * findings with none summed up; null when there is no summary) and compared with {@code before}, then uncapped too.
      */
-    static boolean of(Finding finding, JsonNode judged, List<Finding> uncappedNow, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
+    static boolean of(Finding finding, List<Finding> now, JsonNode judged, List<Finding> uncappedNow, List<Finding> before, JsonNode oldJudged,
+            JsonNode oldRaw) {
         if (!finding.wouldDeny()) {
             return false;
         }
         if (FindingCap.leftOut(finding) < 0) {
-            return one(finding, judged, before, oldJudged, oldRaw);
+            return one(finding, now, judged, before, oldJudged, oldRaw);
         }
         if (uncappedNow == null) {
             return false;
         }
         for (Finding g : uncappedNow) {
-            if (g.ruleId().equals(finding.ruleId()) && g.action() == finding.action() && !one(g, judged, before, oldJudged, oldRaw)) {
+            if (g.ruleId().equals(finding.ruleId()) && g.action() == finding.action() && !one(g, uncappedNow, judged, before, oldJudged, oldRaw)) {
                 return false;
             }
         }
@@ -51,26 +52,41 @@ final class PreExisting {
     }
 
     /**
-     * One listed finding: the same rule denied at the same main path before, and the values at all its paths are unchanged.
-     * A finding that depends on several fields names them all (the per-service GPU cap every GPU component's
-     * {@code maxReplicas} and resources, a conflict at the class annotation its component), so that an UPDATE that adds to
-     * what it counts is a change, not the deny that was already there.
+     * One listed finding: the same rule denied at the same main path before, and the values at all its paths are unchanged
+     * (a finding that is counted from several fields names them all: the per-service GPU cap). Where several denies of a
+     * rule share a main path (one annotation or name that stands for every component: a cluster-side conflict at the
+     * InferenceService's class annotation, KEDA's name length, a shared OpenTelemetry annotation), there must be as many
+     * before as now; if there are more now, the UPDATE brought one in, and only those that say what one before said (their
+     * messages name the component) are the old ones. Fewer now is one of them fixed, whatever the others now say.
      */
-    private static boolean one(Finding finding, JsonNode judged, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
+    private static boolean one(Finding finding, List<Finding> now, JsonNode judged, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
         if (!finding.wouldDeny()) {
             return false;
         }
-        boolean sameDeny = before.stream().anyMatch(b -> b.wouldDeny() && b.ruleId().equals(finding.ruleId()) && b.path().equals(finding.path()));
-        if (!sameDeny) {
+        int sameBefore = 0;
+        boolean sameMessage = false;
+        for (Finding b : before) {
+            if (b.wouldDeny() && b.ruleId().equals(finding.ruleId()) && b.path().equals(finding.path())) {
+                sameBefore++;
+                sameMessage |= b.message().equals(finding.message());
+            }
+        }
+        if (sameBefore == 0) {
             return false;
         }
         for (String path : finding.paths()) {
-            JsonNode now = at(judged, path);
-            if (!now.equals(at(oldJudged, path)) && !now.equals(at(oldRaw, path))) {
+            JsonNode value = at(judged, path);
+            if (!value.equals(at(oldJudged, path)) && !value.equals(at(oldRaw, path))) {
                 return false;
             }
         }
-        return true;
+        int sameNow = 0;
+        for (Finding n : now) {
+            if (n.wouldDeny() && n.ruleId().equals(finding.ruleId()) && n.path().equals(finding.path())) {
+                sameNow++;
+            }
+        }
+        return sameNow <= sameBefore || sameMessage;
     }
 
     /**

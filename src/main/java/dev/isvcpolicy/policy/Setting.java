@@ -164,15 +164,29 @@ public final class Setting<T> {
         }, doc);
     }
 
+    /** Most odd entries a list's advice names (the rest are counted), each cut to {@link Texts#MAX_QUOTED} characters. */
+    static final int MAX_ADVISED = 5;
+
     /**
      * A comma-separated list, blanks dropped, whose entries {@code meaningful} does not refuse but tells apart: the others are
-     * kept (they were accepted before they were checked) and {@code advice} says what is wrong with them.
+     * kept (they were accepted before they were checked) and {@code advice} says what is wrong with them, given them as one
+     * bounded text ({@code "*, team-* and 3 more"}).
      */
     public static Setting<List<String>> adviseList(String key, String def, Predicate<String> meaningful,
-            Function<List<String>, String> advice, String doc) {
+            Function<String, String> advice, String doc) {
         return new Setting<>(key, def, Setting::entries, t -> {
-            List<String> odd = entries(t).stream().filter(meaningful.negate()).toList();
-            return odd.isEmpty() ? null : advice.apply(odd);
+            List<String> odd = entries(t).stream().filter(meaningful.negate()).distinct().toList();
+            if (odd.isEmpty()) {
+                return null;
+            }
+            StringBuilder named = new StringBuilder();
+            for (int i = 0; i < odd.size() && i < MAX_ADVISED; i++) {
+                named.append(i == 0 ? "" : ", ").append(Texts.cut(odd.get(i), Texts.MAX_QUOTED));
+            }
+            if (odd.size() > MAX_ADVISED) {
+                named.append(" and ").append(odd.size() - MAX_ADVISED).append(" more");
+            }
+            return advice.apply(named.toString());
         }, doc);
     }
 
@@ -212,11 +226,11 @@ public final class Setting<T> {
 
     /** Advice for a whole number not written in ASCII digits alone (e.g. {@code +3}, {@code ٣}): one spelling per value. */
     private static String plainNumber(String t) {
-        if (t.matches("-?[0-9]+")) {
+        if (t.matches("-?[1-9][0-9]{0,9}|0")) {
             return null;
         }
         try {
-            return "read as " + Integer.parseInt(t) + ": write it so (ASCII digits, no sign)";
+            return "read as " + Integer.parseInt(t) + ": write it so (ASCII digits, no sign, no leading zero)";
         } catch (NumberFormatException e) {
             return null; // refused by the parser
         }

@@ -59,7 +59,7 @@ class PolicyHolderTest {
         assertTrue(h.policyData(Map.of("webhook.audit-only", "false", "WEBHOOK_AUDIT_ONLY", "true")));
         assertFalse(h.settings().auditOnly(), "the key as written wins over its environment name, as it always did");
         assertEquals("accepted", h.policySource().state());
-        assertEquals(List.of("webhook.audit-only: given twice, WEBHOOK_AUDIT_ONLY=true and webhook.audit-only=false; the second is read: keep one"),
+        assertEquals(List.of("webhook.audit-only: given twice, as WEBHOOK_AUDIT_ONLY and webhook.audit-only; the second is read: keep one"),
                 h.policySource().problems());
     }
 

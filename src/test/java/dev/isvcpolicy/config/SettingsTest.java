@@ -132,13 +132,29 @@ class SettingsTest {
     }
 
     @Test
-    void extraGpuResourcesAreExtendedResourceNames() {
-        String m = problems(Map.of("webhook.gpu.extra-resources", "example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x"));
-        assertEquals("webhook.gpu.extra-resources=example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x: use extended resource names, "
-                + "which have a domain prefix outside kubernetes.io/, e.g. example.com/fpga (memory, cpu, hugepages-2Mi, kubernetes.io/x "
-                + "are Kubernetes' own resources, never GPUs)", m);
-        assertEquals(List.of("example.com/fpga", "huawei.com/ascend-1980"),
-                PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga, huawei.com/ascend-1980")).get(GpuResourcesRule.EXTRA_RESOURCES));
+    void extraGpuResourcesWithoutADomainAreCountedWithAWarning() {
+        PolicySettings s = PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga,memory,cpu,memory"));
+        assertEquals(List.of("example.com/fpga", "memory", "cpu", "memory"), s.get(GpuResourcesRule.EXTRA_RESOURCES), "read as before");
+        assertEquals(List.of("webhook.gpu.extra-resources=example.com/fpga,memory,cpu,memory: memory, cpu are not extended resource names "
+                + "(a domain prefix outside kubernetes.io/, e.g. example.com/fpga): counted as GPUs all the same, a cpu or memory request "
+                + "would read as GPUs"), s.warnings());
+        PolicySettings plain = PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga, huawei.com/ascend-1980"));
+        assertEquals(List.of("example.com/fpga", "huawei.com/ascend-1980"), plain.get(GpuResourcesRule.EXTRA_RESOURCES));
+        assertEquals(List.of(), plain.warnings());
+    }
+
+    @Test
+    void warningsAreBoundedWhateverTheInput() {
+        StringBuilder odd = new StringBuilder("kube-system");
+        for (int i = 0; i < 3000; i++) {
+            odd.append(",Team-").append(i % 7).append("-").append("x".repeat(100));
+        }
+        PolicySettings s = PolicySettings.from(Map.of("webhook.exempt-namespaces", odd.toString(),
+                "webhook.gpu.max-per-replica", "+" + "0".repeat(5000) + "3"));
+        assertEquals(2, s.warnings().size());
+        assertTrue(s.warnings().stream().allMatch(w -> w.length() < 1000), "each warning names a few values, cut: " + s.warnings());
+        assertTrue(s.warnings().stream().anyMatch(w -> w.contains(" and 2 more")), "7 distinct odd names, 5 named: " + s.warnings());
+        assertTrue(s.warningLines().stream().allMatch(w -> w.length() <= 512 + 20));
     }
 
     /**
@@ -164,9 +180,9 @@ class SettingsTest {
         assertEquals(3, s.get(DefaultMinReplicasRule.MIN_REPLICAS));
         assertEquals(500, s.get(ContainerConcurrencyRule.MAX));
         assertEquals(OptionalInt.of(8), s.get(GpuResourcesRule.MAX_PER_REPLICA));
-        assertEquals(Set.of("webhook.defaults.min-replicas=\u0663: read as 3: write it so (ASCII digits, no sign)",
-                "webhook.replicas.container-concurrency-max=+500: read as 500: write it so (ASCII digits, no sign)",
-                "webhook.gpu.max-per-replica=\uFF18: read as 8: write it so (ASCII digits, no sign)"), Set.copyOf(s.warnings()));
+        assertEquals(Set.of("webhook.defaults.min-replicas=\u0663: read as 3: write it so (ASCII digits, no sign, no leading zero)",
+                "webhook.replicas.container-concurrency-max=+500: read as 500: write it so (ASCII digits, no sign, no leading zero)",
+                "webhook.gpu.max-per-replica=\uFF18: read as 8: write it so (ASCII digits, no sign, no leading zero)"), Set.copyOf(s.warnings()));
         assertTrue(problems(Map.of("webhook.keda.default-utilization", "-1")).contains("use 1 to 100"));
         assertTrue(problems(Map.of("webhook.keda.default-utilization", "eighty")).contains("use a whole number"));
     }

@@ -48,17 +48,17 @@ class ExceptionsTest {
        worked) and is said as a warning. */
 
     @Test
-    void anEmptyExpiresNeverExpiresWithAWarning() {
-        Exceptions e = Exceptions.parse(Map.of("null", OK + "expires: null", "tilde", OK + "expires: ~", "bare", OK + "expires:",
-                "absent", OK));
-        assertEquals(Map.of(), e.problems());
-        assertEquals(List.of("absent", "bare", "null", "tilde"), e.entries().stream().map(Exceptions.Entry::key).toList());
+    void aNullExpiresNeverExpiresWithAWarningAndAnEmptyOrOtherOneIsRefusedAsBefore() {
+        Exceptions e = Exceptions.parse(Map.of("null", OK + "expires: null", "tilde", OK + "expires: ~", "absent", OK,
+                "bare", OK + "expires:", "empty", OK + "expires: \"\"", "list", OK + "expires: [2025-01-01]", "map", OK + "expires: {a: b}"));
+        assertEquals(Set.of("bare", "empty", "list", "map"), e.problems().keySet(), "not a date, as before: " + e.problems());
+        assertEquals(List.of("absent", "null", "tilde"), e.entries().stream().map(Exceptions.Entry::key).toList());
         assertTrue(e.entries().stream().allMatch(x -> x.expires().isEmpty()));
-        for (String k : List.of("null", "tilde", "bare")) {
+        for (String k : List.of("null", "tilde")) {
             assertEquals("expires: an empty value is read as never: give a date (YYYY-MM-DD or RFC 3339), or leave the key out to say so",
                     e.warnings().get(k), e.warnings().toString());
         }
-        assertEquals(Set.of("null", "tilde", "bare"), e.warnings().keySet());
+        assertEquals(Set.of("null", "tilde"), e.warnings().keySet());
     }
 
     @Test
@@ -71,9 +71,10 @@ class ExceptionsTest {
 
     @Test
     void aSecondYamlDocumentIsNotReadAndSaid() {
-        Exceptions e = Exceptions.parse(Map.of("two", OK + "---\nnamespace: '*'\nname: '*'\n", "marker", "---\n" + OK));
+        Exceptions e = Exceptions.parse(Map.of("two", OK + "---\nnamespace: '*'\nname: '*'\n", "marker", "---\n" + OK,
+                "broken-second", OK + "---\n]"));
         assertEquals(Map.of(), e.problems());
-        assertEquals(Set.of("two"), e.warnings().keySet(), e.warnings().toString());
+        assertEquals(Set.of("two", "broken-second"), e.warnings().keySet(), e.warnings().toString());
         assertTrue(e.warnings().get("two").startsWith("only the first YAML document is read"), e.warnings().toString());
         assertTrue(e.match("other", "x", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.EPOCH).isEmpty(), "the second document widens nothing");
     }

@@ -2,7 +2,6 @@ package dev.isvcpolicy.policy.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.ClusterView;
@@ -146,7 +145,7 @@ public final class AutoscalerConflictRule implements Validation {
         for (Component c : scaled) {
             for (ClusterView.ScaledObjectRef so : cluster.scaledObjectsTargeting(c.objectName())) {
                 if (so.userMade() && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
-                    f.add(Action.DENY, Finding.Type.FORBIDDEN, conflictPaths(c), null,
+                    f.deny(Finding.Type.FORBIDDEN, c.classPath() != null ? c.classPath() : c.path(), null,
                             "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
                             + "'s workload, and " + inCharge(c, review) + " would scale it too: two autoscalers would fight over its replicas. "
@@ -155,18 +154,6 @@ public final class AutoscalerConflictRule implements Validation {
                 }
             }
         }
-    }
-
-    /**
-     * Where a conflict is reported: the class annotation that put the autoscaler there, if any, with the component beside it
-     * when that annotation is the InferenceService's (it stands for every component, and RULES.md §7 must tell a second
-     * component brought into conflict from the first); else the component.
-     */
-    private static List<FieldPath> conflictPaths(Component c) {
-        if (c.classPath() == null) {
-            return List.of(c.path());
-        }
-        return c.classPath().toString().startsWith(c.path() + ".") ? List.of(c.classPath()) : List.of(c.classPath(), c.path());
     }
 
     /** The autoscaler already in charge of a component, for messages, e.g. {@code Knative's KPA (Knative mode)}. */
