@@ -152,25 +152,13 @@ public final class Setting<T> {
         }, doc);
     }
 
-    /** A comma-separated list, blanks dropped; {@code valid} refuses an entry, {@code problem} says what to use instead of the refused ones. */
-    public static Setting<List<String>> list(String key, String def, Predicate<String> valid, Function<List<String>, String> problem, String doc) {
-        return new Setting<>(key, def, t -> {
-            List<String> out = entries(t);
-            List<String> bad = out.stream().filter(valid.negate()).toList();
-            if (!bad.isEmpty()) {
-                throw new IllegalArgumentException(problem.apply(bad));
-            }
-            return out;
-        }, doc);
-    }
-
     /** Most odd entries a list's advice names (the rest are counted), each cut to {@link Texts#MAX_QUOTED} characters. */
     static final int MAX_ADVISED = 5;
 
     /**
-     * A comma-separated list, blanks dropped, whose entries {@code meaningful} does not refuse but tells apart: the others are
-     * kept (they were accepted before they were checked) and {@code advice} says what is wrong with them, given them as one
-     * bounded text ({@code "*, team-* and 3 more"}).
+     * A comma-separated list, blanks dropped. Every entry is kept; those {@code meaningful} rejects (accepted before they
+     * were checked, so they stay accepted) are named to {@code advice} as one bounded text, e.g. {@code "*, team-* and 3 more"},
+     * which says what is wrong with them.
      */
     public static Setting<List<String>> adviseList(String key, String def, Predicate<String> meaningful,
             Function<String, String> advice, String doc) {
