@@ -198,7 +198,7 @@ public final class Exceptions {
             }
         }
         Optional<Instant> expires = Optional.empty();
-        if (node.has("expires") && node.get("expires").isNull()) { // null, ~ or a bare "expires:", read as never before too
+        if (node.has("expires") && node.get("expires").isNull()) { // null or ~, read as never before too (a bare "expires:" is "": refused)
             warnings.add("expires: an empty value is read as never: give a date (YYYY-MM-DD or RFC 3339), or leave the key out to say so");
         } else if (node.has("expires")) {
             try {

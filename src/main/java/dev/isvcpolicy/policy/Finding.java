@@ -18,9 +18,16 @@ import java.util.List;
  *                   action {@link Action#OFF}: neither denied nor warned, but recorded
  * @param preExisting true when the finding would deny but the same rule denied the unchanged value at the same
  *                   path on {@code oldObject} (RULES.md §7): it is a warning that starts with {@code pre-existing:}
+ * @param subject    what the finding is about when its main path stands for more than one thing, e.g. {@code spec.transformer}
+ *                   for a conflict reported at the InferenceService's class annotation; null otherwise. RULES.md §7 pairs a
+ *                   deny with the old object's by rule, path and subject, so that one component's deny is never taken for
+ *                   another's
+ * @param measure    how much of what the finding counts there is, e.g. the GPUs an InferenceService may reach, when the
+ *                   rule counts (a cap); -1 otherwise. For such a deny "nothing gets worse" (RULES.md §7) is a measure no
+ *                   larger than the old object's
  */
 public record Finding(String ruleId, Action action, Type type, List<String> paths, String value, String message, boolean auditOnly,
-        String exceptedBy, boolean preExisting) {
+        String exceptedBy, boolean preExisting, String subject, long measure) {
 
     /** Longest value a finding carries; longer values are left out (the message still says what is wrong). */
     public static final int MAX_VALUE = 64;
@@ -72,7 +79,7 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
     }
 
     public Finding(String ruleId, Action action, Type type, List<String> paths, String value, String message, boolean auditOnly) {
-        this(ruleId, action, type, paths, value, message, auditOnly, null, false);
+        this(ruleId, action, type, paths, value, message, auditOnly, null, false, null, -1);
     }
 
     public Finding {
@@ -96,7 +103,7 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
     }
 
     public Finding withAction(Action newAction, boolean lowered) {
-        return new Finding(ruleId, newAction, type, paths, value, message, lowered, exceptedBy, preExisting);
+        return new Finding(ruleId, newAction, type, paths, value, message, lowered, exceptedBy, preExisting, subject, measure);
     }
 
     /** Whether it would refuse the request but for pre-existence or an exception: it denies, or audit-only lowered it. */
@@ -106,12 +113,12 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
 
     /** This finding excepted by the exception {@code key}: recorded, neither denied nor warned. */
     public Finding excepted(String key) {
-        return new Finding(ruleId, Action.OFF, type, paths, value, message, false, key, false);
+        return new Finding(ruleId, Action.OFF, type, paths, value, message, false, key, false, subject, measure);
     }
 
     /** This deny found unchanged on {@code oldObject}: a {@code pre-existing:} warning. */
     public Finding asPreExisting() {
-        return new Finding(ruleId, Action.WARN, type, paths, value, message, false, null, true);
+        return new Finding(ruleId, Action.WARN, type, paths, value, message, false, null, true, subject, measure);
     }
 
     /**

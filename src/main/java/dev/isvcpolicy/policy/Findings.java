@@ -67,6 +67,20 @@ public final class Findings {
      * that is kept (rules that may report once per container of a huge object).
      */
     public void add(Action action, Finding.Type type, List<FieldPath> paths, Object value, Supplier<String> message) {
+        add(action, type, paths, null, -1, value, message);
+    }
+
+    /**
+     * A deny or warning with what RULES.md §7 pairs it by: its {@code subject} (e.g. the component, where the main path is one
+     * annotation or name for every component; null: the path alone) and its {@code measure} (e.g. the GPUs counted against a
+     * cap; -1: none), see {@link Finding}.
+     */
+    public void add(Action action, Finding.Type type, List<FieldPath> paths, FieldPath subject, long measure, Object value, String message) {
+        add(action, type, paths, subject, measure, value, () -> message);
+    }
+
+    private void add(Action action, Finding.Type type, List<FieldPath> paths, FieldPath subject, long measure, Object value,
+            Supplier<String> message) {
         if (!cap.hasRoom(currentRule, action)) {
             cap.leftOut(currentRule, action, paths.get(0));
             return;
@@ -74,7 +88,8 @@ public final class Findings {
         List<String> rendered = new ArrayList<>(paths.size());
         paths.forEach(p -> rendered.add(p.toString()));
         String shown = render(value);
-        if (findings.add(new Finding(currentRule, action, type, rendered, shown, quoted(message.get(), shown), false))) {
+        if (findings.add(new Finding(currentRule, action, type, rendered, shown, quoted(message.get(), shown), false, null, false,
+                subject == null ? null : subject.toString(), measure))) {
             cap.kept(currentRule, action);
         }
     }

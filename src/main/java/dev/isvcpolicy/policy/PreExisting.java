@@ -52,12 +52,13 @@ final class PreExisting {
     }
 
     /**
-     * One listed finding: the same rule denied at the same main path before, and the values at all its paths are unchanged
-     * (a finding that is counted from several fields names them all: the per-service GPU cap). Where several denies of a
-     * rule share a main path (one annotation or name that stands for every component: a cluster-side conflict at the
-     * InferenceService's class annotation, KEDA's name length, a shared OpenTelemetry annotation), there must be as many
-     * before as now; if there are more now, the UPDATE brought one in, and only those that say what one before said (their
-     * messages name the component) are the old ones. Fewer now is one of them fixed, whatever the others now say.
+     * One listed finding, paired with the old object's denies of the same rule, main path and {@link Finding#subject()}
+     * (the component, where one annotation or name stands for every component: a conflict at the InferenceService's class
+     * annotation, KEDA's name length, a shared OpenTelemetry annotation), so that one component's deny is never taken for
+     * another's. A counted deny ({@link Finding#measure()}: the GPU caps) is pre-existing when its measure is no larger than
+     * the old one's, however the fields it counts from changed: nothing gets worse. Any other is pre-existing when the
+     * values at all its paths are unchanged and, where several denies share its rule, path and subject, there are no more
+     * of them now than before, or it says what one before said.
      */
     private static boolean one(Finding finding, List<Finding> now, JsonNode judged, List<Finding> before, JsonNode oldJudged, JsonNode oldRaw) {
         if (!finding.wouldDeny()) {
@@ -65,14 +66,19 @@ final class PreExisting {
         }
         int sameBefore = 0;
         boolean sameMessage = false;
+        long measureBefore = -1;
         for (Finding b : before) {
-            if (b.wouldDeny() && b.ruleId().equals(finding.ruleId()) && b.path().equals(finding.path())) {
+            if (paired(b, finding)) {
                 sameBefore++;
                 sameMessage |= b.message().equals(finding.message());
+                measureBefore = Math.max(measureBefore, b.measure());
             }
         }
         if (sameBefore == 0) {
             return false;
+        }
+        if (finding.measure() >= 0 && measureBefore >= 0) {
+            return finding.measure() <= measureBefore;
         }
         for (String path : finding.paths()) {
             JsonNode value = at(judged, path);
@@ -82,11 +88,17 @@ final class PreExisting {
         }
         int sameNow = 0;
         for (Finding n : now) {
-            if (n.wouldDeny() && n.ruleId().equals(finding.ruleId()) && n.path().equals(finding.path())) {
+            if (paired(n, finding)) {
                 sameNow++;
             }
         }
         return sameNow <= sameBefore || sameMessage;
+    }
+
+    /** Whether {@code other} is a deny of the same rule at the same main path about the same subject as {@code finding}. */
+    private static boolean paired(Finding other, Finding finding) {
+        return other.wouldDeny() && other.ruleId().equals(finding.ruleId()) && other.path().equals(finding.path())
+                && java.util.Objects.equals(other.subject(), finding.subject());
     }
 
     /**

@@ -162,20 +162,41 @@ public final class Setting<T> {
      */
     public static Setting<List<String>> adviseList(String key, String def, Predicate<String> meaningful,
             Function<String, String> advice, String doc) {
-        return new Setting<>(key, def, Setting::entries, t -> {
-            List<String> odd = entries(t).stream().filter(meaningful.negate()).distinct().toList();
-            if (odd.isEmpty()) {
-                return null;
+        return adviseList(key, def, x -> false, null, meaningful, advice, doc);
+    }
+
+    /**
+     * As {@link #adviseList(String, String, Predicate, Function, String)}, refusing the entries {@code refused} names, with
+     * {@code refusal} given them as one bounded text: entries that do harm, not just nothing.
+     */
+    public static Setting<List<String>> adviseList(String key, String def, Predicate<String> refused, Function<String, String> refusal,
+            Predicate<String> meaningful, Function<String, String> advice, String doc) {
+        return new Setting<>(key, def, t -> {
+            List<String> out = entries(t);
+            String bad = named(out.stream().filter(refused).distinct().toList());
+            if (bad != null) {
+                throw new IllegalArgumentException(refusal.apply(bad));
             }
-            StringBuilder named = new StringBuilder();
-            for (int i = 0; i < odd.size() && i < MAX_ADVISED; i++) {
-                named.append(i == 0 ? "" : ", ").append(Texts.cut(odd.get(i), Texts.MAX_QUOTED));
-            }
-            if (odd.size() > MAX_ADVISED) {
-                named.append(" and ").append(odd.size() - MAX_ADVISED).append(" more");
-            }
-            return advice.apply(named.toString());
+            return out;
+        }, t -> {
+            String odd = named(entries(t).stream().filter(meaningful.negate()).distinct().toList());
+            return odd == null ? null : advice.apply(odd);
         }, doc);
+    }
+
+    /** Entries as one bounded text, e.g. {@code "*, team-* and 3 more"}; null for none. */
+    private static String named(List<String> entries) {
+        if (entries.isEmpty()) {
+            return null;
+        }
+        StringBuilder named = new StringBuilder();
+        for (int i = 0; i < entries.size() && i < MAX_ADVISED; i++) {
+            named.append(i == 0 ? "" : ", ").append(Texts.cut(entries.get(i), Texts.MAX_QUOTED));
+        }
+        if (entries.size() > MAX_ADVISED) {
+            named.append(" and ").append(entries.size() - MAX_ADVISED).append(" more");
+        }
+        return named.toString();
     }
 
     private static List<String> entries(String t) {

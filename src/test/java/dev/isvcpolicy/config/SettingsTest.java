@@ -132,12 +132,16 @@ class SettingsTest {
     }
 
     @Test
-    void extraGpuResourcesWithoutADomainAreCountedWithAWarning() {
-        PolicySettings s = PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga,memory,cpu,memory"));
-        assertEquals(List.of("example.com/fpga", "memory", "cpu", "memory"), s.get(GpuResourcesRule.EXTRA_RESOURCES), "read as before");
-        assertEquals(List.of("webhook.gpu.extra-resources=example.com/fpga,memory,cpu,memory: memory, cpu are not extended resource names "
-                + "(a domain prefix outside kubernetes.io/, e.g. example.com/fpga): counted as GPUs all the same, a cpu or memory request "
-                + "would read as GPUs"), s.warnings());
+    void extraGpuResourcesThatAreKubernetesOwnAreRefusedOtherNamesWithoutADomainWarned() {
+        String m = problems(Map.of("webhook.gpu.extra-resources", "example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x"));
+        assertEquals("webhook.gpu.extra-resources=example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x: memory, cpu, hugepages-2Mi, "
+                + "kubernetes.io/x are Kubernetes' own resources, never GPUs: counted as GPUs they would deny or misjudge every "
+                + "InferenceService that requests them; use extended resource names (a domain prefix outside kubernetes.io/, e.g. example.com/fpga)", m);
+        PolicySettings s = PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga,gpu,requests.nvidia.com/gpu"));
+        assertEquals(List.of("example.com/fpga", "gpu", "requests.nvidia.com/gpu"), s.get(GpuResourcesRule.EXTRA_RESOURCES), "read as before");
+        assertEquals(List.of("webhook.gpu.extra-resources=example.com/fpga,gpu,requests.nvidia.com/gpu: gpu, requests.nvidia.com/gpu are not "
+                + "extended resource names (a domain prefix outside kubernetes.io/, e.g. example.com/fpga): counted as GPUs all the same"),
+                s.warnings());
         PolicySettings plain = PolicySettings.from(Map.of("webhook.gpu.extra-resources", "example.com/fpga, huawei.com/ascend-1980"));
         assertEquals(List.of("example.com/fpga", "huawei.com/ascend-1980"), plain.get(GpuResourcesRule.EXTRA_RESOURCES));
         assertEquals(List.of(), plain.warnings());

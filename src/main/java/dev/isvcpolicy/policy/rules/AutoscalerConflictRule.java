@@ -2,6 +2,7 @@ package dev.isvcpolicy.policy.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.ClusterView;
@@ -145,7 +146,9 @@ public final class AutoscalerConflictRule implements Validation {
         for (Component c : scaled) {
             for (ClusterView.ScaledObjectRef so : cluster.scaledObjectsTargeting(c.objectName())) {
                 if (so.userMade() && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
-                    f.deny(Finding.Type.FORBIDDEN, c.classPath() != null ? c.classPath() : c.path(), null,
+                    // At the class annotation when there is one, which may stand for every component: the component is
+                    // what RULES.md §7 pairs the deny by.
+                    f.add(Action.DENY, Finding.Type.FORBIDDEN, List.of(c.classPath() != null ? c.classPath() : c.path()), c.path(), -1, null,
                             "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
                             + "'s workload, and " + inCharge(c, review) + " would scale it too: two autoscalers would fight over its replicas. "

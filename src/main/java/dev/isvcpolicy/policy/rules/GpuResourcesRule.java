@@ -27,12 +27,15 @@ import java.util.Set;
  */
 public final class GpuResourcesRule implements Validation {
 
-    public static final Setting<List<String>> EXTRA_RESOURCES = Setting.adviseList("webhook.gpu.extra-resources", null, Gpus::isExtended,
+    public static final Setting<List<String>> EXTRA_RESOURCES = Setting.adviseList("webhook.gpu.extra-resources", null, Gpus::isKubernetesOwn,
+            own -> own + (own.contains(",") ? " are Kubernetes' own resources" : " is one of Kubernetes' own resources")
+                    + ", never GPUs: counted as GPUs they would deny or misjudge every InferenceService that requests them; use "
+                    + "extended resource names (a domain prefix outside kubernetes.io/, e.g. example.com/fpga)",
+            Gpus::isExtended,
             odd -> odd + (odd.contains(",") ? " are not extended resource names" : " is not an extended resource name")
-                    + " (a domain prefix outside kubernetes.io/, e.g. example.com/fpga): counted as GPUs all the same, a cpu or memory "
-                    + "request would read as GPUs",
+                    + " (a domain prefix outside kubernetes.io/, e.g. example.com/fpga): counted as GPUs all the same",
             "GPU resource names besides KServe's (nvidia.com/gpu, amd.com/gpu, intel.com/gpu, habana.ai/gaudi), comma-separated extended "
-                    + "resource names (with a domain prefix; a name without one, such as cpu or memory, is warned about), e.g. example.com/gpu.");
+                    + "resource names (with a domain prefix; Kubernetes' own, such as cpu or memory, are refused), e.g. example.com/gpu.");
     public static final Setting<OptionalInt> MAX_PER_REPLICA = Setting.optionalInt("webhook.gpu.max-per-replica", 1,
             "Most GPUs one replica may ask for, e.g. 8; unset: no cap.");
     public static final Setting<OptionalInt> MAX_PER_SERVICE = Setting.optionalInt("webhook.gpu.max-per-service", 1,
@@ -174,10 +177,9 @@ public final class GpuResourcesRule implements Validation {
                 continue;
             }
             if (perReplica.isPresent() && gpus > perReplica.getAsInt()) {
-                List<FieldPath> at = new ArrayList<>(List.of(c.path()));
-                review.annotation(Annotations.GPU_RESOURCE_TYPES).ifPresent(a -> at.add(a.path())); // it says what counts
-                f.add(Action.DENY, Finding.Type.INVALID, at, null, "asks for " + gpus + " GPUs per replica, above this cluster's cap of "
-                        + perReplica.getAsInt() + " (webhook.gpu.max-per-replica)");
+                // Counted: on UPDATE it is new only with more GPUs per replica than before (RULES.md §7, nothing gets worse).
+                f.add(Action.DENY, Finding.Type.INVALID, List.of(c.path()), null, gpus, null, "asks for " + gpus
+                        + " GPUs per replica, above this cluster's cap of " + perReplica.getAsInt() + " (webhook.gpu.max-per-replica)");
             }
             if (perService.isEmpty()) {
                 continue;
@@ -198,53 +200,12 @@ public final class GpuResourcesRule implements Validation {
             shares.add(new Share(c, replicas, gpus));
         }
         if (perService.isPresent() && total > perService.getAsInt()) {
-            f.add(Action.DENY, Finding.Type.INVALID, countedFields(review, names, shares), null, "up to " + total + " GPUs ("
+            // At the first component's maxReplicas, a path that stays whichever components ask for GPUs; counted: on UPDATE
+            // it is new only with a larger total than before (RULES.md §7), however the components, their GPUs or the
+            // gpu-resource-types annotation changed.
+            f.add(Action.DENY, Finding.Type.INVALID, List.of(review.components().get(0).field("maxReplicas")), null, total, null, "up to " + total + " GPUs ("
                     + shares.stream().map(Share::toString).collect(java.util.stream.Collectors.joining(" + ")) + "), above this cluster's cap of "
                     + perService.getAsInt() + " per InferenceService (webhook.gpu.max-per-service): lower maxReplicas");
         }
-    }
-
-    /** Most fields a per-service cap finding names; an object with more (hundreds of GPU containers) is named as {@code spec}. */
-    static final int MAX_COUNTED_FIELDS = 12;
-
-    /**
-     * Where the per-service cap is reported: the first component's {@code maxReplicas} (the predictor's, a graph's own),
-     * which stays the same path whichever components ask for GPUs, then every field the total is counted from, so that an
-     * UPDATE that changes one of them is judged afresh (RULES.md §7) and one that adds GPUs is never taken for the deny
-     * that was already there: each GPU component's {@code maxReplicas} (or {@code minReplicas} where that bounds it), the
-     * GPU amounts of its containers ({@code resources.limits[<gpu>]} and {@code requests}), a multi-node
-     * {@code pipelineParallelSize}, and the {@code serving.kserve.io/gpu-resource-types} annotation, which says what
-     * counts. More than {@link #MAX_COUNTED_FIELDS}: the main path and {@code spec} (any change to the spec is then a change).
-     */
-    private static List<FieldPath> countedFields(Review review, Set<String> names, List<Share> shares) {
-        List<FieldPath> out = new ArrayList<>();
-        FieldPath main = review.components().get(0).field("maxReplicas");
-        out.add(main);
-        for (Share s : shares) {
-            Component c = s.component();
-            if (!c.field("maxReplicas").equals(main)) {
-                out.add(c.field("maxReplicas"));
-            }
-            Json.IntField max = Json.int32(c.spec(), "maxReplicas");
-            if (!max.valid() || max.get() <= 0) {
-                out.add(c.field("minReplicas"));
-            }
-            for (Gpus.Container k : Gpus.containers(c)) {
-                JsonNode resources = k.node().path("resources");
-                for (String list : List.of("limits", "requests")) {
-                    for (java.util.Iterator<String> it = resources.path(list).fieldNames(); it.hasNext();) {
-                        String name = it.next();
-                        if (Gpus.isGpu(name, names)) {
-                            out.add(k.path().child("resources").child(list).key(name));
-                        }
-                    }
-                }
-            }
-            if (c.spec().has("workerSpec")) {
-                out.add(c.field("workerSpec").child("pipelineParallelSize"));
-            }
-        }
-        review.annotation(Annotations.GPU_RESOURCE_TYPES).ifPresent(a -> out.add(a.path()));
-        return out.size() > MAX_COUNTED_FIELDS ? List.of(main, FieldPath.of("spec")) : out;
     }
 }

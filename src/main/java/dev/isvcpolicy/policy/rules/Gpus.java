@@ -150,6 +150,15 @@ final class Gpus {
     }
 
     /**
+     * One of Kubernetes' own resource names, never a GPU: {@code cpu}, {@code memory}, {@code ephemeral-storage},
+     * {@code storage}, {@code pods}, {@code hugepages-<size>}, or any name under {@code kubernetes.io/}.
+     */
+    static boolean isKubernetesOwn(String name) {
+        return List.of("cpu", "memory", "ephemeral-storage", "storage", "pods").contains(name) || name.startsWith("hugepages-")
+                || name.contains("kubernetes.io/");
+    }
+
+    /**
      * An extended resource as Kubernetes defines it: a name with a domain prefix outside {@code kubernetes.io/}
      * (e.g. {@code huawei.com/ascend-1980}); Kubernetes requires whole amounts and requests equal to limits.
      */

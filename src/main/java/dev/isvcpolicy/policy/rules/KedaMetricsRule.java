@@ -341,7 +341,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         String fix = room >= 1
                 ? ". Shorten the InferenceService name to at most " + room + " characters" + (paths.size() > 1 ? " (or shorten spec.predictor.name)" : "")
                 : ". Shorten spec.predictor.name: without the InferenceService name the object name still has " + spare + " characters";
-        f.add(Action.DENY, Finding.Type.TOO_LONG, paths, review.name(), "the " + c.label() + "'s object name \"" + c.objectName()
+        f.add(Action.DENY, Finding.Type.TOO_LONG, paths, c.path(), -1, review.name(), "the " + c.label() + "'s object name \"" + c.objectName()
                 + "\"" + (generated ? " (plus 5 generated characters)" : "") + " has " + length + " characters: KServe names its ScaledObject after it and KEDA's HPA \"keda-hpa-"
                 + c.objectName() + "\", and KEDA refuses names over 63 characters, so a keda component's object name may have at most "
                 + MAX_KEDA_OBJECT_NAME + fix);

@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
@@ -100,7 +101,9 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
                 ? " on the " + c.label() + "'s own annotations (an InferenceService-level value reaches every component's pods, "
                         + "so it cannot name two collectors)"
                 : "";
-        f.deny(current.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, at, current.map(Review.Annotation::value).orElse(null),
+        // One annotation may stand for every component: the component is what RULES.md §7 pairs the deny by.
+        f.add(Action.DENY, current.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, java.util.List.of(at), c.path(), -1,
+                current.map(Review.Annotation::value).orElse(null),
                 why + ": the " + c.label() + " scales on an OpenTelemetry metric, so set it" + shared + " to \"" + c.objectName()
                         + "\" (the " + c.label() + "'s object name; \"" + review.namespace() + "/" + c.objectName() + "\" also works)");
     }
