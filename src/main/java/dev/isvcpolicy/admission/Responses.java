@@ -133,12 +133,10 @@ public final class Responses {
             }
             shown++;
             // One cause per field involved, as the API server lists a field error per field (at most MAX_CAUSES in all).
-            for (String path : f.paths()) {
-                if (causes.size() >= MAX_CAUSES) {
-                    break;
-                }
-                causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(Texts.cut(path, Texts.MAX_MESSAGE))
-                        .withMessage(shorten(causeMessage(f), Texts.MAX_MESSAGE)).build());
+            // The finding's value is its first field's: the other fields' causes show none rather than a value they do not hold.
+            for (int i = 0; i < f.paths().size() && causes.size() < MAX_CAUSES; i++) {
+                causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(Texts.cut(f.paths().get(i), Texts.MAX_MESSAGE))
+                        .withMessage(shorten(causeMessage(f, i == 0), Texts.MAX_MESSAGE)).build());
             }
         }
         if (denials.size() > shown) {
@@ -164,6 +162,11 @@ public final class Responses {
      * cpu, memory, concurrency or rps [scale-metric]}.
      */
     static String causeMessage(Finding f) {
+        return causeMessage(f, true);
+    }
+
+    /** As {@link #causeMessage(Finding)}, with the value only when {@code withValue} (the cause of the finding's first field). */
+    static String causeMessage(Finding f, boolean withValue) {
         String kind = switch (f.type()) {
             case INVALID -> "Invalid value";
             case REQUIRED -> "Required value";
@@ -172,8 +175,9 @@ public final class Responses {
             case DUPLICATE -> "Duplicate value";
             case TOO_LONG -> "Too long";
         };
-        // The value once: a message that already quotes it is not prefixed with it again.
-        String value = f.value() == null || f.message().contains("\"" + f.value() + "\"") ? "" : ": \"" + f.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        // The value once: a message that already quotes it is not prefixed with it again. Its control characters are escapes
+        // already (Texts.visible), which doubling backslashes here would make unreadable: only its quotes are escaped.
+        String value = !withValue || f.value() == null || f.message().contains("\"" + f.value() + "\"") ? "" : ": \"" + f.value().replace("\"", "\\\"") + "\"";
         if (f.type() == Finding.Type.INVALID && value.isEmpty()) {
             return f.message() + " [" + f.ruleId() + "]"; // no value to show: the message says what is wrong
         }

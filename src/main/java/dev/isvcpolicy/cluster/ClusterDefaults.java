@@ -118,7 +118,7 @@ public class ClusterDefaults {
         }
         try {
             JsonNode node = LENIENT.readTree(deploy);
-            Optional<String> raw = Json.text(node, "defaultDeploymentMode");
+            Optional<String> raw = defaultDeploymentMode(node);
             if (raw.isEmpty()) {
                 return new State(true, Optional.empty(), "deploy has no defaultDeploymentMode");
             }
@@ -128,5 +128,23 @@ public class ClusterDefaults {
         } catch (Exception e) {
             return new State(true, Optional.empty(), "deploy is not JSON");
         }
+    }
+
+    /**
+     * {@code defaultDeploymentMode} as KServe's Go {@code json.Unmarshal} reads it: the key in any letter case, and of several
+     * such keys the last non-null one in the document (each one sets the field again). Empty when there is none or its value is no string.
+     */
+    static Optional<String> defaultDeploymentMode(JsonNode deploy) {
+        if (deploy == null || !deploy.isObject()) {
+            return Optional.empty();
+        }
+        Optional<String> out = Optional.empty();
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = deploy.fields(); it.hasNext();) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            if ("defaultDeploymentMode".equalsIgnoreCase(e.getKey()) && !e.getValue().isNull()) { // null leaves a Go field as it was
+                out = e.getValue().isTextual() ? Optional.of(e.getValue().asText()) : Optional.empty();
+            }
+        }
+        return out;
     }
 }

@@ -30,9 +30,12 @@ public final class ClusterView {
     /** A ScaledObject that scales a Deployment, e.g. {@code my-so -> my-model-predictor}. */
     public record ScaledObjectRef(String name, String deployment, ScaledObjects.Owner owner) {
 
-        /** Made by a user: not controlled by an InferenceService, InferenceGraph or LLMInferenceService. */
-        public boolean userMade() {
-            return owner == null;
+        /**
+         * Made by a user as far as the KServe object {@code kind}/{@code name} (uid {@code uid}, empty when unknown) is
+         * concerned: not controlled by that object ({@link ScaledObjects#madeFor}).
+         */
+        public boolean userMadeFor(String kind, String name, String uid) {
+            return !ScaledObjects.madeFor(java.util.Optional.ofNullable(owner), kind, name, uid);
         }
     }
 

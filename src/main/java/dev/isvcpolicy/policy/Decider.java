@@ -326,16 +326,15 @@ public final class Decider {
     }
 
     /**
-     * The ScaledObjects a graph is judged against: the namespace's, less those a KServe object controls (RULES.md §4 v2:
-     * KServe's own), as Deployment targets.
+     * The ScaledObjects a graph is judged against: the namespace's, as Deployment targets, each with its controller (KServe's
+     * own for this graph are told apart by {@code autoscaler-conflict}: RULES.md §4 v2).
      */
     private static ClusterView graphView(ClusterState cluster, String namespace) {
         ClusterState.Stored stored = cluster.scaledObjectsForGraphs(namespace);
         if (stored.lookup() != ClusterView.Lookup.READY) {
             return new ClusterView(stored.lookup(), stored.detail(), List.of());
         }
-        return ClusterView.ready(stored.objects().stream().filter(so -> !KServeWorkloads.controlledByKServe(so))
-                .map(ScaledObjects::ref).flatMap(Optional::stream).toList());
+        return ClusterView.ready(stored.objects().stream().map(ScaledObjects::ref).flatMap(Optional::stream).toList());
     }
 
     /** Why {@code object} cannot be judged as a {@code kind} (a JSON object whose kind, if given, is that), or null. */

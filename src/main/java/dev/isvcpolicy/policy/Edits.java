@@ -38,7 +38,7 @@ public final class Edits {
 
     /** Tells the user what was done (a line in {@code response.warnings}). */
     public void notice(FieldPath path, String message) {
-        notices.add(new Notice(currentRule, path.toString(), message));
+        notices.add(new Notice(currentRule, Texts.visible(path.toString()), Texts.visible(message)));
     }
 
     Patch patch() {

@@ -28,9 +28,6 @@ public final class KServeWorkloads {
     /** The annotation that tells KEDA's HTTP add-on not to make a ScaledObject (then it is not judged). */
     public static final String SKIP_SCALED_OBJECT = "httpscaledobject.keda.sh/skip-scaledobject-creation";
 
-    /** The kinds whose controllers make ScaledObjects of their own (RULES.md §4 autoscaler-conflict v2). */
-    public static final Set<String> KSERVE_OWNERS = Set.of("InferenceService", "InferenceGraph", "LLMInferenceService");
-
     /** What a ScaledObject or HTTPScaledObject scales, e.g. {@code Deployment m-kserve}. */
     public record Target(String kind, String name) {
         @Override
@@ -86,11 +83,6 @@ public final class KServeWorkloads {
             }
         }
         return Optional.empty();
-    }
-
-    /** Whether KServe made this ScaledObject: controlled by an InferenceService, InferenceGraph or LLMInferenceService. */
-    public static boolean controlledByKServe(JsonNode scaledObject) {
-        return controller(scaledObject, "serving.kserve.io", KSERVE_OWNERS).isPresent();
     }
 
     /** Whether an HTTPScaledObject asks its operator not to make a ScaledObject ({@value #SKIP_SCALED_OBJECT}: "true"). */

@@ -1,5 +1,8 @@
 package dev.isvcpolicy.policy;
 
+import dev.isvcpolicy.policy.rules.DefaultMinReplicasRule;
+import dev.isvcpolicy.policy.rules.ReplicaBoundsRule;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -157,6 +160,13 @@ public final class PolicySettings {
             } catch (IllegalArgumentException ex) {
                 problems.add(s.key() + "=" + (text == null ? "" : text) + ": " + ex.getMessage());
             }
+        }
+        if (values.get(DefaultMinReplicasRule.MIN_REPLICAS.key()) instanceof Integer min
+                && values.get(ReplicaBoundsRule.MAX_CEILING.key()) instanceof java.util.OptionalInt ceiling
+                && ceiling.isPresent() && min > ceiling.getAsInt()) {
+            // Accepted before this was checked, so not refused: default-min-replicas writes the ceiling instead.
+            warnings.add(DefaultMinReplicasRule.MIN_REPLICAS.key() + "=" + min + " is above " + ReplicaBoundsRule.MAX_CEILING.key() + "="
+                    + ceiling.getAsInt() + ": minReplicas " + ceiling.getAsInt() + " is written where it is absent; lower one or raise the other");
         }
         Map<String, Action> actions = new TreeMap<>();
         for (String id : RuleRegistry.catalog().keySet()) {

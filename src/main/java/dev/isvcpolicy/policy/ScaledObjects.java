@@ -31,7 +31,7 @@ public final class ScaledObjects {
 
     /**
      * The Deployment a ScaledObject scales: {@code spec.scaleTargetRef.name} when the target's kind is
-     * {@code Deployment} or absent (KEDA's default) and its apiVersion is absent or {@code apps/*}.
+     * {@code Deployment}, absent or empty (KEDA's default) and its apiVersion is absent, empty or {@code apps/*}.
      */
     public static Optional<String> targetDeployment(JsonNode scaledObject) {
         JsonNode ref = Json.object(scaledObject, "spec").flatMap(s -> Json.object(s, "scaleTargetRef")).orElse(null);
@@ -47,7 +47,9 @@ public final class ScaledObjects {
      * callers that do not hold the ScaledObject as a tree (the cache's indexer).
      */
     public static Optional<String> targetDeployment(String kind, String apiVersion, String name) {
-        if (!"Deployment".equals(kind == null ? "Deployment" : kind) || !(apiVersion == null ? "apps/v1" : apiVersion).startsWith("apps/")) {
+        // KEDA's ParseGVKR reads an empty kind or apiVersion as absent (blank here, as KServeWorkloads.target): Deployment, apps/v1.
+        if (!"Deployment".equals(kind == null || kind.isBlank() ? "Deployment" : kind)
+                || !(apiVersion == null || apiVersion.isBlank() ? "apps/v1" : apiVersion).startsWith("apps/")) {
             return Optional.empty();
         }
         return Optional.ofNullable(name).filter(n -> !n.isBlank());
@@ -103,6 +105,19 @@ public final class ScaledObjects {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a ScaledObject's controller ({@link #isvcOwner}) is the KServe object {@code kind}/{@code name}, the one whose
+     * workload it targets: KServe makes a ScaledObject only for its own object's workload, so one controlled by another
+     * KServe object (a copied manifest, say) is a user's as far as this one is concerned. A uid on both sides must match
+     * (an ownerReference to an earlier object of the same name is not this one's).
+     *
+     * @param uid the object's {@code metadata.uid}, empty when unknown (a CREATE)
+     */
+    public static boolean madeFor(Optional<Owner> owner, String kind, String name, String uid) {
+        return owner.isPresent() && owner.get().kind().equals(kind) && owner.get().name().equals(name)
+                && (owner.get().uid().isEmpty() || uid.isEmpty() || owner.get().uid().equals(uid));
     }
 
     /**

@@ -102,4 +102,17 @@ class ClusterDefaultsTest {
         assertEquals(Optional.of(DeploymentMode.STANDARD),
                 ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy", "{\"defaultDeploymentMode\": \"Standard\", \"x\": 1}").build()).mode());
     }
+
+    /** KServe reads the key with Go's json.Unmarshal: any letter case, the last non-null one winning. */
+    @Test
+    void theKeyIsReadInAnyLetterCaseAsKServeReadsIt() {
+        assertEquals(Optional.of(DeploymentMode.STANDARD),
+                ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy", "{\"DefaultDeploymentMode\": \"RawDeployment\"}").build()).mode());
+        assertEquals(Optional.of(DeploymentMode.STANDARD),
+                ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy", "{\"defaultdeploymentmode\": \"Standard\"}").build()).mode());
+        assertEquals(Optional.of(DeploymentMode.KNATIVE), ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy",
+                "{\"defaultDeploymentMode\": \"Standard\", \"DEFAULTDEPLOYMENTMODE\": \"Serverless\", \"defaultDeploymentMode \": \"x\"}").build()).mode());
+        assertEquals(Optional.of(DeploymentMode.STANDARD), ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy",
+                "{\"defaultDeploymentMode\": \"Standard\", \"DefaultDeploymentMode\": null}").build()).mode());
+    }
 }

@@ -132,6 +132,14 @@ class SettingsTest {
     }
 
     @Test
+    void aDefaultMinReplicasAboveTheCeilingIsWarnedNotRefused() {
+        PolicySettings s = PolicySettings.from(Map.of("webhook.defaults.min-replicas", "5", "webhook.replicas.max-ceiling", "3"));
+        assertEquals(List.of("webhook.defaults.min-replicas=5 is above webhook.replicas.max-ceiling=3: minReplicas 3 is written where it "
+                + "is absent; lower one or raise the other"), s.warnings());
+        assertEquals(List.of(), PolicySettings.from(Map.of("webhook.defaults.min-replicas", "3", "webhook.replicas.max-ceiling", "3")).warnings());
+    }
+
+    @Test
     void extraGpuResourcesThatAreKubernetesOwnAreRefusedOtherNamesWithoutADomainWarned() {
         String m = problems(Map.of("webhook.gpu.extra-resources", "example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x"));
         assertEquals("webhook.gpu.extra-resources=example.com/fpga,memory,cpu,hugepages-2Mi,kubernetes.io/x: memory, cpu, hugepages-2Mi, "

@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,5 +97,22 @@ class LongValueMessagesTest {
         for (Finding f : result.denials()) {
             assertTrue(status.getMessage().contains("[" + f.ruleId() + "]"), file + ": the message names " + f.ruleId());
         }
+    }
+
+    /**
+     * A cause's "Invalid value" is the value of the field it names: a finding over two fields (min above max) shows its
+     * value on the first field's cause only, as the API server's field errors do.
+     */
+    @Test
+    void aCauseShowsOnlyItsOwnFieldsValue() throws Exception {
+        ObjectNode object = (ObjectNode) new ObjectMapper().readTree("{\"metadata\":{\"name\":\"m\",\"annotations\":"
+                + "{\"serving.kserve.io/deploymentMode\":\"Standard\"}},\"spec\":{\"predictor\":{\"minReplicas\":3,\"maxReplicas\":2}}}");
+        PolicyEngine.ValidationResult result = new PolicyEngine(PolicySettings.defaults())
+                .validate(new PolicyEngine.Input(Operation.CREATE, object, null, "default", Optional.empty()));
+        List<io.fabric8.kubernetes.api.model.StatusCause> causes = dev.isvcpolicy.admission.Responses.invalid("u", "serving.kserve.io",
+                "InferenceService", "m", result.denials(), List.of(), java.util.Map.of()).getStatus().getDetails().getCauses();
+        assertEquals(List.of("spec.predictor.minReplicas", "spec.predictor.maxReplicas"), causes.stream().map(c -> c.getField()).toList());
+        assertTrue(causes.get(0).getMessage().startsWith("Invalid value: \"3\": is 3, above spec.predictor.maxReplicas (2)"), causes.get(0).getMessage());
+        assertFalse(causes.get(1).getMessage().contains("\"3\""), "maxReplicas is 2, not 3: " + causes.get(1).getMessage());
     }
 }

@@ -64,7 +64,8 @@ public final class AutoscalerClassRule implements Validation {
             } else if (!KSERVE_CLASSES.contains(a.value())) {
                 Optional<String> meant = KSERVE_CLASSES.stream().filter(k -> k.equalsIgnoreCase(a.value().strip())).findFirst();
                 f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), meant
-                        .map(m -> "\"" + a.value() + "\" is not an autoscaler class: KServe compares classes case-sensitively; write \"" + m + "\"")
+                        .map(m -> "\"" + a.value() + "\" is not an autoscaler class: KServe compares classes exactly ("
+                                + (m.equals(a.value().strip()) ? "spaces included" : "case-sensitively") + "); write \"" + m + "\"")
                         .orElse("\"" + a.value() + "\" is not an autoscaler class: use hpa, keda, external or none"));
             }
         }

@@ -95,6 +95,10 @@ public final class AutoscalerConflictRule implements Validation {
                 || !(review.oldObject() instanceof ObjectNode old)) {
             return;
         }
+        if (review.modeSource() == dev.isvcpolicy.policy.ModeSource.ANNOTATION
+                && !modeAnnotation(old).equals(modeAnnotation(review.object()))) {
+            return; // KServe has not set a mode yet and the UPDATE names another one: the old object ran in another mode
+        }
         Review before = ContextResolver.resolve(Operation.UPDATE, old, old, review.namespace(), Optional.of(review.mode()),
                 review.settings());
         if (before.mode() != DeploymentMode.STANDARD) {
@@ -122,6 +126,12 @@ public final class AutoscalerConflictRule implements Validation {
         }
     }
 
+    /** The deployment mode an object's own annotation names, folded; empty without one. */
+    private static Optional<DeploymentMode> modeAnnotation(JsonNode object) {
+        JsonNode value = object.path("metadata").path("annotations").get(Annotations.DEPLOYMENT_MODE);
+        return value != null && value.isTextual() ? DeploymentMode.parseLenient(value.asText().strip()) : Optional.empty();
+    }
+
     private static void clusterSide(Review review, Findings f) {
         ClusterView cluster = review.cluster();
         if (cluster.lookup() == ClusterView.Lookup.OFF || cluster.lookup() == ClusterView.Lookup.ABSENT
@@ -145,10 +155,12 @@ public final class AutoscalerConflictRule implements Validation {
         }
         for (Component c : scaled) {
             for (ClusterView.ScaledObjectRef so : cluster.scaledObjectsTargeting(c.objectName())) {
-                if (so.userMade() && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
-                    // At the class annotation when there is one, which may stand for every component: the component is
-                    // what RULES.md §7 pairs the deny by.
-                    f.add(Action.DENY, Finding.Type.FORBIDDEN, List.of(c.classPath() != null ? c.classPath() : c.path()), c.path(), -1, null,
+                if (so.userMadeFor(review.isGraph() ? "InferenceGraph" : "InferenceService", review.name(), ScaledObjects.uid(review.object()))
+                        && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
+                    // At the class annotation in force, or where it would be when absent (the default class): which autoscaler
+                    // KServe runs is what makes the conflict, so an UPDATE that leaves it alone (a new storageUri) keeps the deny
+                    // pre-existing (RULES.md §7). It may stand for every component: the component is what §7 pairs the deny by.
+                    f.add(Action.DENY, Finding.Type.FORBIDDEN, List.of(classAt(c, review)), c.path(), -1, null,
                             "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
                             + "'s workload, and " + inCharge(c, review) + " would scale it too: two autoscalers would fight over its replicas. "
@@ -159,8 +171,17 @@ public final class AutoscalerConflictRule implements Validation {
         }
     }
 
+    /** Where the component's class is decided: its class annotation in force, else the InferenceService's (absent) one. */
+    private static FieldPath classAt(Component c, Review review) {
+        return c.classPath() != null ? c.classPath() : Review.METADATA_ANNOTATIONS.key(review.mode() == DeploymentMode.KNATIVE
+                ? Annotations.KNATIVE_CLASS : Annotations.AUTOSCALER_CLASS);
+    }
+
     /** The autoscaler already in charge of a component, for messages, e.g. {@code Knative's KPA (Knative mode)}. */
     static String inCharge(Component c, Review review) {
+        if (c.isCanary() && review.mode() == DeploymentMode.STANDARD) {
+            return "KServe, which runs a canary at fixed replicas (Standard mode),"; // RULES.md §2: no autoscaler of its own
+        }
         return switch (c.autoscaler()) {
             case KPA -> "Knative's KPA (Knative mode)";
             case KNATIVE_HPA -> "Knative's HPA class (Knative mode)";

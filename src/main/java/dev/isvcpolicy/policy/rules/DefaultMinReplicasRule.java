@@ -3,6 +3,10 @@ package dev.isvcpolicy.policy.rules;
 import dev.isvcpolicy.policy.Autoscaler;
 
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Setting;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentMutation;
@@ -46,25 +50,79 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
 
     /**
      * Writes the configured default, unless that would make a valid object invalid (RULES.md §1: {@code /validate} accepts
-     * what {@code /mutate} wrote): above the component's {@code maxReplicas} it writes {@code maxReplicas}
-     * ({@code replica-bounds} refuses min above max), and 0 under an HPA it writes 1 ({@code scale-to-zero} refuses 0
-     * there), each with a notice.
+     * what {@code /mutate} wrote), each with a notice:
+     * <ul>
+     * <li>above the component's {@code maxReplicas} it writes {@code maxReplicas} ({@code replica-bounds} refuses min above max),
+     * and above {@code webhook.replicas.max-ceiling} the ceiling;</li>
+     * <li>in Knative mode, above the component's {@code autoscaling.knative.dev/activation-scale} it writes that scale
+     * (Knative refuses an activation scale below min-scale: {@code knative-annotations});</li>
+     * <li>0 where nothing would ever bring the component back from zero it writes 1: under an HPA, which does not scale
+     * to zero ({@code scale-to-zero}); under KEDA on cpu/memory alone, including the {@code scaleMetric} that
+     * {@code keda-metrics} converts next ({@code scale-to-zero}); and where KServe pins the replicas at
+     * {@code minReplicas} (class {@code none}, or {@code keda} without {@code autoScaling}: RULES.md §2).</li>
+     * </ul>
      */
     @Override
     public void mutate(Component c, Review review, Edits edits) {
         int value = review.settings().get(MIN_REPLICAS);
         String why = null;
+        String configured = "the configured default " + value + " (" + MIN_REPLICAS.key() + ")";
         Json.IntField max = Json.int32(c.spec(), "maxReplicas");
+        OptionalInt ceiling = review.settings().get(ReplicaBoundsRule.MAX_CEILING);
         if (max.valid() && max.get() > 0 && value > max.get()) {
-            why = "the configured default " + value + " (" + MIN_REPLICAS.key() + ") is above maxReplicas " + max.get();
+            why = configured + " is above maxReplicas " + max.get();
             value = (int) max.get();
+        } else if (ceiling.isPresent() && value > ceiling.getAsInt()) {
+            why = configured + " is above this cluster's ceiling (" + ReplicaBoundsRule.MAX_CEILING.key() + ")";
+            value = ceiling.getAsInt();
         }
-        if (value == 0 && (c.autoscaler() == Autoscaler.HPA || c.autoscaler() == Autoscaler.KNATIVE_HPA)) {
-            why = "the configured default 0 (" + MIN_REPLICAS.key() + ") cannot apply under an HPA, which does not scale to zero";
-            value = 1;
+        OptionalLong activation = review.mode() == DeploymentMode.KNATIVE ? activationScale(c, review) : OptionalLong.empty();
+        if (activation.isPresent() && value > activation.getAsLong()) {
+            why = configured + " is above the activation-scale " + activation.getAsLong() + " of the " + c.label()
+                    + ", and Knative refuses an activation scale below min-scale";
+            value = (int) activation.getAsLong();
+        }
+        if (value == 0) {
+            String never = neverFromZero(c, review);
+            if (never != null) {
+                why = "the configured default 0 (" + MIN_REPLICAS.key() + ") cannot apply: " + never;
+                value = 1;
+            }
         }
         if (edits.set(c.field("minReplicas"), value) && why != null) {
             edits.notice(c.field("minReplicas"), "set to " + value + ": " + why);
         }
+    }
+
+    /** Why nothing would bring this component back from 0 replicas, or {@code null} when something would. */
+    private static String neverFromZero(Component c, Review review) {
+        return switch (c.autoscaler()) {
+            case HPA, KNATIVE_HPA -> "an HPA does not scale to zero";
+            case NONE -> Scaling.kedaClass(c, review)
+                    ? "the " + c.label() + " has autoscalerClass keda but no autoScaling, so KServe treats it as none and pins it at minReplicas"
+                    : "with autoscalerClass none KServe pins the replicas at minReplicas";
+            case KEDA -> kedaResourceOnly(c) ? "KEDA cannot scale to zero on cpu/memory alone" : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * Whether KEDA will scale this component on cpu/memory only: its {@code autoScaling.metrics}, or, while those are
+     * absent or empty, what {@code keda-metrics} converts {@code scaleMetric} into (cpu when only {@code scaleTarget} is set).
+     */
+    private static boolean kedaResourceOnly(Component c) {
+        List<Scaling.Metric> metrics = Scaling.metrics(c);
+        if (!metrics.isEmpty()) {
+            return metrics.stream().allMatch(Scaling.Metric::isResource);
+        }
+        String metric = Scaling.scaleMetric(c).map(Scaling::fold).orElse("cpu");
+        return "cpu".equals(metric) || "memory".equals(metric);
+    }
+
+    /** The effective {@code autoscaling.knative.dev/activation-scale} when it is a whole number of at least 1. */
+    private static OptionalLong activationScale(Component c, Review review) {
+        return review.effective(c, Annotations.KNATIVE_PREFIX + "activation-scale").map(a -> a.value().strip().replace("+", ""))
+                .filter(v -> v.matches("[0-9]{1,9}")).map(v -> OptionalLong.of(Long.parseLong(v)))
+                .filter(v -> v.getAsLong() >= 1).orElse(OptionalLong.empty());
     }
 }

@@ -97,12 +97,13 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
 
     @Override
     public void mutate(Component c, Review review, Edits edits) {
-        Optional<Review.Annotation> legacy = review.effective(c, Annotations.LEGACY_METRICS)
-                .filter(a -> c.autoscaler().scaleMetrics().contains(a.value()));
+        // qps is read as rps, as scale-metric-alias reads scaleMetric: qps.
+        Optional<String> legacy = review.effective(c, Annotations.LEGACY_METRICS).map(a -> Scaling.fold(a.value()))
+                .filter(v -> c.autoscaler().scaleMetrics().contains(v));
         if (legacy.isPresent()) {
-            if (workable(legacy.get().value(), c, review)) {
-                if (edits.set(c.field("scaleMetric"), legacy.get().value())) {
-                    edits.notice(c.field("scaleMetric"), "set to " + legacy.get().value() + " from the legacy annotation "
+            if (workable(legacy.get(), c, review)) {
+                if (edits.set(c.field("scaleMetric"), legacy.get())) {
+                    edits.notice(c.field("scaleMetric"), "set to " + legacy.get() + " from the legacy annotation "
                             + Annotations.LEGACY_METRICS + ", which KServe no longer reads");
                 }
                 return;

@@ -70,6 +70,15 @@ public final class GpuResourcesRule implements Validation {
         if (annotated.isEmpty()) {
             f.deny(Review.METADATA_ANNOTATIONS.key(Annotations.GPU_RESOURCE_TYPES),
                     "must be a JSON list of resource names, e.g. [\"example.com/gpu\"]");
+        } else {
+            List<String> own = annotated.get().stream().filter(Gpus::isKubernetesOwn).distinct().toList();
+            if (!own.isEmpty()) {
+                f.warn(Finding.Type.INVALID, Review.METADATA_ANNOTATIONS.key(Annotations.GPU_RESOURCE_TYPES), null, "names "
+                        + String.join(", ", own.stream().map(n -> "\"" + n + "\"").toList()) + ", Kubernetes' own resource"
+                        + (own.size() > 1 ? "s" : "") + ", not a GPU: KServe would take every container that asks for "
+                        + (own.size() > 1 ? "them" : "it") + " as a GPU container, and the GPU checks here ignore "
+                        + (own.size() > 1 ? "them" : "it") + "; remove " + (own.size() > 1 ? "them" : "it"));
+            }
         }
         Set<String> names = Gpus.resourceNames(review, annotated);
         boolean caps = review.settings().get(MAX_PER_REPLICA).isPresent() || review.settings().get(MAX_PER_SERVICE).isPresent();
@@ -196,7 +205,7 @@ public final class GpuResourcesRule implements Validation {
                 Json.IntField min = Json.int32(c.spec(), "minReplicas");
                 replicas = Math.max(1, min.valid() ? min.get() : 1);
             }
-            total += gpus * replicas;
+            total = Gpus.plus(total, Gpus.times(gpus, replicas));
             shares.add(new Share(c, replicas, gpus));
         }
         if (perService.isPresent() && total > perService.getAsInt()) {

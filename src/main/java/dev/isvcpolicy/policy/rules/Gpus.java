@@ -62,7 +62,10 @@ final class Gpus {
     /** GPU resource names KServe itself knows. */
     public static final List<String> KSERVE_GPU_RESOURCES = List.of("nvidia.com/gpu", "amd.com/gpu", "intel.com/gpu", "habana.ai/gaudi");
 
-    /** KServe's GPU names, configured ones, plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it parses. */
+    /**
+     * KServe's GPU names, configured ones, plus those of the {@code serving.kserve.io/gpu-resource-types} annotation, when it
+     * parses, but for Kubernetes' own ({@link #isKubernetesOwn}: {@code gpu-resources} warns about those).
+     */
     static Set<String> resourceNames(Review review) {
         return resourceNames(review, annotationNames(review));
     }
@@ -74,7 +77,11 @@ final class Gpus {
             return configured;
         }
         Set<String> names = new LinkedHashSet<>(configured);
-        names.addAll(annotated.get());
+        for (String name : annotated.get()) {
+            if (!isKubernetesOwn(name)) { // cpu or memory counted as GPUs would misjudge every container: warned instead
+                names.add(name);
+            }
+        }
         return names;
     }
 
@@ -131,14 +138,25 @@ final class Gpus {
         for (Container k : containers(c)) {
             long gpus = gpus(k, names);
             if (k.worker()) {
-                worker += gpus;
+                worker = plus(worker, gpus);
             } else {
-                head += gpus;
+                head = plus(head, gpus);
             }
         }
         Json.IntField pipeline = Json.int32(Json.object(c.spec(), "workerSpec").orElse(null), "pipelineParallelSize");
         long workers = pipeline.valid() && pipeline.get() >= 1 ? pipeline.get() - 1 : 1;
-        return head + worker * workers;
+        return plus(head, times(worker, workers));
+    }
+
+    /** {@code a + b} for counts of 0 or more, {@link Long#MAX_VALUE} where it would overflow (a count that large is over any cap). */
+    static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** {@code a * b} for counts of 0 or more, {@link Long#MAX_VALUE} where it would overflow. */
+    static long times(long a, long b) {
+        return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
     }
 
     /** NVIDIA's MIG slices, e.g. {@code nvidia.com/mig-1g.5gb}: KServe counts them as GPUs. */
@@ -195,7 +213,7 @@ final class Gpus {
             if (amount.isEmpty()) {
                 amount = Quantities.positiveWhole(resources.path("requests").get(name));
             }
-            total += amount.orElse(0L);
+            total = plus(total, amount.orElse(0L));
         }
         return total;
     }

@@ -67,9 +67,7 @@ public final class KServeKindsConflictRule implements ObjectValidation {
 
     /** A ScaledObject or HTTPScaledObject against the namespace's graphs and LLMInferenceServices. */
     private static void scaler(ObjectReview r, Findings f) {
-        if (r.kind() == Kind.SCALED_OBJECT && KServeWorkloads.controlledByKServe(r.object())) {
-            return;
-        }
+        Optional<ScaledObjects.Owner> owner = r.kind() == Kind.SCALED_OBJECT ? ScaledObjects.isvcOwner(r.object()) : Optional.empty();
         if (r.kind() == Kind.HTTP_SCALED_OBJECT && KServeWorkloads.skipsScaledObject(r.object())) {
             return;
         }
@@ -92,6 +90,9 @@ public final class KServeKindsConflictRule implements ObjectValidation {
         }
         if (r.graphLookup().lookup() == ClusterView.Lookup.READY && "Deployment".equals(target.get().kind())) {
             for (Review graph : r.graphs()) {
+                if (ScaledObjects.madeFor(owner, "InferenceGraph", graph.name(), ScaledObjects.uid(graph.object()))) {
+                    continue; // KServe's own, for this graph
+                }
                 for (Component c : graph.components()) {
                     if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target.get().name(), c.objectName())) {
                         f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target.get().name(), target.get()
@@ -107,7 +108,7 @@ public final class KServeKindsConflictRule implements ObjectValidation {
             for (ObjectNode llm : r.llmServices().objects()) {
                 String name = KServeWorkloads.name(llm);
                 Optional<String> workload = KServeWorkloads.llmWorkload(target.get(), name);
-                if (workload.isPresent()) {
+                if (workload.isPresent() && !ScaledObjects.madeFor(owner, "LLMInferenceService", name, ScaledObjects.uid(llm))) {
                     f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target.get().name(), target.get()
                             + " is a workload of LLMInferenceService \"" + name + "\", whose replicas KServe sets from "
                             + scalingPath(workload.get()) + ": " + what + " would fight it over them. Scale it through "
@@ -148,7 +149,8 @@ public final class KServeKindsConflictRule implements ObjectValidation {
         }
         if (r.scaledObjects().lookup() == ClusterView.Lookup.READY) {
             for (ObjectNode so : r.scaledObjects().objects()) {
-                if (KServeWorkloads.controlledByKServe(so) || beingDeleted(so)) {
+                if (ScaledObjects.madeFor(ScaledObjects.isvcOwner(so), "LLMInferenceService", name, ScaledObjects.uid(r.object()))
+                        || beingDeleted(so)) {
                     continue;
                 }
                 // The ScaledObject of an HTTPScaledObject judged above is not reported twice.

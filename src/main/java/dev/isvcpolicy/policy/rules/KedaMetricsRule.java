@@ -125,7 +125,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         ArrayNode metrics = JSON.arrayNode().add(converted.get());
         JsonNode autoScaling = c.spec().get("autoScaling");
         JsonNode present = autoScaling != null && autoScaling.isObject() ? autoScaling.get("metrics") : null;
-        if (present != null && !present.isNull()) {
+        if (present != null && !present.isNull() && !(present.isArray() && present.isEmpty())) { // [] says no more than absent
             // Converted on an earlier apply: kubectl apply of the same manifest sends the pair back beside what it became.
             if (Json.sameTree(present, metrics)) {
                 edits.remove(c.field("scaleMetric"));

@@ -157,6 +157,9 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         if (c.spec().path("annotations").has(key)) {
             return;
         }
+        if (c.isGraph() && review.object().path("metadata").path("annotations").has(key)) {
+            return; // a graph's metadata.annotations are its component's own: never overwritten (scale-target-conflict judges them)
+        }
         Optional<Review.Annotation> isvc = review.annotation(key);
         if (isvc.isPresent() && sameValue(key, isvc.get().value(), value)) {
             return;

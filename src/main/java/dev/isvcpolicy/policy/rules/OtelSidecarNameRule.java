@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
@@ -9,6 +10,7 @@ import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.FieldPath;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
+import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Mutation;
 import dev.isvcpolicy.policy.Review;
 import java.util.List;
@@ -46,8 +48,11 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
     @Override
     public void mutate(Review review, Edits edits) {
         List<Component> otel = new java.util.ArrayList<>();
+        if (generatedName(review)) {
+            return; // the name is not known yet: the validation says so
+        }
         for (Component c : review.mutableComponents()) {
-            if (Scaling.usesOtel(c)) {
+            if (readsOtel(c)) {
                 otel.add(c);
             }
         }
@@ -71,10 +76,28 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
         return value.equals(c.objectName()) || value.equals(review.namespace() + "/" + c.objectName());
     }
 
+    /**
+     * Whether KEDA scales this component on an OpenTelemetry metric: only class keda reads {@code autoScaling} (RULES.md §2:
+     * Knative mode ignores it, and external and none use no metric), so elsewhere no collector is needed.
+     */
+    private static boolean readsOtel(Component c) {
+        return c.autoscaler() == Autoscaler.KEDA && Scaling.usesOtel(c);
+    }
+
+    /** A CREATE with {@code generateName} and no name: the component's object name is only known once the API server picks it. */
+    private static boolean generatedName(Review review) {
+        JsonNode metadata = review.object().get("metadata");
+        return Json.nonBlankText(metadata, "name") == null && metadata != null && metadata.path("generateName").isTextual();
+    }
+
+    private static String generatedPrefix(Review review) {
+        return review.object().path("metadata").path("generateName").asText();
+    }
+
     private static long otelComponents(Review review) {
         long count = 0;
         for (Component c : review.components()) {
-            if (c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c)) {
+            if (readsOtel(c)) {
                 count++;
             }
         }
@@ -83,12 +106,21 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c);
+        return readsOtel(c);
     }
 
     @Override
     public void check(Component c, Review review, Findings f) {
         Optional<Review.Annotation> current = review.effective(c, Annotations.OTEL_INJECT);
+        if (generatedName(review) && (current.isEmpty() || !"false".equalsIgnoreCase(current.get().value().strip()))) {
+            FieldPath at = current.map(Review.Annotation::path).orElse(Review.METADATA_ANNOTATIONS.key(Annotations.OTEL_INJECT));
+            f.add(Action.DENY, current.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, java.util.List.of(at), c.path(), -1,
+                    current.map(Review.Annotation::value).orElse(null), "cannot name the " + c.label() + "'s collector sidecar: the "
+                    + c.label() + " scales on an OpenTelemetry metric, whose collector is named after its workload (<name>"
+                    + c.objectName().substring(Math.min(c.objectName().length(), generatedPrefix(review).length())) + "), and with "
+                    + "generateName that name is only known once the API server picks it; set metadata.name instead");
+            return;
+        }
         if (current.isPresent() && accepted(current.get().value(), c, review)) {
             return;
         }

@@ -63,6 +63,9 @@ final class Quantities {
         return Optional.of(number.multiply(factor));
     }
 
+    /** The largest count a Kubernetes quantity holds as a whole number (its int64 value), e.g. {@code "8E"} fits. */
+    private static final BigDecimal LARGEST = BigDecimal.valueOf(Long.MAX_VALUE);
+
     /** A positive whole count, as GPUs must be: {@code 1}, {@code "2"}; not {@code 0}, {@code 0.5}, {@code 500m}. */
     static Optional<Long> positiveWhole(JsonNode node) {
         long small = smallWhole(node);
@@ -70,7 +73,7 @@ final class Quantities {
             return small > 0 ? Optional.of(small) : Optional.empty();
         }
         return parse(node).filter(v -> v.signum() > 0 && v.stripTrailingZeros().scale() <= 0
-                && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
+                && v.compareTo(LARGEST) <= 0).map(BigDecimal::longValue);
     }
 
     /** A whole count of 0 or more, as every extended resource must be: {@code 0}, {@code "6"}; not {@code 0.5}, {@code 500m}. */
@@ -80,7 +83,7 @@ final class Quantities {
             return Optional.of(small);
         }
         return parse(node).filter(v -> v.signum() >= 0 && v.stripTrailingZeros().scale() <= 0
-                && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
+                && v.compareTo(LARGEST) <= 0).map(BigDecimal::longValue);
     }
 
     /**

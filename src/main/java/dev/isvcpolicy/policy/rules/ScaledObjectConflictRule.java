@@ -53,10 +53,10 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
             case READY -> {
             }
         }
-        if (r.owner().isPresent()) {
-            return;
-        }
         for (Review isvc : r.inferenceServices()) {
+            if (ScaledObjects.madeFor(r.owner(), "InferenceService", isvc.name(), ScaledObjects.uid(isvc.object()))) {
+                continue; // KServe's own, for this InferenceService
+            }
             for (Component c : isvc.components()) {
                 if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target, c.objectName())) {
                     f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target, message(target, isvc, c));

@@ -23,10 +23,10 @@ class QuantitiesTest {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    /** The definition: parsed as a quantity, then a whole count within an int (positive for GPUs). */
+    /** The definition: parsed as a quantity, then a whole count within a quantity's int64 value (positive for GPUs). */
     private static Optional<Long> byParsing(JsonNode node, boolean positive) {
         return Quantities.parse(node).filter(v -> (positive ? v.signum() > 0 : v.signum() >= 0) && v.stripTrailingZeros().scale() <= 0
-                && v.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
+                && v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0).map(BigDecimal::longValue);
     }
 
     @Provide
@@ -56,6 +56,9 @@ class QuantitiesTest {
             assertEquals(byParsing(node, false), Quantities.whole(node), "whole(" + node + ")");
         }
         assertEquals(Optional.of(7L), Quantities.whole(JSON.textNode("007")));
+        assertEquals(Optional.of(2147483648L), Quantities.positiveWhole(JSON.textNode("2147483648")), "above int32, a whole count");
+        assertEquals(Optional.of(8_000_000_000_000_000_000L), Quantities.positiveWhole(JSON.textNode("8E")));
+        assertEquals(Optional.empty(), Quantities.positiveWhole(JSON.textNode("9E")), "above int64: no quantity value");
         assertEquals(Optional.empty(), Quantities.positiveWhole(JSON.numberNode(0)));
         assertEquals(Optional.empty(), Quantities.positiveWhole(null));
     }
