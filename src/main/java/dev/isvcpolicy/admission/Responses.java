@@ -135,7 +135,7 @@ public final class Responses {
             // One cause per field involved, as the API server lists a field error per field (at most MAX_CAUSES in all).
             // The finding's value is its first field's: the other fields' causes show none rather than a value they do not hold.
             for (int i = 0; i < f.paths().size() && causes.size() < MAX_CAUSES; i++) {
-                causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(Texts.cut(f.paths().get(i), Texts.MAX_MESSAGE))
+                causes.add(new StatusCauseBuilder().withReason(f.type().reason()).withField(Texts.visible(Texts.cut(f.paths().get(i), Texts.MAX_MESSAGE)))
                         .withMessage(shorten(causeMessage(f, i == 0), Texts.MAX_MESSAGE)).build());
             }
         }
@@ -175,9 +175,10 @@ public final class Responses {
             case DUPLICATE -> "Duplicate value";
             case TOO_LONG -> "Too long";
         };
-        // The value once: a message that already quotes it is not prefixed with it again. Its control characters are escapes
-        // already (Texts.visible), which doubling backslashes here would make unreadable: only its quotes are escaped.
-        String value = !withValue || f.value() == null || f.message().contains("\"" + f.value() + "\"") ? "" : ": \"" + f.value().replace("\"", "\\\"") + "\"";
+        // The value once: a message that already quotes it (escaped, as messages are) is not prefixed with it again. Quoted
+        // as Go's %q would: backslashes and quotes escaped, then control characters (Texts.visible).
+        String value = !withValue || f.value() == null || f.message().contains("\"" + Texts.visible(f.value()) + "\"") ? ""
+                : ": \"" + Texts.visible(f.value().replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
         if (f.type() == Finding.Type.INVALID && value.isEmpty()) {
             return f.message() + " [" + f.ruleId() + "]"; // no value to show: the message says what is wrong
         }

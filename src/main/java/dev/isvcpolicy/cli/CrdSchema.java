@@ -1,5 +1,7 @@
 package dev.isvcpolicy.cli;
 
+import dev.isvcpolicy.policy.Texts;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isvcpolicy.policy.Action;
@@ -292,6 +294,6 @@ public final class CrdSchema {
     }
 
     private static Finding deny(String path, String message) {
-        return new Finding(RULE, Action.DENY, path, message);
+        return new Finding(RULE, Action.DENY, path, Texts.visible(message)); // the message quotes the input's values
     }
 }

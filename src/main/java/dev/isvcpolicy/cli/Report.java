@@ -1,5 +1,7 @@
 package dev.isvcpolicy.cli;
 
+import dev.isvcpolicy.policy.Texts;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,14 +53,16 @@ final class Report {
             if (quiet && !r.denied() && !r.warned() && !r.mutates()) {
                 continue;
             }
-            b.append(r.document().where()).append("  ").append(r.kind()).append(' ').append(r.namespace()).append('/').append(r.name());
+            // A name or namespace is the input's text: escaped, so that it cannot steer the terminal or forge a line.
+            b.append(r.document().where()).append("  ").append(r.kind()).append(' ').append(Texts.visible(r.namespace())).append('/')
+                    .append(Texts.visible(r.name()));
             if (r.outcome() == ObjectResult.Outcome.CHECKED && r.mode() != null) {
                 b.append("  (").append(r.operation()).append(", ").append(r.mode().value()).append(" mode from ")
                         .append(source(r.modeSource())).append(')');
             }
             b.append('\n');
             for (PatchOp op : r.ops()) {
-                b.append("  patch  ").append(op.op()).append(' ').append(op.path());
+                b.append("  patch  ").append(op.op()).append(' ').append(Texts.visible(op.path()));
                 if (op.value() != null) {
                     b.append(' ').append(op.value());
                 }
@@ -97,7 +101,7 @@ final class Report {
 
     private String verdictLine(ObjectResult r) {
         return switch (r.outcome()) {
-            case EXEMPT -> "exempt: namespace " + r.namespace() + " is in webhook.exempt-namespaces, admitted untouched";
+            case EXEMPT -> "exempt: namespace " + Texts.visible(r.namespace()) + " is in webhook.exempt-namespaces, admitted untouched";
             case CHECKED -> {
                 long denies = r.findings().stream().filter(f -> f.action() == dev.isvcpolicy.policy.Action.DENY).count();
                 long warnings = r.findings().size() - denies + r.notices().size();

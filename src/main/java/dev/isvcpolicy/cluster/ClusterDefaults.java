@@ -1,11 +1,9 @@
 package dev.isvcpolicy.cluster;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.isvcpolicy.config.WebhookConfig;
 import dev.isvcpolicy.policy.DeploymentMode;
-import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.PolicySettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -117,8 +115,8 @@ public class ClusterDefaults {
             return new State(true, Optional.empty(), "ConfigMap has no deploy key");
         }
         try {
-            JsonNode node = LENIENT.readTree(deploy);
-            Optional<String> raw = defaultDeploymentMode(node);
+            LENIENT.readTree(deploy); // JSON at all, else "deploy is not JSON"
+            Optional<String> raw = defaultDeploymentMode(deploy);
             if (raw.isEmpty()) {
                 return new State(true, Optional.empty(), "deploy has no defaultDeploymentMode");
             }
@@ -132,19 +130,26 @@ public class ClusterDefaults {
 
     /**
      * {@code defaultDeploymentMode} as KServe's Go {@code json.Unmarshal} reads it: the key in any letter case, and of several
-     * such keys the last non-null one in the document (each one sets the field again). Empty when there is none or its value is no string.
+     * such keys the last non-null one in the document (each one sets the field again; a tree would keep one of two identical
+     * keys at the first one's place, so the document is read as a stream). Empty when there is none or its value is no string.
      */
-    static Optional<String> defaultDeploymentMode(JsonNode deploy) {
-        if (deploy == null || !deploy.isObject()) {
-            return Optional.empty();
-        }
-        Optional<String> out = Optional.empty();
-        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = deploy.fields(); it.hasNext();) {
-            java.util.Map.Entry<String, JsonNode> e = it.next();
-            if ("defaultDeploymentMode".equalsIgnoreCase(e.getKey()) && !e.getValue().isNull()) { // null leaves a Go field as it was
-                out = e.getValue().isTextual() ? Optional.of(e.getValue().asText()) : Optional.empty();
+    static Optional<String> defaultDeploymentMode(String deploy) throws java.io.IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = LENIENT.createParser(deploy)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return Optional.empty();
             }
+            Optional<String> out = Optional.empty();
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                boolean ours = "defaultDeploymentMode".equalsIgnoreCase(p.currentName());
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if (ours && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    out = Optional.of(p.getText());
+                } else if (ours && value != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+                    out = Optional.empty(); // a number or an object there: KServe cannot read it either
+                }
+                p.skipChildren();
+            }
+            return out;
         }
-        return out;
     }
 }

@@ -128,12 +128,17 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
      */
     public String where() {
         if (paths.size() == 1) {
-            return Texts.cut(paths.get(0), MAX_SHOWN_PATH);
+            return shown(paths.get(0));
         }
         if (paths.size() > 2) {
-            return Texts.cut(paths.get(0), MAX_SHOWN_PATH) + " (and " + (paths.size() - 1) + " more fields)";
+            return shown(paths.get(0)) + " (and " + (paths.size() - 1) + " more fields)";
         }
-        return Texts.cut(paths.get(0), MAX_SHOWN_PATH) + ", " + Texts.cut(paths.get(1), MAX_SHOWN_PATH);
+        return shown(paths.get(0)) + ", " + shown(paths.get(1));
+    }
+
+    /** A path as a line shows it: cut, its control characters escaped ({@link Texts#visible}: a map key is a user's text). */
+    private static String shown(String path) {
+        return Texts.visible(Texts.cut(path, MAX_SHOWN_PATH));
     }
 
     /** A path longer than this (a map key of thousands of characters) is shown cut in {@link #line()}. */

@@ -86,9 +86,9 @@ public final class Findings {
             return;
         }
         List<String> rendered = new ArrayList<>(paths.size());
-        paths.forEach(p -> rendered.add(Texts.visible(p.toString())));
+        paths.forEach(p -> rendered.add(p.toString())); // as the object has them: RULES.md §7 reads the values there (PreExisting.at)
         String shown = render(value);
-        if (findings.add(new Finding(currentRule, action, type, rendered, Texts.visible(shown), Texts.visible(quoted(message.get(), shown)), false, null, false,
+        if (findings.add(new Finding(currentRule, action, type, rendered, shown, Texts.visible(quoted(message.get(), shown)), false, null, false,
                 subject == null ? null : subject.toString(), measure))) {
             cap.kept(currentRule, action);
         }

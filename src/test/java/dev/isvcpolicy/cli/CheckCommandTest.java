@@ -106,6 +106,18 @@ class CheckCommandTest {
         assertTrue(audit.out().contains("warn   line 10: (audit-only, would deny) spec.predictor.minReplicas"), audit.out());
     }
 
+    /** The input's own text (a name, a namespace, a quoted value) reaches the terminal with its control characters escaped. */
+    @Test
+    void theInputsTextIsPrintedEscaped() throws Exception {
+        Path odd = write("odd.json", "{\"apiVersion\":\"serving.kserve.io/v1beta1\",\"kind\":\"InferenceService\",\"metadata\":"
+                + "{\"name\":\"m\\u001b[2K\\rFAKE\",\"namespace\":\"ns\\u202e\",\"annotations\":{\"serving.kserve.io/deploymentMode\":"
+                + "\"Std\\u001b[31m\"}},\"spec\":{\"predictor\":{\"minReplicas\":1}}}");
+        Cli.Run r = Cli.run(odd.toString()).expect(1);
+        assertTrue(r.out().contains("ns\\u202e/m\\u001b[2K\\u000dFAKE"), r.out());
+        assertTrue(r.out().contains("\"Std\\u001b[31m\" is not a deployment mode"), r.out());
+        assertTrue(r.out().chars().noneMatch(ch -> ch < 0x20 && ch != '\n' || ch == 0x202e), "no raw control character: " + r.out());
+    }
+
     @Test
     void badSettingsAreReportedLikeTheWebhookStartUpAndUnknownKeysAreRefused() throws Exception {
         Path clean = copy("06-keda-cpu-raw.yaml");

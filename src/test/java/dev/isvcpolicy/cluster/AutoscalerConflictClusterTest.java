@@ -176,7 +176,7 @@ class AutoscalerConflictClusterTest {
         JsonNode hpa = validateIsvc("CREATE", "isvc-side",
                 yaml("{metadata: {name: n, annotations: {serving.kserve.io/deploymentMode: Standard}}, spec: {predictor: {minReplicas: 1}}}"), null);
         assertFalse(hpa.path("allowed").asBoolean(), hpa.toString());
-        assertEquals("metadata.annotations[serving.kserve.io/autoscalerClass]", cause(hpa).path("field").asText());
+        assertEquals("spec.predictor", cause(hpa).path("field").asText());
         assertTrue(cause(hpa).path("message").asText().contains("ScaledObject \"user-so\""), hpa.toString());
 
         JsonNode knative = validateIsvc("CREATE", "isvc-side",

@@ -114,5 +114,10 @@ class ClusterDefaultsTest {
                 "{\"defaultDeploymentMode\": \"Standard\", \"DEFAULTDEPLOYMENTMODE\": \"Serverless\", \"defaultDeploymentMode \": \"x\"}").build()).mode());
         assertEquals(Optional.of(DeploymentMode.STANDARD), ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy",
                 "{\"defaultDeploymentMode\": \"Standard\", \"DefaultDeploymentMode\": null}").build()).mode());
+        assertEquals(Optional.of(DeploymentMode.STANDARD), ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy",
+                "{\"defaultDeploymentMode\": \"Knative\", \"DefaultDeploymentMode\": \"Knative\", \"defaultDeploymentMode\": \"RawDeployment\"}")
+                .build()).mode(), "the last in the document, though a tree would put the repeated key first");
+        assertEquals(Optional.of(DeploymentMode.STANDARD), ClusterDefaults.parse(new ConfigMapBuilder().addToData("deploy",
+                "{\"defaultDeploymentMode\": \"Standard\", \"defaultDeploymentMode\": null}").build()).mode(), "null leaves it");
     }
 }

@@ -115,7 +115,7 @@ class KServeKindsClusterTest {
                 {apiVersion: serving.kserve.io/v1alpha1, kind: InferenceGraph, metadata: {name: g, annotations: {serving.kserve.io/deploymentMode: Standard}},
                  spec: {minReplicas: 1, scaleMetric: cpu, nodes: {root: {routerType: Sequence, steps: [{serviceName: m}]}}}}
                 """);
-        assertDenied(validate(Kind.INFERENCE_GRAPH, "ig-2", graph), "metadata.annotations[serving.kserve.io/autoscalerClass]", "ScaledObject \"user-so\"");
+        assertDenied(validate(Kind.INFERENCE_GRAPH, "ig-2", graph), "spec", "ScaledObject \"user-so\"");
         JsonNode external = graph.deepCopy();
         ((ObjectNode) external.path("metadata").path("annotations")).put("serving.kserve.io/autoscalerClass", "external");
         JsonNode allowed = validate(Kind.INFERENCE_GRAPH, "ig-2", external);

@@ -115,4 +115,16 @@ class LongValueMessagesTest {
         assertTrue(causes.get(0).getMessage().startsWith("Invalid value: \"3\": is 3, above spec.predictor.maxReplicas (2)"), causes.get(0).getMessage());
         assertFalse(causes.get(1).getMessage().contains("\"3\""), "maxReplicas is 2, not 3: " + causes.get(1).getMessage());
     }
+
+    /** A cause's value is quoted as Go's %q quotes: its backslashes and quotes escaped, then its control characters. */
+    @Test
+    void aCausesValueCannotCloseItsOwnQuotes() throws Exception {
+        ObjectNode object = (ObjectNode) new ObjectMapper().readTree("{\"metadata\":{\"name\":\"m\"},\"spec\":{\"predictor\":"
+                + "{\"minReplicas\":\"x\\\"\\\\\\u001b\"}}}");
+        PolicyEngine.ValidationResult result = new PolicyEngine(PolicySettings.defaults())
+                .validate(new PolicyEngine.Input(Operation.CREATE, object, null, "default", Optional.empty()));
+        String cause = dev.isvcpolicy.admission.Responses.invalid("u", "serving.kserve.io", "InferenceService", "m", result.denials(),
+                List.of(), java.util.Map.of()).getStatus().getDetails().getCauses().get(0).getMessage();
+        assertTrue(cause.startsWith("Invalid value: \"x\\\"\\\\\\u001b\": "), cause);
+    }
 }

@@ -157,10 +157,13 @@ public final class AutoscalerConflictRule implements Validation {
             for (ClusterView.ScaledObjectRef so : cluster.scaledObjectsTargeting(c.objectName())) {
                 if (so.userMadeFor(review.isGraph() ? "InferenceGraph" : "InferenceService", review.name(), ScaledObjects.uid(review.object()))
                         && ScaledObjects.isWorkloadOf(so.deployment(), c.objectName())) {
-                    // At the class annotation in force, or where it would be when absent (the default class): which autoscaler
-                    // KServe runs is what makes the conflict, so an UPDATE that leaves it alone (a new storageUri) keeps the deny
-                    // pre-existing (RULES.md §7). It may stand for every component: the component is what §7 pairs the deny by.
-                    f.add(Action.DENY, Finding.Type.FORBIDDEN, List.of(classAt(c, review)), c.path(), -1, null,
+                    // On the component. What RULES.md §7 pairs it by is the conflict itself: this component, run by this
+                    // autoscaler, against this ScaledObject on this Deployment (the subject), counted once (the measure), so an
+                    // UPDATE that leaves those alone keeps it pre-existing whatever else changed (a new storageUri, where the
+                    // class is written), and one that changes any of them (a renamed predictor meeting another ScaledObject, a
+                    // new class) is judged anew.
+                    f.add(Action.DENY, Finding.Type.FORBIDDEN, List.of(c.path()),
+                            c.path().key(c.autoscaler().label() + " " + so.name() + " " + so.deployment()), 1, null,
                             "ScaledObject \"" + so.name()
                             + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
                             + "'s workload, and " + inCharge(c, review) + " would scale it too: two autoscalers would fight over its replicas. "
@@ -169,12 +172,6 @@ public final class AutoscalerConflictRule implements Validation {
                 }
             }
         }
-    }
-
-    /** Where the component's class is decided: its class annotation in force, else the InferenceService's (absent) one. */
-    private static FieldPath classAt(Component c, Review review) {
-        return c.classPath() != null ? c.classPath() : Review.METADATA_ANNOTATIONS.key(review.mode() == DeploymentMode.KNATIVE
-                ? Annotations.KNATIVE_CLASS : Annotations.AUTOSCALER_CLASS);
     }
 
     /** The autoscaler already in charge of a component, for messages, e.g. {@code Knative's KPA (Knative mode)}. */

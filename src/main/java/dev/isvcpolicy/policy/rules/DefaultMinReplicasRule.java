@@ -56,6 +56,8 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
      * and above {@code webhook.replicas.max-ceiling} the ceiling;</li>
      * <li>in Knative mode, above the component's {@code autoscaling.knative.dev/activation-scale} it writes that scale
      * (Knative refuses an activation scale below min-scale: {@code knative-annotations});</li>
+     * <li>in Standard mode without {@code maxReplicas}, where {@code webhook.gpu.max-per-service} counts minReplicas replicas, at
+     * most the replicas of this component's GPUs that fit the cap (at least 1);</li>
      * <li>0 where nothing would ever bring the component back from zero it writes 1: under an HPA, which does not scale
      * to zero ({@code scale-to-zero}); under KEDA on cpu/memory alone, including the {@code scaleMetric} that
      * {@code keda-metrics} converts next ({@code scale-to-zero}); and where KServe pins the replicas at
@@ -82,6 +84,17 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
                     + ", and Knative refuses an activation scale below min-scale";
             value = (int) activation.getAsLong();
         }
+        OptionalInt perService = review.settings().get(GpuResourcesRule.MAX_PER_SERVICE);
+        if (perService.isPresent() && value > 1 && review.mode() != DeploymentMode.KNATIVE && !(max.valid() && max.get() > 0)) {
+            // Without maxReplicas the per-service cap counts minReplicas replicas (gpu-resources): this component's share alone.
+            long gpus = Gpus.perReplica(c, Gpus.resourceNames(review));
+            if (gpus > 0 && Gpus.times(value, gpus) > perService.getAsInt()) {
+                int fits = (int) Math.max(1, perService.getAsInt() / gpus);
+                why = configured + " times the " + gpus + " GPUs per replica of the " + c.label() + " is above this cluster's cap of "
+                        + perService.getAsInt() + " GPUs per InferenceService (" + GpuResourcesRule.MAX_PER_SERVICE.key() + ")";
+                value = Math.min(value, fits);
+            }
+        }
         if (value == 0) {
             String never = neverFromZero(c, review);
             if (never != null) {
@@ -101,19 +114,23 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
             case NONE -> Scaling.kedaClass(c, review)
                     ? "the " + c.label() + " has autoscalerClass keda but no autoScaling, so KServe treats it as none and pins it at minReplicas"
                     : "with autoscalerClass none KServe pins the replicas at minReplicas";
-            case KEDA -> kedaResourceOnly(c) ? "KEDA cannot scale to zero on cpu/memory alone" : null;
+            case KEDA -> kedaResourceOnly(c, review) ? "KEDA cannot scale to zero on cpu/memory alone" : null;
             default -> null;
         };
     }
 
     /**
      * Whether KEDA will scale this component on cpu/memory only: its {@code autoScaling.metrics}, or, while those are
-     * absent or empty, what {@code keda-metrics} converts {@code scaleMetric} into (cpu when only {@code scaleTarget} is set).
+     * absent or empty, what {@code keda-metrics} converts {@code scaleMetric} into (cpu when only {@code scaleTarget} is set);
+     * false when nothing will be converted.
      */
-    private static boolean kedaResourceOnly(Component c) {
+    private static boolean kedaResourceOnly(Component c, Review review) {
         List<Scaling.Metric> metrics = Scaling.metrics(c);
         if (!metrics.isEmpty()) {
             return metrics.stream().allMatch(Scaling.Metric::isResource);
+        }
+        if (!review.settings().enabled(KedaMetricsRule.ID) || !Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "scaleTarget")) {
+            return false; // nothing will be converted: no metric to judge (keda-metrics refuses a ScaledObject without one)
         }
         String metric = Scaling.scaleMetric(c).map(Scaling::fold).orElse("cpu");
         return "cpu".equals(metric) || "memory".equals(metric);

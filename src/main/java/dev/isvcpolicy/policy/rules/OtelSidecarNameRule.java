@@ -84,14 +84,26 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
         return c.autoscaler() == Autoscaler.KEDA && Scaling.usesOtel(c);
     }
 
-    /** A CREATE with {@code generateName} and no name: the component's object name is only known once the API server picks it. */
+    /** The characters of the 5 the API server appends to {@code generateName} (Kubernetes' {@code utilrand.String}). */
+    private static final java.util.regex.Pattern GENERATED_SUFFIX = java.util.regex.Pattern.compile("[bcdfghjklmnpqrstvwxz2456789]{5}");
+
+    /**
+     * A CREATE with {@code generateName}, whose components' object names nobody could know beforehand: without a name (what
+     * {@code /mutate} sees: the API server picks the name after the mutating webhooks), or with the name the API server
+     * picked (what {@code /validate} sees): the prefix, cut to 58 characters, and 5 random characters.
+     */
     private static boolean generatedName(Review review) {
         JsonNode metadata = review.object().get("metadata");
-        return Json.nonBlankText(metadata, "name") == null && metadata != null && metadata.path("generateName").isTextual();
-    }
-
-    private static String generatedPrefix(Review review) {
-        return review.object().path("metadata").path("generateName").asText();
+        if (metadata == null || !metadata.path("generateName").isTextual() || review.operation() != dev.isvcpolicy.policy.Operation.CREATE) {
+            return false;
+        }
+        String name = Json.nonBlankText(metadata, "name");
+        if (name == null) {
+            return true;
+        }
+        String prefix = metadata.path("generateName").asText();
+        prefix = prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
+        return name.length() == prefix.length() + 5 && name.startsWith(prefix) && GENERATED_SUFFIX.matcher(name.substring(prefix.length())).matches();
     }
 
     private static long otelComponents(Review review) {
@@ -117,7 +129,7 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
             f.add(Action.DENY, current.isEmpty() ? Finding.Type.REQUIRED : Finding.Type.INVALID, java.util.List.of(at), c.path(), -1,
                     current.map(Review.Annotation::value).orElse(null), "cannot name the " + c.label() + "'s collector sidecar: the "
                     + c.label() + " scales on an OpenTelemetry metric, whose collector is named after its workload (<name>"
-                    + c.objectName().substring(Math.min(c.objectName().length(), generatedPrefix(review).length())) + "), and with "
+                    + c.objectName().substring(Math.min(c.objectName().length(), review.name().length())) + "), and with "
                     + "generateName that name is only known once the API server picks it; set metadata.name instead");
             return;
         }

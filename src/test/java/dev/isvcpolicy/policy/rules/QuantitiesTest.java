@@ -58,7 +58,7 @@ class QuantitiesTest {
         assertEquals(Optional.of(7L), Quantities.whole(JSON.textNode("007")));
         assertEquals(Optional.of(2147483648L), Quantities.positiveWhole(JSON.textNode("2147483648")), "above int32, a whole count");
         assertEquals(Optional.of(8_000_000_000_000_000_000L), Quantities.positiveWhole(JSON.textNode("8E")));
-        assertEquals(Optional.empty(), Quantities.positiveWhole(JSON.textNode("9E")), "above int64: no quantity value");
+        assertEquals(Optional.empty(), Quantities.positiveWhole(JSON.textNode("10E")), "above int64: no quantity value");
         assertEquals(Optional.empty(), Quantities.positiveWhole(JSON.numberNode(0)));
         assertEquals(Optional.empty(), Quantities.positiveWhole(null));
     }
