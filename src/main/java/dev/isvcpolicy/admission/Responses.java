@@ -177,8 +177,8 @@ public final class Responses {
         };
         // The value once: a message that already quotes it (escaped, as messages are) is not prefixed with it again. Quoted
         // as Go's %q would: backslashes and quotes escaped, then control characters (Texts.visible).
-        String value = !withValue || f.value() == null || f.message().contains("\"" + Texts.visible(f.value()) + "\"") ? ""
-                : ": \"" + Texts.visible(f.value().replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
+        String value = !withValue || f.value() == null || f.message().contains("\"" + Texts.quotable(f.value()) + "\"")
+                || f.message().contains("\"" + Texts.visible(f.value()) + "\"") ? "" : ": \"" + Texts.quotable(f.value()) + "\"";
         if (f.type() == Finding.Type.INVALID && value.isEmpty()) {
             return f.message() + " [" + f.ruleId() + "]"; // no value to show: the message says what is wrong
         }

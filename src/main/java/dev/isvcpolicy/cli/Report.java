@@ -64,7 +64,7 @@ final class Report {
             for (PatchOp op : r.ops()) {
                 b.append("  patch  ").append(op.op()).append(' ').append(Texts.visible(op.path()));
                 if (op.value() != null) {
-                    b.append(' ').append(op.value());
+                    b.append(' ').append(Texts.visible(op.value().toString()));
                 }
                 b.append("  [").append(op.ruleId()).append("]\n");
             }

@@ -25,8 +25,8 @@ import java.util.function.UnaryOperator;
  * the rules read: the background scan judges cached objects with every rule, as {@code /validate} after
  * {@code /mutate} would. Containers keep only {@code name} and {@code resources}; pod-level fields no rule
  * reads ({@code volumes}, {@code affinity}, ...) are dropped. Kept of a ScaledObject: {@code metadata.name,
- * namespace, uid, resourceVersion}, its ownerReferences to KServe's kinds ({@link ScaledObjects#KSERVE_KINDS}:
- * apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}. Kept of
+ * namespace, uid, resourceVersion, deletionTimestamp}, its ownerReferences to KServe's kinds ({@link ScaledObjects#KSERVE_KINDS})
+ * and to HTTPScaledObjects (apiVersion, kind, name, uid, controller), and {@code spec.scaleTargetRef.{apiVersion, kind, name}}. Kept of
  * an InferenceGraph, LLMInferenceService or HTTPScaledObject: see {@link #kserveKind}.
  * A rule that comes to read another field of a cached object must add it here;
  * {@code SlimObjectsTest} judges full and slim objects alike to catch that.
@@ -124,7 +124,10 @@ public final class SlimObjects {
         GenericKubernetesResource slim = base(full);
         List<OwnerReference> owners = full.getMetadata().getOwnerReferences();
         if (owners != null) {
-            List<OwnerReference> kept = owners.stream().filter(o -> ScaledObjects.KSERVE_KINDS.contains(o.getKind())).map(o -> {
+            // KServe's kinds (KServe's own ScaledObjects) and the HTTP add-on's (the one an HTTPScaledObject makes, which the
+            // LLMInferenceService check reports once, through its HTTPScaledObject).
+            List<OwnerReference> kept = owners.stream().filter(o -> ScaledObjects.KSERVE_KINDS.contains(o.getKind())
+                    || "HTTPScaledObject".equals(o.getKind())).map(o -> {
                 OwnerReference ref = new OwnerReference();
                 ref.setApiVersion(shared(o.getApiVersion()));
                 ref.setKind(shared(o.getKind()));

@@ -88,10 +88,21 @@ public final class Findings {
         List<String> rendered = new ArrayList<>(paths.size());
         paths.forEach(p -> rendered.add(p.toString())); // as the object has them: RULES.md §7 reads the values there (PreExisting.at)
         String shown = render(value);
-        if (findings.add(new Finding(currentRule, action, type, rendered, shown, Texts.visible(quoted(message.get(), shown)), false, null, false,
+        if (findings.add(new Finding(currentRule, action, type, rendered, shown, Texts.visible(quoted(ownValueQuoted(message.get(), shown), shown)), false, null, false,
                 subject == null ? null : subject.toString(), measure))) {
             cap.kept(currentRule, action);
         }
+    }
+
+    /**
+     * The message with the finding's own value, where it quotes it, quoted as {@link Texts#quotable} (its backslashes and
+     * quotes escaped): rules write {@code "\"" + value + "\""}, and a quote inside the value would seem to end it early.
+     */
+    static String ownValueQuoted(String message, String value) {
+        if (message == null || value == null || value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+            return message;
+        }
+        return message.replace("\"" + value + "\"", "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
 
     /**

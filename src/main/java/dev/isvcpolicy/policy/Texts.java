@@ -74,8 +74,8 @@ public final class Texts {
     }
     /**
      * Text for an answer (a message, a warning, a cause's value): every control character (U+0000 to U+001F, U+007F to
-     * U+009F), the line and paragraph separators and the bidirectional controls (U+200E, U+200F, U+202A to U+202E,
-     * U+2066 to U+2069) written as {@code \}{@code uXXXX}, so that a request value can neither start a line of its own, steer
+     * U+009F), the line and paragraph separators, the zero-width and bidirectional controls (U+061C, U+200B to U+200F,
+     * U+202A to U+202E, U+2060 to U+2069, U+FEFF) written as {@code \}{@code uXXXX}, so that a request value can neither start a line of its own, steer
      * a terminal, nor reorder what the reader sees; the API server also drops a warning that holds a control character.
      * Everything else is kept as it is. Null stays null.
      */
@@ -86,8 +86,8 @@ public final class Texts {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean hidden = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\u200e' || c == '\u200f'
-                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+            boolean hidden = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || (c >= '\u200b' && c <= '\u200f')
+                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2060' && c <= '\u2069') || c == '\u061c' || c == '\ufeff';
             if (hidden && out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
@@ -100,5 +100,13 @@ public final class Texts {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /**
+     * A value as a quoted string shows it, the way Go's {@code %q} does: backslashes and quotes escaped, then the characters
+     * {@link #visible} escapes, so that the quoted value cannot seem to end early. Null stays null.
+     */
+    public static String quotable(String value) {
+        return value == null ? null : visible(value.replace("\\", "\\\\").replace("\"", "\\\""));
     }
 }

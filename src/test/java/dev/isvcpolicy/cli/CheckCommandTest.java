@@ -116,6 +116,14 @@ class CheckCommandTest {
         assertTrue(r.out().contains("ns\\u202e/m\\u001b[2K\\u000dFAKE"), r.out());
         assertTrue(r.out().contains("\"Std\\u001b[31m\" is not a deployment mode"), r.out());
         assertTrue(r.out().chars().noneMatch(ch -> ch < 0x20 && ch != '\n' || ch == 0x202e), "no raw control character: " + r.out());
+        // A patch value that holds the name (the collector sidecar's) is escaped too.
+        Path otel = write("otel.json", "{\"apiVersion\":\"serving.kserve.io/v1beta1\",\"kind\":\"InferenceService\",\"metadata\":"
+                + "{\"name\":\"o\\u202ex\",\"annotations\":{\"serving.kserve.io/deploymentMode\":\"Standard\",\"serving.kserve.io/autoscalerClass\":"
+                + "\"keda\"}},\"spec\":{\"predictor\":{\"minReplicas\":1,\"autoScaling\":{\"metrics\":[{\"type\":\"PodMetric\",\"podmetric\":"
+                + "{\"metric\":{\"backend\":\"opentelemetry\",\"metricNames\":[\"q\"],\"query\":\"q\"},\"target\":{\"type\":\"AverageValue\",\"value\":\"1\"}}}]}}}}");
+        Cli.Run o = Cli.run(otel.toString());
+        assertTrue(o.out().contains("patch  add /metadata/annotations/sidecar.opentelemetry.io~1inject \"o\\u202ex-predictor\""), o.out());
+        assertTrue(o.out().chars().noneMatch(ch -> ch == 0x202e), "no raw right-to-left override: " + o.out());
     }
 
     @Test

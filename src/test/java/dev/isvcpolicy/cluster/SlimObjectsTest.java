@@ -217,6 +217,7 @@ class SlimObjectsTest {
                   ownerReferences:
                     - {apiVersion: serving.kserve.io/v1beta1, kind: InferenceService, name: m, uid: u1}
                     - {apiVersion: apps/v1, kind: Deployment, name: d, uid: u2}
+                    - {apiVersion: http.keda.sh/v1alpha1, kind: HTTPScaledObject, name: h, uid: u3, controller: true}
                 spec:
                   scaleTargetRef: {name: m-predictor, kind: Deployment, apiVersion: apps/v1, envSourceContainerName: c}
                   triggers: [{type: cpu, metadata: {value: "50"}}]
@@ -226,7 +227,8 @@ class SlimObjectsTest {
         assertEquals(JSON.readTree("""
                 {"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject",
                  "metadata":{"name":"so","namespace":"default","ownerReferences":[
-                   {"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","name":"m","uid":"u1"}],
+                   {"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","name":"m","uid":"u1"},
+                   {"apiVersion":"http.keda.sh/v1alpha1","kind":"HTTPScaledObject","name":"h","uid":"u3","controller":true}],
                    "resourceVersion":"12345","uid":"%s"},
                  "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"m-predictor"}}}
                 """.formatted(slim.path("metadata").path("uid").asText())), slim);

@@ -86,13 +86,24 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
         }
         OptionalInt perService = review.settings().get(GpuResourcesRule.MAX_PER_SERVICE);
         if (perService.isPresent() && value > 1 && review.mode() != DeploymentMode.KNATIVE && !(max.valid() && max.get() > 0)) {
-            // Without maxReplicas the per-service cap counts minReplicas replicas (gpu-resources): this component's share alone.
-            long gpus = Gpus.perReplica(c, Gpus.resourceNames(review));
-            if (gpus > 0 && Gpus.times(value, gpus) > perService.getAsInt()) {
-                int fits = (int) Math.max(1, perService.getAsInt() / gpus);
-                why = configured + " times the " + gpus + " GPUs per replica of the " + c.label() + " is above this cluster's cap of "
-                        + perService.getAsInt() + " GPUs per InferenceService (" + GpuResourcesRule.MAX_PER_SERVICE.key() + ")";
-                value = Math.min(value, fits);
+            // Without maxReplicas the per-service cap counts minReplicas replicas (gpu-resources): what the other components
+            // count already (1 replica for one whose minReplicas is not written yet, the least it gets) leaves this one the rest.
+            java.util.Set<String> names = Gpus.resourceNames(review);
+            long gpus = Gpus.perReplica(c, names);
+            if (gpus > 0) {
+                long others = 0;
+                for (Component o : review.components()) {
+                    if (!o.path().equals(c.path())) {
+                        others = Gpus.plus(others, Gpus.times(GpuResourcesRule.countedReplicas(o), Gpus.perReplica(o, names)));
+                    }
+                }
+                long left = perService.getAsInt() - others;
+                int fits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / gpus));
+                if (fits < value) {
+                    why = configured + " times the " + gpus + " GPUs per replica of the " + c.label() + " would take this InferenceService "
+                            + "above this cluster's cap of " + perService.getAsInt() + " GPUs (" + GpuResourcesRule.MAX_PER_SERVICE.key() + ")";
+                    value = fits;
+                }
             }
         }
         if (value == 0) {
@@ -136,10 +147,13 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
         return "cpu".equals(metric) || "memory".equals(metric);
     }
 
-    /** The effective {@code autoscaling.knative.dev/activation-scale} when it is a whole number of at least 1. */
+    /**
+     * The effective {@code autoscaling.knative.dev/activation-scale} when it is a whole number of at least 1, read as
+     * {@code knative-annotations} reads it (spaces around, a {@code +}, leading zeros).
+     */
     private static OptionalLong activationScale(Component c, Review review) {
         return review.effective(c, Annotations.KNATIVE_PREFIX + "activation-scale").map(a -> a.value().strip().replace("+", ""))
-                .filter(v -> v.matches("[0-9]{1,9}")).map(v -> OptionalLong.of(Long.parseLong(v)))
-                .filter(v -> v.getAsLong() >= 1).orElse(OptionalLong.empty());
+                .filter(v -> v.matches("[0-9]{1,18}")).map(v -> OptionalLong.of(Long.parseLong(v)))
+                .filter(v -> v.getAsLong() >= 1 && v.getAsLong() <= Integer.MAX_VALUE).orElse(OptionalLong.empty());
     }
 }

@@ -196,14 +196,13 @@ public final class GpuResourcesRule implements Validation {
             Json.IntField max = Json.int32(c.spec(), "maxReplicas");
             long replicas;
             if (max.valid() && max.get() > 0) {
-                replicas = max.get();
+                replicas = countedReplicas(c);
             } else if (c.autoscaler().isKnative() && !c.isCanary()) {
                 f.deny(c.field("maxReplicas"), "is " + (max.valid() ? "0" : "not set") + ", so this GPU component can grow without bound, while this cluster caps GPUs per InferenceService at "
                         + perService.getAsInt() + " (webhook.gpu.max-per-service): set maxReplicas");
                 continue;
             } else {
-                Json.IntField min = Json.int32(c.spec(), "minReplicas");
-                replicas = Math.max(1, min.valid() ? min.get() : 1);
+                replicas = countedReplicas(c);
             }
             total = Gpus.plus(total, Gpus.times(gpus, replicas));
             shares.add(new Share(c, replicas, gpus));
@@ -216,5 +215,19 @@ public final class GpuResourcesRule implements Validation {
                     + shares.stream().map(Share::toString).collect(java.util.stream.Collectors.joining(" + ")) + "), above this cluster's cap of "
                     + perService.getAsInt() + " per InferenceService (webhook.gpu.max-per-service): lower maxReplicas");
         }
+    }
+
+    /**
+     * The replicas the per-service cap counts for a component: its {@code maxReplicas} when above 0, else its
+     * {@code minReplicas} (at least 1; 1 when absent). A Knative component without {@code maxReplicas} is unbounded, which
+     * {@link #checkCaps} refuses on its own.
+     */
+    static long countedReplicas(Component c) {
+        Json.IntField max = Json.int32(c.spec(), "maxReplicas");
+        if (max.valid() && max.get() > 0) {
+            return max.get();
+        }
+        Json.IntField min = Json.int32(c.spec(), "minReplicas");
+        return Math.max(1, min.valid() ? min.get() : 1);
     }
 }

@@ -61,7 +61,7 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
             if (current.isPresent() && !"true".equalsIgnoreCase(current.get().value().strip())) {
                 continue;
             }
-            boolean onComponent = current.map(Review.Annotation::onComponent).orElse(false) || otel.size() > 1;
+            boolean onComponent = current.map(Review.Annotation::onComponent).orElse(false) || otelComponents(review) > 1;
             FieldPath at = onComponent ? c.field("annotations").key(Annotations.OTEL_INJECT)
                     : Review.METADATA_ANNOTATIONS.key(Annotations.OTEL_INJECT);
             if (edits.set(at, c.objectName())) {
@@ -106,10 +106,14 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
         return name.length() == prefix.length() + 5 && name.startsWith(prefix) && GENERATED_SUFFIX.matcher(name.substring(prefix.length())).matches();
     }
 
+    /**
+     * The components with an OpenTelemetry metric, read or not: an InferenceService-level value reaches every component's
+     * pods, so with two of them (one under {@code external}, say) it would give the other the first one's collector.
+     */
     private static long otelComponents(Review review) {
         long count = 0;
         for (Component c : review.components()) {
-            if (readsOtel(c)) {
+            if (c.autoscaler() != Autoscaler.NOT_SCALED && Scaling.usesOtel(c)) {
                 count++;
             }
         }
