@@ -57,7 +57,7 @@ public final class DefaultMinReplicasRule implements ComponentMutation {
      * <li>in Knative mode, above the component's {@code autoscaling.knative.dev/activation-scale} it writes that scale
      * (Knative refuses an activation scale below min-scale: {@code knative-annotations});</li>
      * <li>in Standard mode without {@code maxReplicas}, where {@code webhook.gpu.max-per-service} counts minReplicas replicas, at
-     * most the replicas of this component's GPUs that fit the cap (at least 1);</li>
+     * most the replicas of this component's GPUs that fit what the other components leave of the cap (at least 1);</li>
      * <li>0 where nothing would ever bring the component back from zero it writes 1: under an HPA, which does not scale
      * to zero ({@code scale-to-zero}); under KEDA on cpu/memory alone, including the {@code scaleMetric} that
      * {@code keda-metrics} converts next ({@code scale-to-zero}); and where KServe pins the replicas at

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A component scaled on an OpenTelemetry metric needs {@code sidecar.opentelemetry.io/inject} set to its
+ * A component that KEDA scales on an OpenTelemetry metric (class keda: Knative mode ignores {@code autoScaling}, and
+ * external and none read no metric) needs {@code sidecar.opentelemetry.io/inject} set to its
  * object name ({@code <isvc>-predictor}) or {@code <namespace>/<isvc>-predictor}: KServe names the collector
  * after the component, and {@code "true"} (in any letter case, as the operator reads it) would pick whatever
  * collector the namespace has; {@code "false"} (any case) means no sidecar at all. The mutation replaces an
@@ -36,7 +37,7 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
 
     @Override
     public String doc() {
-        return "OpenTelemetry metric: sidecar.opentelemetry.io/inject must be the component's object name (<isvc>-predictor, "
+        return "KEDA on an OpenTelemetry metric (class keda): sidecar.opentelemetry.io/inject must be the component's object name (<isvc>-predictor, "
                 + "or <namespace>/<isvc>-predictor); absent or true is set to it, per component when two components use it";
     }
 
@@ -47,10 +48,10 @@ public final class OtelSidecarNameRule implements Mutation, ComponentValidation 
 
     @Override
     public void mutate(Review review, Edits edits) {
-        List<Component> otel = new java.util.ArrayList<>();
         if (generatedName(review)) {
             return; // the name is not known yet: the validation says so
         }
+        List<Component> otel = new java.util.ArrayList<>();
         for (Component c : review.mutableComponents()) {
             if (readsOtel(c)) {
                 otel.add(c);
