@@ -102,7 +102,7 @@ public final class Findings {
         if (message == null || value == null || value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
             return message;
         }
-        return message.replace("\"" + value + "\"", "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        return message.replace("\"" + value + "\"", "\"" + Texts.escapeQuotes(value) + "\"");
     }
 
     /**

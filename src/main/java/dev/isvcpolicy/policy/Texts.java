@@ -107,6 +107,11 @@ public final class Texts {
      * {@link #visible} escapes, so that the quoted value cannot seem to end early. Null stays null.
      */
     public static String quotable(String value) {
-        return value == null ? null : visible(value.replace("\\", "\\\\").replace("\"", "\\\""));
+        return value == null ? null : visible(escapeQuotes(value));
+    }
+
+    /** {@code value} with its backslashes and quotes escaped, to stand between quotes (the first half of {@link #quotable}). */
+    static String escapeQuotes(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

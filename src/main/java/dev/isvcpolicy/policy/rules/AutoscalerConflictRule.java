@@ -30,7 +30,7 @@ import java.util.Optional;
  * (and KEDA's webhook refuses KServe's ScaledObject until it is deleted), one switching away from keda that
  * KServe's ScaledObject stays. Cluster side: a component that KServe or Knative scales, or whose replicas
  * KServe pins (none, keda without autoScaling), is refused while a user's ScaledObject (one not controlled by
- * an InferenceService, InferenceGraph or LLMInferenceService) already targets its Deployment; only external
+ * this InferenceService or graph: {@link ScaledObjects#madeFor}) already targets its Deployment; only external
  * leaves the Deployment to the user (the ScaledObject's own side is {@link ScaledObjectConflictRule}).
  */
 public final class AutoscalerConflictRule implements Validation {

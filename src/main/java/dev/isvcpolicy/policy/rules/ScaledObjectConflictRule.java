@@ -14,8 +14,9 @@ import dev.isvcpolicy.policy.ScaledObjects;
 /**
  * The ScaledObject side of {@code autoscaler-conflict}: a user's ScaledObject may scale an InferenceService
  * component's Deployment only when that component's autoscaler is external (none is not enough: KServe pins
- * its replicas to minReplicas). One controlled by KServe (an ownerReference with {@code controller: true} to
- * an InferenceService, InferenceGraph or LLMInferenceService) is KServe's own and is not judged.
+ * its replicas to minReplicas). One controlled (an ownerReference with {@code controller: true}) by the
+ * InferenceService whose component it targets is KServe's own and is not judged against it
+ * ({@link ScaledObjects#madeFor}); one controlled by another KServe object is a user's for that InferenceService.
  */
 public final class ScaledObjectConflictRule implements ScaledObjectValidation {
 
