@@ -219,6 +219,9 @@ final class Report {
                 ObjectNode x = finding(findings.addObject(), r, fi.ruleId(), fi.action().label(), fi.path(), fi.message(),
                         CrdSchema.RULE.equals(fi.ruleId()) ? "schema" : "validate");
                 x.put("type", fi.type().label());
+                // What set it apart from a plain finding (RULES.md §6: pre-existing and audit-only are marked everywhere), and
+                // the line kubectl would print, prefix included.
+                x.put("outcome", fi.outcome()).put("text", fi.line());
                 fi.paths().forEach(x.putArray("paths")::add);
                 if (fi.value() != null) {
                     x.put("value", fi.value());

@@ -82,7 +82,11 @@ public final class Decider {
         Operation operation = operation(in.operation());
         String name = name(in.object(), in.name());
         if (operation == null || kind.isEmpty() || !kind.get().judgedBy(in.stage())) {
-            return Decision.untouched(Decision.Verdict.SKIPPED, kind, operation, name, null, policy);
+            // The audit line says why (docs/audit.md): another operation, another kind, or a kind this endpoint does not judge.
+            String why = operation == null ? "operation " + Texts.cut(String.valueOf(in.operation()), Texts.MAX_QUOTED) + " is not judged (CREATE and UPDATE are)"
+                    : kind.isEmpty() ? "kind " + Texts.cut(in.group() + "/" + in.kind(), Texts.MAX_QUOTED) + " is not judged"
+                    : kind.get().kind() + " is not judged on /" + in.stage().name().toLowerCase(java.util.Locale.ROOT);
+            return Decision.untouched(Decision.Verdict.SKIPPED, kind, operation, name, why, policy);
         }
         if (beingDeleted(in.object()) || beingDeleted(in.oldObject())) {
             return Decision.untouched(Decision.Verdict.SKIPPED, kind, operation, name, "being deleted (metadata.deletionTimestamp)", policy);

@@ -172,7 +172,9 @@ class AuditTrailTest {
 
             Reviews.post(validate.toString(), Reviews.review("", "v1", "Pod", "pods", "CREATE", "default",
                     Reviews.JSON.readTree("{\"metadata\":{\"name\":\"p\"}}"), null));
-            assertEquals("skipped", only(audit).path("decision").asText());
+            JsonNode skipped = only(audit);
+            assertEquals("skipped", skipped.path("decision").asText());
+            assertEquals("kind /Pod is not judged", skipped.path("reason").asText(), "docs/audit.md: skipped, with reason");
             audit.lines.clear();
 
             Reviews.post(mutate.toString(), Reviews.isvcReview("CREATE", "kube-system", Reviews.yamlResource("/fixtures/02-kpa-qps.yaml"), null));

@@ -126,6 +126,21 @@ class CheckCommandTest {
         assertTrue(o.out().chars().noneMatch(ch -> ch == 0x202e), "no raw right-to-left override: " + o.out());
     }
 
+    /** RULES.md §6: a lowered deny is marked as such in the JSON too, not only in the text. */
+    @Test
+    void jsonFindingsSayWhenAWarningIsALoweredDeny() throws Exception {
+        Path denied = copy("16-hpa-scale-to-zero-denied.yaml");
+        Cli.Run r = Cli.run("-o", "json", "--set", "webhook.audit-only=true", denied.toString()).expect(0);
+        com.fasterxml.jackson.databind.JsonNode findings = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).path("findings");
+        assertTrue(findings.size() > 0, r.out());
+        for (com.fasterxml.jackson.databind.JsonNode f : findings) {
+            if ("validate".equals(f.path("stage").asText())) {
+                assertTrue("audit-only-deny".equals(f.path("outcome").asText()) && f.path("text").asText().startsWith("(audit-only, would deny) "),
+                        f.toString());
+            }
+        }
+    }
+
     @Test
     void badSettingsAreReportedLikeTheWebhookStartUpAndUnknownKeysAreRefused() throws Exception {
         Path clean = copy("06-keda-cpu-raw.yaml");
@@ -221,11 +236,11 @@ class CheckCommandTest {
         shape.remove("value"); // only where the finding has a short value
         Set<String> expected = new java.util.TreeSet<>(Set.of("rule", "action", "path", "message", "line", "stage"));
         if (!"mutate".equals(finding.path("stage").asText())) {
-            expected.addAll(Set.of("type", "paths")); // a validation finding is a field error
+            expected.addAll(Set.of("type", "paths", "outcome", "text")); // a validation finding is a field error, and says how it ended
         }
         assertEquals(expected, shape);
         Set<String> top = fields(r.path("findings").get(0));
-        top.removeAll(Set.of("value", "type", "paths"));
+        top.removeAll(Set.of("value", "type", "paths", "outcome", "text"));
         assertEquals(Set.of("file", "kind", "namespace", "name", "rule", "action", "path", "message", "line", "stage"), top);
         assertTrue(isvc.path("findings").findValuesAsText("rule").contains("scale-to-zero"), isvc.toString());
         JsonNode scaled = r.path("objects").get(1);

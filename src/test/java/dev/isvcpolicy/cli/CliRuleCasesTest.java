@@ -150,7 +150,8 @@ class CliRuleCasesTest {
                 .put("message", n.message()).put("stage", "mutate"));
         findings.forEach(f -> {
             ObjectNode o = a.addObject().put("rule", f.ruleId()).put("action", f.action().label()).put("path", f.path())
-                    .put("message", f.message()).put("stage", "validate").put("type", f.type().label());
+                    .put("message", f.message()).put("stage", "validate").put("type", f.type().label())
+                    .put("outcome", f.outcome()).put("text", f.line());
             ArrayNode paths = o.putArray("paths");
             f.paths().forEach(paths::add);
             if (f.value() != null) {
