@@ -92,6 +92,12 @@ public class SettingsProducer {
             known.addAll(plumbing);
             problems.add(name + ": not a webhook setting" + closest(name, known).map(k -> "; did you mean " + k + "?").orElse(""));
         }
+        for (String key : BOOLEAN_PLUMBING) {
+            // SmallRye reads any text but its true spellings as false: a typo would switch a check off without a word.
+            config.getOptionalValue(key, String.class).filter(v -> !BOOLEAN_SPELLINGS.contains(v.strip().toLowerCase(java.util.Locale.ROOT)))
+                    .ifPresent(v -> problems.add(key + "=" + dev.isvcpolicy.policy.Texts.cut(v, dev.isvcpolicy.policy.Texts.MAX_QUOTED)
+                            + ": use true or false"));
+        }
         Map<String, String> raw = new TreeMap<>();
         for (String key : PolicySettings.allKeys()) {
             config.getOptionalValue(key, String.class).ifPresent(v -> raw.put(key, v));
@@ -106,6 +112,13 @@ public class SettingsProducer {
         }
         throw new PolicySettings.InvalidSettings(problems);
     }
+
+    /** The plumbing keys that are booleans. */
+    static final List<String> BOOLEAN_PLUMBING = List.of("webhook.bench.noop-endpoint", "webhook.cluster.lookups", "webhook.cluster.knative",
+            "webhook.scan.enabled", "webhook.scan.metrics-namespace-label");
+
+    /** What SmallRye's boolean converter reads as true or false (any letter case); anything else is refused. */
+    static final Set<String> BOOLEAN_SPELLINGS = Set.of("true", "false", "1", "0", "yes", "no", "y", "n", "on", "off");
 
     private static Optional<String> closest(String name, List<String> keys) {
         boolean env = !name.contains(".");
@@ -123,6 +136,9 @@ public class SettingsProducer {
         }
         if (c.audit().fileBackups() < 0) {
             problems.add("webhook.audit.file-backups=" + c.audit().fileBackups() + ": use 0 or more");
+        }
+        if (c.http().requestTimeout().isNegative() || c.http().requestTimeout().isZero()) {
+            problems.add("webhook.http.request-timeout=" + c.http().requestTimeout() + ": use a positive duration, e.g. 15s");
         }
         if (!problems.isEmpty()) {
             throw new PolicySettings.InvalidSettings(problems);

@@ -43,6 +43,29 @@ class SettingsTest {
         return SettingsProducer.fromConfig(config);
     }
 
+    /** A boolean plumbing key with a typo is refused: SmallRye would read it as false and switch a check off silently. */
+    @Test
+    void booleanPlumbingKeysTakeOnlyBooleanSpellings() {
+        PolicySettings.InvalidSettings e = org.junit.jupiter.api.Assertions.assertThrows(PolicySettings.InvalidSettings.class,
+                () -> settings(Map.of("webhook.cluster.lookups", "ture"), Map.of("WEBHOOK_SCAN_ENABLED", "maybe")));
+        assertEquals(List.of("webhook.cluster.lookups=ture: use true or false", "webhook.scan.enabled=maybe: use true or false"),
+                e.problems().stream().sorted().toList());
+        settings(Map.of("webhook.cluster.lookups", "FALSE", "webhook.cluster.knative", "on"), Map.of("WEBHOOK_SCAN_ENABLED", "0"));
+    }
+
+    /** A request deadline of zero or less would cut every request whose body is not there at once. */
+    @Test
+    void aRequestTimeoutOfZeroOrLessIsRefused() {
+        for (String bad : List.of("0s", "-5s")) {
+            SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(WebhookConfig.class).withValidateUnknown(false)
+                    .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                    .withSources(new PropertiesConfigSource(Map.of("webhook.http.request-timeout", bad), "test", 100)).build();
+            PolicySettings.InvalidSettings e = org.junit.jupiter.api.Assertions.assertThrows(PolicySettings.InvalidSettings.class,
+                    () -> SettingsProducer.checkPlumbing(config.getConfigMapping(WebhookConfig.class)));
+            assertTrue(e.problems().get(0).startsWith("webhook.http.request-timeout="), e.problems().toString());
+        }
+    }
+
     @Test
     void noKeysGiveTheDocumentedDefaults() {
         PolicySettings s = settings(Map.of(), Map.of());
