@@ -5,7 +5,8 @@
 # machine whose load changes during the run; JAVA_OPTS adds JVM flags (e.g. -XX:TieredStopAtLevel=1).
 # bench/jmh.sh --paced [reviews]: each stage of a review timed back to back and then one review every 20 ms
 # (EnginePaced): what the stages cost at admission's pace, with their code and data gone cold; the JVM runs
-# with the image's options (bench/jvm-options.sh), JAVA_OPTS after them.
+# with the image's options (bench/jvm-options.sh), JAVA_OPTS after them (e.g. -DgapMicros=1000 -Dpause=spin: another
+# time between reviews, spent spinning instead of asleep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test

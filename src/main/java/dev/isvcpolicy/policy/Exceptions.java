@@ -56,6 +56,8 @@ public final class Exceptions {
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build()).build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
+    /** A glob that can match a Kubernetes object's name (a DNS-1123 subdomain) at all. */
+    private static final Pattern NAME_GLOB = Pattern.compile("[a-z0-9.*?-]+");
     private static final Set<String> FIELDS = Set.of("namespace", "name", "kinds", "rules", "reason", "expires");
 
     private final List<Entry> entries;
@@ -70,8 +72,8 @@ public final class Exceptions {
 
     /**
      * Key → what is odd about an entry that is applied all the same (an empty {@code kinds}, a null {@code expires}, a rule
-     * that only mutates, a second YAML document): accepted before they were checked, so they keep their meaning after an
-     * upgrade, and are said instead.
+     * that only mutates, a second YAML document, a namespace or name glob that no object's name can match, e.g.
+     * {@code Team-A}): accepted before they were checked, so they keep their meaning after an upgrade, and are said instead.
      */
     public Map<String, String> warnings() {
         return new TreeMap<>(warnings);
@@ -169,7 +171,16 @@ public final class Exceptions {
         if (!"*".equals(namespace) && (namespace.contains("*") || namespace.contains("?"))) {
             problems.add("namespace: an exact name, or * for every namespace (no globs)");
         }
+        if (!namespace.isEmpty() && !"*".equals(namespace) && !namespace.contains("*") && !namespace.contains("?")
+                && !PolicySettings.namespaceName(namespace)) {
+            warnings.add("namespace: " + shorten(namespace) + " is not a namespace name (lower-case letters, digits and '-', at most 63"
+                    + " characters; names are exact), so this exception matches nothing");
+        }
         String name = text(node, "name", problems);
+        if (!name.isEmpty() && !NAME_GLOB.matcher(name).matches()) {
+            warnings.add("name: " + shorten(name) + " holds a character no object name has (names are lower-case letters, digits,"
+                    + " '-' and '.'; globs add * and ?), so this exception matches nothing");
+        }
         String reason = text(node, "reason", problems);
         Set<String> rules = list(node, "rules", problems);
         if (node.has("rules") && rules.isEmpty()) {

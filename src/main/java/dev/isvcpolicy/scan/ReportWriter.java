@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
 /**
  * Writes the scan's reports (RULES.md §8): creates or replaces a namespace's report only when its results
  * changed (compared without timestamps), deletes the reports of namespaces with no scanned object left (those
- * it labelled as its own), and when the reports CRD is not installed says so once and writes nothing.
+ * it labelled as its own) and those it wrote in the other format (before {@code webhook.reports.format} was switched),
+ * and when the reports CRD is not installed says so once and writes nothing.
  */
 public final class ReportWriter {
 
@@ -103,6 +104,38 @@ public final class ReportWriter {
                 }
             }
         }
+        for (Reports.Format other : Reports.Format.values()) {
+            if (other == format) {
+                continue;
+            }
+            // Reports this webhook wrote in the other format, before webhook.reports.format was switched: nothing updates
+            // them any more, so they would keep saying what was true then (RULES.md §8: a report says what runs now).
+            for (GenericKubernetesResource r : ownReports(other)) {
+                try {
+                    client.genericKubernetesResources(other.context()).inNamespace(r.getMetadata().getNamespace()).withName(Reports.NAME).delete();
+                    deleted++;
+                } catch (RuntimeException x) {
+                    failed++;
+                    failure = failure != null ? failure : "namespace " + r.getMetadata().getNamespace() + ": " + Reasons.shortReason(x);
+                }
+            }
+        }
         return new Outcome(true, created, updated, unchanged, deleted, failed, failure);
+    }
+
+    /**
+     * The reports this webhook labelled as its own in a format; none when that format's CRD is not installed or the
+     * webhook may not list it (a Role narrowed to the format in use).
+     */
+    private java.util.List<GenericKubernetesResource> ownReports(Reports.Format other) {
+        try {
+            return client.genericKubernetesResources(other.context()).inAnyNamespace().withLabel(Reports.MANAGED_BY, Reports.SOURCE)
+                    .list().getItems().stream().filter(r -> Reports.NAME.equals(r.getMetadata().getName())).toList();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 || e.getCode() == 403) {
+                return java.util.List.of();
+            }
+            throw e;
+        }
     }
 }

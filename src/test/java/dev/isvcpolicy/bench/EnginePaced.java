@@ -21,7 +21,8 @@ import java.util.Arrays;
  * tree alone, cold, so that {@code decode} (the same parse again, then the envelope) shows what reading the
  * envelope adds. {@code whole} is decode to audit line. Medians in µs. {@code bench/jmh.sh --paced [reviews]}
  * ({@code JAVA_OPTS=-Dendpoint=validate} for {@code /validate});
- * {@code -Dpause=spin} waits by spinning instead of sleeping, {@code -Dpause=thrash} spins over an 8 MiB array.
+ * {@code -Dpause=spin} waits by spinning instead of sleeping, {@code -Dpause=thrash} spins over an 8 MiB array;
+ * {@code -DgapMicros=1000} sets the time between paced reviews (how fast the stages go cold with time).
  */
 public final class EnginePaced {
 
@@ -42,8 +43,9 @@ public final class EnginePaced {
             review(decider, body, new long[6]);
         }
         long[][] tight = run(decider, body, n * 10, 0);
-        long[][] paced = run(decider, body, n, 20);
-        System.out.printf("median us per stage: back to back (%d reviews) and paced (%d reviews, one every 20 ms)%n", n * 10, n);
+        long[][] paced = run(decider, body, n, GAP_MICROS);
+        System.out.printf("median us per stage: back to back (%d reviews) and paced (%d reviews, one every %d us, pause=%s)%n",
+                n * 10, n, GAP_MICROS, MODE);
         System.out.printf("%-12s %10s %10s %8s%n", "stage", "tight", "paced", "ratio");
         for (int s = 0; s < STAGES.length; s++) {
             double t = median(tight[s]) / 1000.0;
@@ -52,12 +54,12 @@ public final class EnginePaced {
         }
     }
 
-    private static long[][] run(Decider decider, byte[] body, int n, long pauseMillis) throws Exception {
+    private static long[][] run(Decider decider, byte[] body, int n, long pauseMicros) throws Exception {
         long[][] times = new long[STAGES.length][n];
         long[] t = new long[6];
         for (int i = 0; i < n; i++) {
-            if (pauseMillis > 0) {
-                pause(pauseMillis);
+            if (pauseMicros > 0) {
+                pause(pauseMicros);
             }
             review(decider, body, t);
             for (int s = 0; s < 5; s++) {
@@ -90,14 +92,16 @@ public final class EnginePaced {
     }
 
     static final String MODE = System.getProperty("pause", "sleep");
+    /** {@code -DgapMicros}: the time between two paced reviews, in µs; 20,000 (50 reviews a second) unless set. */
+    static final long GAP_MICROS = Long.getLong("gapMicros", 20_000);
     static final byte[] JUNK = new byte[Integer.getInteger("junk", 8 << 20)];
 
-    private static void pause(long millis) throws InterruptedException {
+    private static void pause(long micros) throws InterruptedException {
         if (MODE.equals("sleep")) {
-            Thread.sleep(millis);
+            Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
             return;
         }
-        long end = System.nanoTime() + millis * 1_000_000;
+        long end = System.nanoTime() + micros * 1_000;
         int k = 0;
         while (System.nanoTime() < end) {
             if (MODE.equals("thrash")) {

@@ -62,6 +62,22 @@ class ExceptionsTest {
     }
 
     @Test
+    void aNamespaceOrNameGlobNoObjectCanHaveIsAppliedWithAWarning() {
+        Exceptions e = Exceptions.parse(Map.of(
+                "upper-ns", "{namespace: Team-A, name: 'legacy-*', rules: [scale-to-zero], reason: r}",
+                "underscore-ns", "{namespace: team_a, name: 'legacy-*', rules: [scale-to-zero], reason: r}",
+                "upper-name", "{namespace: team-a, name: 'Legacy-*', rules: [scale-to-zero], reason: r}",
+                "ok", "{namespace: team-a, name: 'legacy-?.v1*', rules: [scale-to-zero], reason: r}",
+                "z-every-ns", "{namespace: '*', name: '*', rules: [scale-to-zero], reason: r}"));
+        assertEquals(5, e.entries().size(), "applied, as before: " + e.problems());
+        assertEquals(Set.of("upper-ns", "underscore-ns", "upper-name"), e.warnings().keySet(), e.warnings().toString());
+        assertTrue(e.warnings().get("upper-ns").startsWith("namespace: Team-A is not a namespace name"), e.warnings().toString());
+        assertTrue(e.warnings().get("upper-name").startsWith("name: Legacy-* holds a character no object name has"), e.warnings().toString());
+        assertTrue(e.warnings().values().stream().allMatch(w -> w.endsWith("so this exception matches nothing")), e.warnings().toString());
+        assertEquals(Optional.of("ok"), e.match("team-a", "legacy-1.v1", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.now()));
+    }
+
+    @Test
     void anEmptyKindsIsEveryKindWithAWarning() {
         Exceptions e = Exceptions.parse(Map.of("no-kinds", OK + "kinds: []", "no-key", OK));
         assertEquals(Map.of(), e.problems());

@@ -95,6 +95,33 @@ class ReportWriterTest {
         assertNull(report(format, "b"));
     }
 
+    /**
+     * After {@code webhook.reports.format} is switched, the reports written in the old format are deleted (nothing would
+     * update them again), and only those: another tool's report of that kind stays.
+     */
+    @Test
+    void switchingTheFormatDeletesTheReportsOfTheOldOne() throws Exception {
+        installCrd("wgpolicyk8s.io_policyreports.yaml");
+        installCrd("openreports.io_reports.yaml");
+        Finding deny = new Finding("scale-to-zero", Action.DENY, "spec.predictor.minReplicas", "set minReplicas to 1 or more");
+        new ReportWriter(client, Reports.Format.POLICY_REPORT)
+                .write(Reports.build(List.of(isvc("a", "bad", deny), isvc("b", "ok")), Reports.Format.POLICY_REPORT, T0));
+        GenericKubernetesResource foreign = new GenericKubernetesResource();
+        foreign.setApiVersion(Reports.Format.POLICY_REPORT.apiVersion());
+        foreign.setKind(Reports.Format.POLICY_REPORT.kind());
+        foreign.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("kyverno-pol").withNamespace("a").build());
+        client.genericKubernetesResources(Reports.Format.POLICY_REPORT.context()).inNamespace("a").resource(foreign).create();
+
+        ReportWriter.Outcome out = new ReportWriter(client, Reports.Format.OPENREPORTS)
+                .write(Reports.build(List.of(isvc("a", "bad")), Reports.Format.OPENREPORTS, T0));
+        assertEquals(new ReportWriter.Outcome(true, 1, 0, 0, 2), out);
+        assertNotNull(report(Reports.Format.OPENREPORTS, "a"));
+        assertNull(report(Reports.Format.POLICY_REPORT, "a"), "the old format's report would still say fail");
+        assertNull(report(Reports.Format.POLICY_REPORT, "b"));
+        assertNotNull(client.genericKubernetesResources(Reports.Format.POLICY_REPORT.context()).inNamespace("a").withName("kyverno-pol").get(),
+                "another tool's report is not ours to delete");
+    }
+
     @Test
     void withoutTheCrdNothingIsWritten() {
         // a real API server answers 404 for a resource type it does not serve (the CRUD mock would list nothing)

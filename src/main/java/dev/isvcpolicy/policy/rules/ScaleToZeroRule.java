@@ -46,9 +46,15 @@ public final class ScaleToZeroRule implements ComponentValidation {
             f.deny(c.field("minReplicas"), "an HPA cannot scale to zero (KServe would silently run 1 replica): set minReplicas to 1 or more, "
                     + "or scale to zero with Knative's KPA or with KEDA on a request metric");
         } else if (a == Autoscaler.NONE && Scaling.kedaClass(c, review) && !c.isCanary()) {
-            f.warn(Finding.Type.INVALID, c.field("minReplicas"), 0, "the " + c.label() + " has autoscalerClass keda but no "
-                    + "autoScaling, so KServe treats it as none and pins it at minReplicas 0: it never runs. Add autoScaling.metrics "
-                    + "with a request metric (External or PodMetric) to scale it from zero, or set minReplicas to 1 or more");
+            // A graph has no autoScaling field (RULES.md §1 v2): only the replicas, or another autoscaler, can help it.
+            String message = c.isGraph()
+                    ? "the graph has autoscalerClass keda, which KServe treats as none for a graph (it has no autoScaling), and pins it at "
+                            + "minReplicas 0: it never runs. Set minReplicas to 1 or more, or scale the graph to zero with Knative's KPA "
+                            + "(Knative mode)"
+                    : "the " + c.label() + " has autoscalerClass keda but no autoScaling, so KServe treats it as none and pins it at "
+                            + "minReplicas 0: it never runs. Add autoScaling.metrics with a request metric (External or PodMetric) to scale "
+                            + "it from zero, or set minReplicas to 1 or more";
+            f.warn(Finding.Type.INVALID, c.field("minReplicas"), 0, message);
         } else if (a == Autoscaler.KEDA) {
             List<Scaling.Metric> metrics = Scaling.metrics(c);
             if (!metrics.isEmpty() && metrics.stream().allMatch(Scaling.Metric::isResource)) {
