@@ -8,6 +8,8 @@ import dev.isvcpolicy.policy.Stage;
 import dev.isvcpolicy.policy.Kind;
 import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Decider;
+import dev.isvcpolicy.policy.Exceptions;
+import dev.isvcpolicy.policy.Texts;
 import dev.isvcpolicy.policy.PolicySettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,6 +88,14 @@ public final class CheckCommand {
             return BAD_INPUT;
         }
 
+        Exceptions exceptions = Exceptions.NONE;
+        if (options.exceptions().isPresent()) {
+            exceptions = readExceptions(options.exceptions().get(), stdin, err);
+            if (exceptions == null) {
+                return BAD_INPUT;
+            }
+        }
+
         Map<String, JsonNode> old = new HashMap<>();
         if (options.old().isPresent()) {
             List<Documents.InputError> oldErrors = new ArrayList<>();
@@ -135,7 +145,7 @@ public final class CheckCommand {
                 List.copyOf(byKind.getOrDefault(Kind.SCALED_OBJECT, List.of())), options.namespace(), Map.copyOf(byKind));
 
         // Each object as the API server would put it through the webhook: /mutate, then /validate on the patched object.
-        Decider decider = new Decider(engine);
+        Decider decider = new Decider(engine, exceptions, java.time.Clock.systemUTC());
         List<ObjectResult> results = new ArrayList<>();
         List<Documents.Document> skipped = new ArrayList<>();
         for (Documents.Document d : documents) {
@@ -204,5 +214,60 @@ public final class CheckCommand {
             return null;
         }
         return object.path("kind").asText() + "/" + namespace + "/" + object.path("metadata").path("name").asText();
+    }
+
+    /**
+     * The exceptions of {@code --exceptions FILE}: the file's one ConfigMap (the manifest an admin applies, e.g.
+     * {@code examples/policy/isvc-autoscaling-policy-exceptions.yaml}), read as the webhook reads the live one: an invalid
+     * entry is said on {@code err} and not applied, a warning is said. Null (said on {@code err}) when the file cannot
+     * be read or holds no single ConfigMap whose {@code data} values are all text.
+     */
+    static Exceptions readExceptions(java.nio.file.Path file, InputStream stdin, PrintStream err) {
+        String what = "--exceptions " + Texts.visible(file.toString());
+        if (!Files.isRegularFile(file)) {
+            err.println("isvc-check: " + what + ": no such file");
+            return null;
+        }
+        List<Documents.InputError> errors = new ArrayList<>();
+        List<JsonNode> configMaps = new ArrayList<>();
+        for (Documents.Source s : Documents.sources(List.of(file.toString()), stdin, errors)) {
+            for (Documents.Document d : Documents.parse(s)) {
+                if (d.error() != null) {
+                    errors.add(d.error());
+                } else if ("ConfigMap".equals(d.node().path("kind").asText()) && "v1".equals(d.node().path("apiVersion").asText())) {
+                    configMaps.add(d.node());
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(e -> err.println("isvc-check: " + what + ": " + e.describe()));
+            return null;
+        }
+        if (configMaps.size() != 1) {
+            err.println("isvc-check: " + what + ": give a file with one v1 ConfigMap (the exceptions ConfigMap), not "
+                    + configMaps.size());
+            return null;
+        }
+        JsonNode data = configMaps.get(0).path("data");
+        Map<String, String> entries = new java.util.TreeMap<>();
+        if (!data.isMissingNode() && !data.isNull() && !data.isObject()) {
+            err.println("isvc-check: " + what + ": data is not a mapping");
+            return null;
+        }
+        for (Map.Entry<String, JsonNode> e : data.properties()) {
+            if (!e.getValue().isTextual()) {
+                // The API server refuses a ConfigMap whose data holds anything but strings.
+                err.println("isvc-check: " + what + ": data." + Texts.visible(Texts.cut(e.getKey(), Texts.MAX_QUOTED))
+                        + " is not text (write the exception as a block: key: |)");
+                return null;
+            }
+            entries.put(e.getKey(), e.getValue().asText());
+        }
+        Exceptions exceptions = Exceptions.parse(entries);
+        exceptions.problems().forEach((k, why) -> err.println("isvc-check: exception " + Texts.visible(Texts.cut(k, Texts.MAX_QUOTED))
+                + " is not applied: " + Texts.visible(why)));
+        exceptions.warnings().forEach((k, why) -> err.println("isvc-check: warning: exception " + Texts.visible(Texts.cut(k, Texts.MAX_QUOTED))
+                + ": " + Texts.visible(why)));
+        return exceptions;
     }
 }

@@ -23,11 +23,12 @@ import java.util.Optional;
  * @param old         the stored objects, for an UPDATE check
  * @param namespace   the namespace of objects that name none, as {@code kubectl apply -n}
  * @param crds        CustomResourceDefinition files whose schemas the objects are checked against first
+ * @param exceptions  the exceptions ConfigMap, as applied to the cluster (RULES.md §5)
  * @param completion  {@code bash}: print the shell completion script instead of checking anything
  */
 public record CheckOptions(List<String> inputs, Optional<DeploymentMode> defaultMode, Optional<Path> config,
         Map<String, String> sets, Optional<Path> old, String namespace, Format format, boolean fix, boolean quiet, boolean help,
-        List<Path> crds, boolean version, Optional<String> completion) {
+        List<Path> crds, boolean version, Optional<String> completion, Optional<Path> exceptions) {
 
     /** How the report is written. */
     public enum Format {
@@ -53,6 +54,8 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
               --config FILE         a properties file of webhook.* keys (as in the webhook's configuration)
               --set KEY=VALUE       one webhook.* key, e.g. --set webhook.rules.gpu-scaling-metric=deny (repeatable);
                                     WEBHOOK_* environment variables are read too (--set > environment > --config)
+              --exceptions FILE     the exceptions ConfigMap as applied to the cluster: what it excepts there is
+                                    excepted here (an invalid entry is said on stderr and not applied, as there)
               -o, --output FORMAT   text (default) or json
               --fix                 write the mutated objects back into their files (stdin: to stdout, report to stderr)
               -q, --quiet           text: only objects with mutations, findings or errors, and the summary
@@ -78,6 +81,7 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
         Optional<Path> config = Optional.empty();
         Map<String, String> sets = new LinkedHashMap<>();
         Optional<Path> old = Optional.empty();
+        Optional<Path> exceptions = Optional.empty();
         String namespace = "default";
         Format format = Format.TEXT;
         boolean fix = false;
@@ -121,6 +125,7 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
                 }
                 case "--config" -> config = Optional.of(Path.of(value(rest, name)));
                 case "--old" -> old = Optional.of(Path.of(value(rest, name)));
+                case "--exceptions" -> exceptions = Optional.of(Path.of(value(rest, name)));
                 case "-n", "--namespace" -> {
                     namespace = value(rest, name);
                     if (namespace.isBlank()) {
@@ -157,7 +162,7 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
             throw new UsageException("- (stdin) can be given once");
         }
         return new CheckOptions(List.copyOf(inputs), defaultMode, config, sets, old, namespace, format, fix, quiet, help,
-                List.copyOf(crds), version, completion);
+                List.copyOf(crds), version, completion, exceptions);
     }
 
     private static boolean flag(boolean inline, String name) throws UsageException {

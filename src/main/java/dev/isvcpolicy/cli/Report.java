@@ -104,8 +104,10 @@ final class Report {
             case EXEMPT -> "exempt: namespace " + Texts.visible(r.namespace()) + " is in webhook.exempt-namespaces, admitted untouched";
             case CHECKED -> {
                 long denies = r.findings().stream().filter(f -> f.action() == dev.isvcpolicy.policy.Action.DENY).count();
-                long warnings = r.findings().size() - denies + r.notices().size();
+                long excepted = r.findings().stream().filter(f -> f.action() == dev.isvcpolicy.policy.Action.OFF).count();
+                long warnings = r.findings().size() - denies - excepted + r.notices().size();
                 String counts = plural(denies, "deny", "denies") + ", " + plural(warnings, "warning", "warnings") + ", "
+                        + (excepted > 0 ? excepted + " excepted, " : "")
                         + plural(r.ops().size(), "patch operation", "patch operations");
                 yield (r.denied() ? "denied: " : "allowed: ") + counts;
             }
@@ -222,6 +224,9 @@ final class Report {
                 // What set it apart from a plain finding (RULES.md §6: pre-existing and audit-only are marked everywhere), and
                 // the line kubectl would print, prefix included.
                 x.put("outcome", fi.outcome()).put("text", fi.line());
+                if (fi.exceptedBy() != null) {
+                    x.put("exceptedBy", fi.exceptedBy()); // the key, as in the audit line
+                }
                 fi.paths().forEach(x.putArray("paths")::add);
                 if (fi.value() != null) {
                     x.put("value", fi.value());

@@ -153,6 +153,40 @@ class CheckCommandTest {
         assertTrue(notInt.err().contains("webhook.replicas.max-ceiling"), notInt.err());
     }
 
+    /** RULES.md §5 offline: the cluster's exceptions ConfigMap excepts here what it excepts there, and refuses what it refuses. */
+    @Test
+    void theExceptionsConfigMapExceptsAsOnTheCluster() throws Exception {
+        Path denied = copy("16-hpa-scale-to-zero-denied.yaml");
+        String head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: isvc-autoscaling-policy-exceptions}\ndata:\n";
+        Path both = write("both.yaml", head
+                + "  hpa-zero: |\n    {namespace: default, name: 'hpa-*', rules: [scale-to-zero, scale-metric], reason: agreed (T-1)}\n"
+                + "  broken: '{namespace: default, name: x, rules: [no-such-rule], reason: r}'\n"
+                + "  odd: '{namespace: Default, name: x, rules: [scale-to-zero], reason: r}'\n");
+        Cli.Run r = Cli.run("--exceptions", both.toString(), denied.toString()).expect(0, "both denies excepted");
+        assertTrue(r.out().contains("(excepted by hpa-zero)"), r.out());
+        assertTrue(r.out().contains("-> allowed: 0 denies, 0 warnings, 2 excepted, 0 patch operations"), r.out());
+        assertTrue(r.err().contains("isvc-check: exception broken is not applied: rules: no-such-rule is not a rule id"), r.err());
+        assertTrue(r.err().contains("isvc-check: warning: exception odd: namespace: Default is not a namespace name"), r.err());
+        JsonNode findings = Cli.run("-o", "json", "--exceptions", both.toString(), denied.toString()).expect(0).json().path("findings");
+        assertEquals(2, findings.size(), findings.toString());
+        findings.forEach(f -> assertEquals("excepted", f.path("outcome").asText(), f.toString()));
+        findings.forEach(f -> assertEquals("hpa-zero", f.path("exceptedBy").asText(), f.toString()));
+
+        Path one = write("one.yaml", head + "  zero-only: '{namespace: default, name: hpa-zero, rules: [scale-to-zero], reason: r}'\n");
+        Cli.run("--exceptions", one.toString(), denied.toString()).expect(1, "scale-metric is not excepted");
+        Path otherNs = write("other.yaml", head + "  zero: '{namespace: team-a, name: hpa-zero, rules: [scale-to-zero, scale-metric], reason: r}'\n");
+        Cli.run("--exceptions", otherNs.toString(), denied.toString()).expect(1, "another namespace's exception");
+        Cli.run("-n", "team-a", "--exceptions", otherNs.toString(), denied.toString()).expect(0, "-n puts the object in team-a");
+
+        Path notText = write("not-text.yaml", head + "  zero:\n    namespace: default\n");
+        assertTrue(Cli.run("--exceptions", notText.toString(), denied.toString()).expect(2).err().contains("data.zero is not text"));
+        Path two = write("two.yaml", head + "  a: '{}'\n---\n" + head + "  b: '{}'\n");
+        assertTrue(Cli.run("--exceptions", two.toString(), denied.toString()).expect(2).err().contains("one v1 ConfigMap"));
+        Cli.run("--exceptions", dir.resolve("nope.yaml").toString(), denied.toString()).expect(2);
+        Path shipped = Path.of("examples/policy/isvc-autoscaling-policy-exceptions.yaml");
+        assertEquals("", Cli.run("--exceptions", shipped.toString(), denied.toString()).expect(1).err(), "the shipped example is valid");
+    }
+
     @Test
     void settingsComeFromConfigFileEnvironmentAndSetInThatOrder() throws Exception {
         Path denied = copy("16-hpa-scale-to-zero-denied.yaml");
