@@ -12,6 +12,7 @@ import dev.isvcpolicy.policy.Exceptions;
 import dev.isvcpolicy.policy.Texts;
 import dev.isvcpolicy.policy.PolicySettings;
 import java.io.IOException;
+import java.time.Instant;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -216,21 +217,25 @@ public final class CheckCommand {
         return object.path("kind").asText() + "/" + namespace + "/" + object.path("metadata").path("name").asText();
     }
 
+    /** At most this many problems and warnings of the exceptions ConfigMap are printed, each cut to {@link #MAX_WHY}. */
+    static final int MAX_SAID = 10;
+    static final int MAX_WHY = 200;
+    /** What the API server takes as a ConfigMap key. */
+    private static final java.util.regex.Pattern CONFIG_MAP_KEY = java.util.regex.Pattern.compile("[-._a-zA-Z0-9]{1,253}");
+
     /**
      * The exceptions of {@code --exceptions FILE}: the file's one ConfigMap (the manifest an admin applies, e.g.
-     * {@code examples/policy/isvc-autoscaling-policy-exceptions.yaml}), read as the webhook reads the live one: an invalid
-     * entry is said on {@code err} and not applied, a warning is said. Null (said on {@code err}) when the file cannot
-     * be read or holds no single ConfigMap whose {@code data} values are all text.
+     * {@code examples/policy/isvc-autoscaling-policy-exceptions.yaml}, or what {@code kubectl get -o yaml} prints; a pipe
+     * or {@code -} for stdin too), read as the webhook reads the live one: an invalid entry is said on {@code err} and not
+     * applied, a warning and an expired entry are said; at most {@link #MAX_SAID} of each. Null (said on {@code err})
+     * when the file cannot be read or holds no single ConfigMap the API server would take (data values text, keys
+     * {@code [-._a-zA-Z0-9]}, at most 253 characters).
      */
     static Exceptions readExceptions(java.nio.file.Path file, InputStream stdin, PrintStream err) {
-        String what = "--exceptions " + Texts.visible(file.toString());
-        if (!Files.isRegularFile(file)) {
-            err.println("isvc-check: " + what + ": no such file");
-            return null;
-        }
+        String what = "--exceptions " + Texts.visible(Texts.cut(file.toString(), Texts.MAX_QUOTED));
         List<Documents.InputError> errors = new ArrayList<>();
         List<JsonNode> configMaps = new ArrayList<>();
-        for (Documents.Source s : Documents.sources(List.of(file.toString()), stdin, errors)) {
+        for (Documents.Source s : Documents.readOnly(file.toString(), stdin, errors).stream().toList()) {
             for (Documents.Document d : Documents.parse(s)) {
                 if (d.error() != null) {
                     errors.add(d.error());
@@ -240,7 +245,7 @@ public final class CheckCommand {
             }
         }
         if (!errors.isEmpty()) {
-            errors.forEach(e -> err.println("isvc-check: " + what + ": " + e.describe()));
+            errors.stream().limit(MAX_SAID).forEach(e -> err.println("isvc-check: " + what + ": " + e.describe()));
             return null;
         }
         if (configMaps.size() != 1) {
@@ -255,19 +260,39 @@ public final class CheckCommand {
             return null;
         }
         for (Map.Entry<String, JsonNode> e : data.properties()) {
+            String key = Texts.visible(Texts.cut(e.getKey(), Texts.MAX_QUOTED));
+            // What the API server refuses in a ConfigMap, so the cluster cannot hold it.
+            if (!CONFIG_MAP_KEY.matcher(e.getKey()).matches()) {
+                err.println("isvc-check: " + what + ": data key " + key + " is not a ConfigMap key (letters, digits, '-', '_' and '.',"
+                        + " at most 253 characters)");
+                return null;
+            }
             if (!e.getValue().isTextual()) {
-                // The API server refuses a ConfigMap whose data holds anything but strings.
-                err.println("isvc-check: " + what + ": data." + Texts.visible(Texts.cut(e.getKey(), Texts.MAX_QUOTED))
-                        + " is not text (write the exception as a block: key: |)");
+                err.println("isvc-check: " + what + ": data." + key + " is not text (write the exception as a block: key: |)");
                 return null;
             }
             entries.put(e.getKey(), e.getValue().asText());
         }
+        if (entries.isEmpty()) {
+            err.println("isvc-check: warning: " + what + ": the ConfigMap holds no exceptions (no data)");
+        }
         Exceptions exceptions = Exceptions.parse(entries);
-        exceptions.problems().forEach((k, why) -> err.println("isvc-check: exception " + Texts.visible(Texts.cut(k, Texts.MAX_QUOTED))
-                + " is not applied: " + Texts.visible(why)));
-        exceptions.warnings().forEach((k, why) -> err.println("isvc-check: warning: exception " + Texts.visible(Texts.cut(k, Texts.MAX_QUOTED))
-                + ": " + Texts.visible(why)));
+        say(err, exceptions.problems(), "isvc-check: exception %s is not applied: %s", "exceptions not applied");
+        say(err, exceptions.warnings(), "isvc-check: warning: exception %s: %s", "warnings");
+        Instant now = Instant.now();
+        Map<String, String> expired = new java.util.TreeMap<>();
+        exceptions.entries().stream().filter(x -> x.expires().filter(at -> !at.isAfter(now)).isPresent())
+                .forEach(x -> expired.put(x.key(), "expired at " + x.expires().get() + ", so it excepts nothing"));
+        say(err, expired, "isvc-check: warning: exception %s %s", "expired exceptions");
         return exceptions;
+    }
+
+    /** Each of {@code said} as {@code format} (key, why), bounded: the first {@link #MAX_SAID}, then how many more. */
+    private static void say(PrintStream err, Map<String, String> said, String format, String more) {
+        said.entrySet().stream().limit(MAX_SAID).forEach(e -> err.println(String.format(format,
+                Texts.visible(Texts.cut(e.getKey(), Texts.MAX_QUOTED)), Texts.visible(Texts.cut(e.getValue(), MAX_WHY)))));
+        if (said.size() > MAX_SAID) {
+            err.println("isvc-check: ... and " + (said.size() - MAX_SAID) + " more " + more);
+        }
     }
 }

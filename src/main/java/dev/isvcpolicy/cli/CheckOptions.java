@@ -54,7 +54,7 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
               --config FILE         a properties file of webhook.* keys (as in the webhook's configuration)
               --set KEY=VALUE       one webhook.* key, e.g. --set webhook.rules.gpu-scaling-metric=deny (repeatable);
                                     WEBHOOK_* environment variables are read too (--set > environment > --config)
-              --exceptions FILE     the exceptions ConfigMap as applied to the cluster: what it excepts there is
+              --exceptions FILE|-   the exceptions ConfigMap as applied to the cluster: what it excepts there is
                                     excepted here (an invalid entry is said on stderr and not applied, as there)
               -o, --output FORMAT   text (default) or json
               --fix                 write the mutated objects back into their files (stdin: to stdout, report to stderr)
@@ -125,7 +125,12 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
                 }
                 case "--config" -> config = Optional.of(Path.of(value(rest, name)));
                 case "--old" -> old = Optional.of(Path.of(value(rest, name)));
-                case "--exceptions" -> exceptions = Optional.of(Path.of(value(rest, name)));
+                case "--exceptions" -> {
+                    if (exceptions.isPresent()) {
+                        throw new UsageException("--exceptions can be given once (the one exceptions ConfigMap of the cluster)");
+                    }
+                    exceptions = Optional.of(Path.of(value(rest, name)));
+                }
                 case "-n", "--namespace" -> {
                     namespace = value(rest, name);
                     if (namespace.isBlank()) {
@@ -158,7 +163,7 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
         if (!help && !version && completion.isEmpty() && inputs.isEmpty()) {
             throw new UsageException("no input: give files, directories or - for stdin");
         }
-        if (inputs.stream().filter("-"::equals).count() > 1) {
+        if (inputs.stream().filter("-"::equals).count() + (exceptions.filter(Path.of("-")::equals).isPresent() ? 1 : 0) > 1) {
             throw new UsageException("- (stdin) can be given once");
         }
         return new CheckOptions(List.copyOf(inputs), defaultMode, config, sets, old, namespace, format, fix, quiet, help,

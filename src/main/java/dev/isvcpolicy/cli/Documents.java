@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -169,6 +170,32 @@ public final class Documents {
             at.add(i);
             expand(d, it, lines.sub(List.of("items", String.valueOf(i))), at, out);
         }
+    }
+
+    /**
+     * A file read only, never written back: a regular file, a pipe ({@code <(kubectl get ...)}, {@code /dev/stdin})
+     * or {@code -} for stdin. Empty (the reason in {@code errors}) when it is missing, a directory or not UTF-8 text.
+     */
+    static Optional<Source> readOnly(String input, InputStream stdin, List<InputError> errors) {
+        if ("-".equals(input)) {
+            List<Source> out = sources(List.of(input), stdin, errors);
+            return out.stream().findFirst();
+        }
+        Path path = Path.of(input);
+        if (Files.isDirectory(path) || !Files.exists(path)) {
+            errors.add(new InputError(input, 0, 0, Files.isDirectory(path) ? "a directory, not a file" : "no such file"));
+            return Optional.empty();
+        }
+        try {
+            String text = decode(Files.readAllBytes(path));
+            boolean json = input.toLowerCase(Locale.ROOT).endsWith(".json") || text.stripLeading().startsWith("{");
+            return Optional.of(new Source(input, null, text, json));
+        } catch (CharacterCodingException e) {
+            errors.add(new InputError(input, 0, 0, "not UTF-8 text"));
+        } catch (IOException e) {
+            errors.add(new InputError(input, 0, 0, "cannot read: " + e.getMessage()));
+        }
+        return Optional.empty();
     }
 
     private static void read(Path path, List<Source> out, List<InputError> errors) {

@@ -64,6 +64,11 @@ public record ObjectResult(Documents.Document document, String kind, String name
         return !denied() && (!notices.isEmpty() || findings.stream().anyMatch(f -> f.action() == Action.WARN));
     }
 
+    /** At least one finding an exception matched (RULES.md §5: on record, neither denied nor warned). */
+    public boolean excepted() {
+        return findings.stream().anyMatch(f -> f.exceptedBy() != null);
+    }
+
     public boolean mutates() {
         return !ops.isEmpty();
     }

@@ -79,7 +79,10 @@ public final class OfflineSettings {
                     .withSources(new PropertiesConfigSource(sysProps, "system properties", 400))
                     .withSources(new PropertiesConfigSource(sets, "--set", 500))
                     .build();
-            return SettingsProducer.fromConfig(config);
+            PolicySettings settings = SettingsProducer.fromConfig(config);
+            // The server's keys too: a configuration CI passes must not be one the webhook refuses at start-up.
+            SettingsProducer.checkPlumbing(config.getConfigMapping(WebhookConfig.class));
+            return settings;
         } catch (ConfigValidationException e) {
             // A plumbing value that does not convert (webhook.tls.check-period=soon).
             throw new BadSettings("invalid webhook configuration: " + e.getMessage());

@@ -50,7 +50,7 @@ final class Report {
     String text(boolean quiet, int exitCode) {
         StringBuilder b = new StringBuilder();
         for (ObjectResult r : results) {
-            if (quiet && !r.denied() && !r.warned() && !r.mutates()) {
+            if (quiet && !r.denied() && !r.warned() && !r.mutates() && !r.excepted()) {
                 continue;
             }
             // A name or namespace is the input's text: escaped, so that it cannot steer the terminal or forge a line.
@@ -132,6 +132,10 @@ final class Report {
             List<ObjectResult> of = kind.getValue();
             long denied = of.stream().filter(ObjectResult::denied).count();
             b.append(separator).append(plural(of.size(), kind.getKey(), kind.getKey() + "s")).append(" (").append(denied).append(" denied");
+            long excepted = of.stream().filter(ObjectResult::excepted).count();
+            if (excepted > 0) {
+                b.append(", ").append(excepted).append(" with excepted findings");
+            }
             if (kind.getKey().endsWith("ScaledObject")) {
                 b.append(": checked against this run's InferenceServices");
             } else {
@@ -254,6 +258,7 @@ final class Report {
         sum.put("denied", denied());
         sum.put("warned", results.stream().filter(ObjectResult::warned).count());
         sum.put("mutated", results.stream().filter(ObjectResult::mutates).count());
+        sum.put("excepted", results.stream().filter(ObjectResult::excepted).count());
         sum.put("exitCode", exitCode);
         try {
             return Documents.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);

@@ -128,9 +128,14 @@ public class SettingsProducer {
                 .findFirst());
     }
 
-    /** The plumbing values that make no sense, refused at start-up. */
-    static void checkPlumbing(WebhookConfig c) {
+    /** The plumbing values that make no sense, refused at start-up (and by the offline check, which reads the same keys). */
+    public static void checkPlumbing(WebhookConfig c) {
         List<String> problems = new ArrayList<>();
+        try {
+            dev.isvcpolicy.tls.TlsEngine.Choice.of(c.tls().engine());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (c.audit().fileMaxBytes() < 4096) {
             problems.add("webhook.audit.file-max-bytes=" + c.audit().fileMaxBytes() + ": use 4096 or more");
         }

@@ -58,6 +58,8 @@ public final class Exceptions {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
     /** A glob that can match a Kubernetes object's name (a DNS-1123 subdomain) at all. */
     private static final Pattern NAME_GLOB = Pattern.compile("[a-z0-9.*?-]+");
+    /** A {@code *} where a YAML plain scalar starts: the start of an alias, not a glob. */
+    private static final Pattern UNQUOTED_STAR = Pattern.compile("(^|[:\\[,{]|^\\s*-)[ \\t]*\\*", Pattern.MULTILINE);
     private static final Set<String> FIELDS = Set.of("namespace", "name", "kinds", "rules", "reason", "expires");
 
     private final List<Entry> entries;
@@ -152,7 +154,8 @@ public final class Exceptions {
             node = YAML.readTree(p);
             more = more(p);
         } catch (java.io.IOException | RuntimeException ex) {
-            throw new IllegalArgumentException("not YAML");
+            throw new IllegalArgumentException(UNQUOTED_STAR.matcher(value).find()
+                    ? "not YAML: an unquoted * starts a YAML alias, quote the glob: namespace: \"*\"" : "not YAML");
         }
         if (more) {
             warnings.add("only the first YAML document is read (text after ---): give one exception per key");
@@ -160,7 +163,7 @@ public final class Exceptions {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("not a YAML mapping: give namespace, name, rules and reason");
         }
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(aliases(value));
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
             String field = it.next();
             if (!FIELDS.contains(field)) {
@@ -222,6 +225,32 @@ public final class Exceptions {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         return new Entry(key, namespace, glob(name), kinds, Set.copyOf(excepting), reason, expires);
+    }
+
+    /**
+     * The fields of the first document written as YAML aliases, each as a problem. An unquoted glob such as
+     * {@code name: *-batch} is an alias to an anchor "-batch" (YAML 1.1 and 1.2), which the YAML library reads as the
+     * text "-batch": the entry would match no object while it looks like a glob.
+     */
+    private static List<String> aliases(String value) {
+        List<String> out = new ArrayList<>();
+        try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p = (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.createParser(value)) {
+            int depth = 0;
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t.isStructStart()) {
+                    depth++;
+                } else if (t.isStructEnd() && --depth == 0) {
+                    break;
+                } else if (t.isScalarValue() && p.isCurrentAlias()) {
+                    String field = depth == 1 ? p.currentName() : p.getParsingContext().getParent().getCurrentName();
+                    out.add(field + ": *" + shorten(p.getText()) + " is a YAML alias (an unquoted * starts one): quote the glob: "
+                            + field + ": \"*" + shorten(p.getText()) + "\"");
+                }
+            }
+        } catch (java.io.IOException | RuntimeException ex) {
+            // The tree was read: what cannot be walked here is past the first document.
+        }
+        return out;
     }
 
     /** Whether anything follows the first document; what follows is not read, so it need not parse (it never had to). */

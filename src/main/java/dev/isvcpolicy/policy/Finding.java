@@ -151,7 +151,7 @@ public record Finding(String ruleId, Action action, Type type, List<String> path
                     + message + " [" + ruleId + "]";
         }
         if (exceptedBy != null) {
-            return "(excepted by " + exceptedBy + ") " + where() + ": " + message + " [" + ruleId + "]";
+            return "(excepted by " + Texts.visible(Texts.cut(exceptedBy, Texts.MAX_QUOTED)) + ") " + where() + ": " + message + " [" + ruleId + "]";
         }
         return (auditOnly ? "(audit-only, would deny) " : "") + where() + ": " + message + " [" + ruleId + "]";
     }

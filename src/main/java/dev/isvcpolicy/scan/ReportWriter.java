@@ -110,7 +110,16 @@ public final class ReportWriter {
             }
             // Reports this webhook wrote in the other format, before webhook.reports.format was switched: nothing updates
             // them any more, so they would keep saying what was true then (RULES.md §8: a report says what runs now).
-            for (GenericKubernetesResource r : ownReports(other)) {
+            java.util.List<GenericKubernetesResource> old;
+            try {
+                old = ownReports(other);
+            } catch (RuntimeException x) {
+                // This scan's reports are written: a failed look for the old format's counts as one failure, tried again next scan.
+                failed++;
+                failure = failure != null ? failure : other.kind() + " list: " + Reasons.shortReason(x);
+                continue;
+            }
+            for (GenericKubernetesResource r : old) {
                 try {
                     client.genericKubernetesResources(other.context()).inNamespace(r.getMetadata().getNamespace()).withName(Reports.NAME).delete();
                     deleted++;

@@ -30,7 +30,8 @@ public class TlsEngine implements HttpServerOptionsCustomizer {
     public enum Choice {
         AUTO, OPENSSL, JDK;
 
-        static Choice of(String value) {
+        /** The choice {@code value} names, any letter case; {@link IllegalArgumentException} naming the key when none. */
+        public static Choice of(String value) {
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {

@@ -151,6 +151,12 @@ class CheckCommandTest {
         assertTrue(unknown.err().contains("webhook.rules.no-such-rule"), unknown.err());
         Cli.Run notInt = Cli.run("--set", "webhook.replicas.max-ceiling=ten", clean.toString()).expect(2);
         assertTrue(notInt.err().contains("webhook.replicas.max-ceiling"), notInt.err());
+        // The server's own keys, refused as at start-up: a configuration CI passes starts the webhook.
+        Cli.Run engine = Cli.run("--set", "webhook.tls.engine=boringssl", clean.toString()).expect(2);
+        assertTrue(engine.err().contains("webhook.tls.engine must be auto, openssl or jdk, not 'boringssl'"), engine.err());
+        Cli.Run timeout = Cli.run(Map.of("WEBHOOK_HTTP_REQUEST_TIMEOUT", "0s"), "", clean.toString()).expect(2);
+        assertTrue(timeout.err().contains("webhook.http.request-timeout=PT0S: use a positive duration"), timeout.err());
+        Cli.run("--set", "webhook.tls.engine=JDK", "--set", "webhook.http.request-timeout=5s", clean.toString()).expect(0);
     }
 
     /** RULES.md §5 offline: the cluster's exceptions ConfigMap excepts here what it excepts there, and refuses what it refuses. */
@@ -185,6 +191,46 @@ class CheckCommandTest {
         Cli.run("--exceptions", dir.resolve("nope.yaml").toString(), denied.toString()).expect(2);
         Path shipped = Path.of("examples/policy/isvc-autoscaling-policy-exceptions.yaml");
         assertEquals("", Cli.run("--exceptions", shipped.toString(), denied.toString()).expect(1).err(), "the shipped example is valid");
+    }
+
+    /** What the cluster cannot hold is refused, what is said is bounded, and nothing an exception does is silent. */
+    @Test
+    void theExceptionsFileIsReadAsTheApiServerWouldTakeItAndSaidBounded() throws Exception {
+        Path denied = copy("16-hpa-scale-to-zero-denied.yaml");
+        String head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\ndata:\n";
+        String both = "{namespace: default, name: hpa-zero, rules: [scale-to-zero, scale-metric], reason: r}";
+        Path forged = write("forged.json", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"data\": {\"k\\u001b[31m\\nexit 0\": \"" + both + "\"}}");
+        Cli.Run f = Cli.run("--exceptions", forged.toString(), denied.toString()).expect(2);
+        assertTrue(f.err().contains("is not a ConfigMap key") && !f.err().contains("\u001b") && !f.err().contains("\nexit 0"), f.err());
+
+        StringBuilder many = new StringBuilder(head);
+        for (int i = 0; i < 13; i++) {
+            many.append("  bad-").append(i).append(": '{namespace: default, name: x, rules: [no-such-rule], reason: r, ")
+                    .append("x".repeat(300)).append(": 1}'\n");
+        }
+        Cli.Run m = Cli.run("--exceptions", write("many.yaml", many.toString()).toString(), denied.toString()).expect(1);
+        assertEquals(11, m.err().lines().count(), m.err());
+        assertTrue(m.err().lines().allMatch(l -> l.length() < 400), m.err());
+        assertTrue(m.err().contains("isvc-check: ... and 3 more exceptions not applied"), m.err());
+
+        // stdin, once; one --exceptions.
+        Cli.Run piped = Cli.run(Map.of(), head + "  z: '" + both + "'\n", "-q", "--exceptions", "-", denied.toString()).expect(0);
+        assertTrue(piped.out().contains("-> allowed: 0 denies, 0 warnings, 2 excepted"), "-q keeps an excepted object: " + piped.out());
+        assertTrue(piped.out().contains("1 InferenceService (0 denied, 1 with excepted findings,"), piped.out());
+        assertEquals(1, Cli.run(Map.of(), head + "  z: '" + both + "'\n", "-o", "json", "--exceptions", "-", denied.toString())
+                .expect(0).json().path("summary").path("excepted").asInt());
+        assertTrue(Cli.run(Map.of(), "", "--exceptions", "-", "-").expect(2).err().contains("- (stdin) can be given once"));
+        Path one = write("one.yaml", head + "  z: '" + both + "'\n");
+        assertTrue(Cli.run("--exceptions", one.toString(), "--exceptions", one.toString(), denied.toString()).expect(2).err()
+                .contains("--exceptions can be given once"));
+        assertTrue(Cli.run("--exceptions", dir.toString(), denied.toString()).expect(2).err().contains("a directory, not a file"));
+
+        Path expired = write("expired.yaml", head + "  old: '{namespace: default, name: hpa-zero, rules: [scale-to-zero, scale-metric],"
+                + " reason: r, expires: 2020-01-31}'\n");
+        assertTrue(Cli.run("--exceptions", expired.toString(), denied.toString()).expect(1).err()
+                .contains("isvc-check: warning: exception old expired at 2020-02-01T00:00:00Z, so it excepts nothing"));
+        assertTrue(Cli.run("--exceptions", write("none.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\n").toString(),
+                denied.toString()).expect(1).err().contains("the ConfigMap holds no exceptions"));
     }
 
     @Test
@@ -287,7 +333,8 @@ class CheckCommandTest {
         assertEquals("Service", r.path("skipped").get(0).path("kind").asText());
         assertEquals(12, r.path("skipped").get(0).path("line").asInt());
         JsonNode s = r.path("summary");
-        assertEquals(Set.of("files", "inferenceServices", "scaledObjects", "skipped", "errors", "denied", "warned", "mutated", "exitCode"), fields(s));
+        assertEquals(Set.of("files", "inferenceServices", "scaledObjects", "skipped", "errors", "denied", "warned", "mutated", "excepted",
+                "exitCode"), fields(s));
         assertEquals(2, s.path("inferenceServices").asInt());
         assertEquals(1, s.path("scaledObjects").asInt());
         assertEquals(1, s.path("skipped").asInt());

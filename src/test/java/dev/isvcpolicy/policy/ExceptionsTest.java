@@ -77,6 +77,20 @@ class ExceptionsTest {
         assertEquals(Optional.of("ok"), e.match("team-a", "legacy-1.v1", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.now()));
     }
 
+    /** An unquoted {@code *} starts a YAML alias: {@code name: *-batch} reads as "-batch", {@code namespace: *} does not parse. */
+    @Test
+    void anUnquotedGlobIsAYamlAliasAndSaidSo() {
+        Exceptions e = Exceptions.parse(Map.of(
+                "alias-name", "namespace: team-a\nname: *-batch\nrules: [scale-to-zero]\nreason: r\n",
+                "alias-ns", "namespace: *\nname: 'batch-*'\nrules: [scale-to-zero]\nreason: r\n",
+                "quoted", "namespace: team-a\nname: '*-batch'\nrules: [scale-to-zero]\nreason: r\n"));
+        assertEquals(Set.of("alias-name", "alias-ns"), e.problems().keySet(), e.problems() + " " + e.warnings());
+        assertTrue(e.problems().get("alias-name").contains("name: *-batch is a YAML alias"), e.problems().toString());
+        assertTrue(e.problems().get("alias-name").contains("quote the glob: name: \"*-batch\""), e.problems().toString());
+        assertTrue(e.problems().get("alias-ns").contains("quote the glob"), e.problems().toString());
+        assertEquals(Optional.of("quoted"), e.match("team-a", "nightly-batch", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.now()));
+    }
+
     @Test
     void anEmptyKindsIsEveryKindWithAWarning() {
         Exceptions e = Exceptions.parse(Map.of("no-kinds", OK + "kinds: []", "no-key", OK));

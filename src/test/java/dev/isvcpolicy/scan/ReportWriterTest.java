@@ -122,6 +122,28 @@ class ReportWriterTest {
                 "another tool's report is not ours to delete");
     }
 
+    /**
+     * Looking for the old format's reports does not cost the scan its own: a 404 (CRD not installed) or 403 is nothing to
+     * delete; any other failure is one failure of this scan, its reports written.
+     */
+    @Test
+    void theOldFormatsReportsUnreadableCountsAsOneFailureOnly() throws Exception {
+        installCrd("openreports.io_reports.yaml");
+        String list = "/apis/wgpolicyk8s.io/v1alpha2/policyreports?labelSelector=app.kubernetes.io%2Fmanaged-by%3Disvc-autoscaling-webhook";
+        server.expect().get().withPath(list)
+                .andReturn(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}").once();
+        server.expect().get().withPath(list)
+                // (a 5xx the client retries itself first; 401 is answered at once)
+                .andReturn(401, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"Unauthorized\",\"code\":401}").once();
+        ReportWriter writer = new ReportWriter(client, Reports.Format.OPENREPORTS);
+        assertEquals(new ReportWriter.Outcome(true, 1, 0, 0, 0), writer.write(Reports.build(List.of(isvc("a", "x")), Reports.Format.OPENREPORTS, T0)));
+        ReportWriter.Outcome out = writer.write(Reports.build(List.of(isvc("a", "x"), isvc("b", "y")), Reports.Format.OPENREPORTS, T0));
+        assertEquals(1, out.created(), out.toString());
+        assertEquals(1, out.failed(), out.toString());
+        assertTrue(out.failure().startsWith("PolicyReport list: "), out.failure());
+        assertNotNull(report(Reports.Format.OPENREPORTS, "b"));
+    }
+
     @Test
     void withoutTheCrdNothingIsWritten() {
         // a real API server answers 404 for a resource type it does not serve (the CRUD mock would list nothing)
