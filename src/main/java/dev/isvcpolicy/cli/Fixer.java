@@ -82,13 +82,22 @@ final class Fixer {
                 continue;
             }
             try {
-                Files.writeString(source.path(), fixed(source, mine), StandardCharsets.UTF_8);
+                String fixed = fixed(source, mine);
+                // A byte order mark the file began with is kept (reading drops it).
+                Files.writeString(source.path(), bom(source.path()) ? "\uFEFF" + fixed : fixed, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new IOException(source.name(), e);
             }
             written.add(source.name());
         }
         return written;
+    }
+
+    private static boolean bom(java.nio.file.Path path) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(3);
+            return head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF;
+        }
     }
 
     /**
@@ -98,6 +107,8 @@ final class Fixer {
      */
     static String fixed(Documents.Source source, List<ObjectResult> results) {
         String text = source.text();
+        // A file written with CRLF line ends (an editor on Windows) keeps them in the rewritten documents too.
+        String newline = text.contains("\r\n") ? "\r\n" : "\n";
         StringBuilder out = new StringBuilder();
         int at = 0;
         Map<Integer, List<ObjectResult>> byDocument = new TreeMap<>();
@@ -108,7 +119,7 @@ final class Fixer {
             out.append(text, at, d.start());
             boolean inlineMarker = !source.json() && text.startsWith("---", d.start());
             JsonNode written = d.inList() ? listWith(d.list(), group) : group.get(0).mutated();
-            out.append(inlineMarker ? "---\n" : "").append(render(written, source.json()));
+            out.append(inlineMarker ? "---" + newline : "").append(render(written, source.json()).replace("\n", newline));
             at = d.end();
         }
         out.append(text.substring(at));

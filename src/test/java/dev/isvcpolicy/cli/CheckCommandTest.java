@@ -12,6 +12,7 @@ import dev.isvcpolicy.policy.PolicySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -433,6 +434,20 @@ class CheckCommandTest {
                 "existing keys keep their order, new ones come last");
         Cli.Run again = Cli.run("-o", "json", file.toString()).expect(0);
         assertEquals(0, again.json().path("summary").path("mutated").asInt());
+    }
+
+    /** A CRLF file keeps CRLF in its rewritten document, and a byte order mark stays where it was. */
+    @Test
+    void fixKeepsTheFilesLineEndsAndByteOrderMark() throws Exception {
+        String text = new String(fixtureBytes("02-kpa-qps.yaml"), StandardCharsets.UTF_8).replace("\r\n", "\n").replace("\n", "\r\n");
+        Path file = write("crlf.yaml", "\uFEFF# kept\r\n---\r\n" + text);
+        Cli.run("--fix", file.toString()).expect(0);
+        byte[] bytes = Files.readAllBytes(file);
+        assertTrue((bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF, "the BOM is kept");
+        String fixed = new String(bytes, StandardCharsets.UTF_8);
+        assertTrue(fixed.contains("rps"), fixed);
+        assertFalse(fixed.replace("\r\n", "").contains("\n"), "no bare LF: " + fixed.replace("\r", "\\r"));
+        assertEquals(0, Cli.run("-o", "json", file.toString()).expect(0).json().path("summary").path("mutated").asInt());
     }
 
     @Test
