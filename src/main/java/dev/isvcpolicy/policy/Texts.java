@@ -39,61 +39,51 @@ public final class Texts {
     }
 
     /**
-     * A request value as a log line may show it: cut at {@link #MAX_VALUE}, then every character below
-     * U+0020, U+007F, and the line and paragraph separators U+2028/U+2029 written as {@code \n},
-     * {@code \r}, {@code \t} or {@code \}{@code uXXXX}, and a backslash doubled. Null gives {@code null}.
+     * A request value as a log line may show it: cut at {@link #MAX_VALUE}, then a backslash doubled, {@code \n},
+     * {@code \r} and {@code \t} written so, and every other character {@link #visible} escapes written as
+     * {@code \}{@code uXXXX}. Null gives {@code null}.
      */
     public static String log(String text) {
-        if (text == null) {
-            return "null";
-        }
-        String s = cut(text);
+        return text == null ? "null" : escape(cut(text), true);
+    }
+
+    /**
+     * Text for an answer (a message, a warning, a cause's value): every control character (U+0000 to U+001F, U+007F to
+     * U+009F), the line and paragraph separators, the zero-width and bidirectional controls (U+061C, U+200B to U+200F,
+     * U+202A to U+202E, U+2060 to U+2069, U+FEFF) written as {@code \}{@code uXXXX}, so that a request value can neither
+     * start a line of its own, steer a terminal, nor reorder what the reader sees; the API server also drops a warning
+     * that holds a control character. Everything else is kept as it is. Null stays null.
+     */
+    public static String visible(String text) {
+        return text == null ? null : escape(text, false);
+    }
+
+    private static boolean hidden(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || (c >= '\u200b' && c <= '\u200f')
+                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2060' && c <= '\u2069') || c == '\u061c' || c == '\ufeff';
+    }
+
+    /** {@code text} with the {@link #hidden} characters escaped; for a log line also backslashes, and named escapes. */
+    private static String escape(String text, boolean log) {
         StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String escape = switch (c) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String escape = !log ? null : switch (c) {
                 case '\n' -> "\\n";
                 case '\r' -> "\\r";
                 case '\t' -> "\\t";
                 case '\\' -> "\\\\";
-                default -> c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085'
-                        ? String.format("\\u%04x", (int) c) : null;
+                default -> null;
             };
+            if (escape == null && hidden(c)) {
+                escape = String.format("\\u%04x", (int) c);
+            }
             if (escape != null && out == null) {
-                out = new StringBuilder(s.length() + 16).append(s, 0, i);
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
             if (out != null) {
                 if (escape != null) {
                     out.append(escape);
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? s : out.toString();
-    }
-    /**
-     * Text for an answer (a message, a warning, a cause's value): every control character (U+0000 to U+001F, U+007F to
-     * U+009F), the line and paragraph separators, the zero-width and bidirectional controls (U+061C, U+200B to U+200F,
-     * U+202A to U+202E, U+2060 to U+2069, U+FEFF) written as {@code \}{@code uXXXX}, so that a request value can neither start a line of its own, steer
-     * a terminal, nor reorder what the reader sees; the API server also drops a warning that holds a control character.
-     * Everything else is kept as it is. Null stays null.
-     */
-    public static String visible(String text) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean hidden = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || (c >= '\u200b' && c <= '\u200f')
-                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2060' && c <= '\u2069') || c == '\u061c' || c == '\ufeff';
-            if (hidden && out == null) {
-                out = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (out != null) {
-                if (hidden) {
-                    out.append(String.format("\\u%04x", (int) c));
                 } else {
                     out.append(c);
                 }

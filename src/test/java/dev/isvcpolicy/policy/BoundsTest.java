@@ -84,6 +84,8 @@ class BoundsTest {
         assertEquals("uid\\n{\"x\"}\\r\\t\\u0000\\u2028\\\\", Texts.log("uid\n{\"x\"}\r\t\u0000\u2028\\"));
         assertFalse(Texts.log("a\nb").contains("\n"));
         assertEquals("null", Texts.log(null));
+        // What an answer escapes, a log line escapes too: a bidirectional override cannot reorder what an admin reads.
+        assertEquals("a\\u202eb\\u0085\\ufeff", Texts.log("a\u202eb\u0085\ufeff"));
         assertTrue(Texts.log("x".repeat(10_000)).length() < Texts.MAX_VALUE + 30);
     }
 }
