@@ -55,8 +55,9 @@ public record OfflineCluster(Optional<DeploymentMode> defaultMode, List<ObjectNo
     }
 
     /**
-     * The namespace's ScaledObjects, then its HTTPScaledObjects that do not skip their ScaledObject: the operator names it
-     * after the HTTPScaledObject and gives it the same {@code scaleTargetRef}, which is all the rules read of it.
+     * The namespace's ScaledObjects, then the ScaledObjects its HTTPScaledObjects that do not skip theirs would make: the
+     * operator names it after the HTTPScaledObject, makes it the controller and gives it the same {@code scaleTargetRef}
+     * ({@link KServeWorkloads#asScaledObject}).
      */
     private List<ObjectNode> withStandIns(String ns) {
         List<ObjectNode> out = new java.util.ArrayList<>();
@@ -67,7 +68,11 @@ public record OfflineCluster(Optional<DeploymentMode> defaultMode, List<ObjectNo
         }
         for (ObjectNode o : others.getOrDefault(Kind.HTTP_SCALED_OBJECT, List.of())) {
             if (ns.equals(namespaceOf(o)) && !KServeWorkloads.skipsScaledObject(o)) {
-                out.add(o);
+                ObjectNode standIn = KServeWorkloads.asScaledObject(o);
+                if (!standIn.path("metadata").has("namespace")) {
+                    ((ObjectNode) standIn.get("metadata")).put("namespace", ns);
+                }
+                out.add(standIn);
             }
         }
         return out;

@@ -27,8 +27,11 @@ public final class ClusterView {
         UNAVAILABLE
     }
 
-    /** A ScaledObject that scales a Deployment, e.g. {@code my-so -> my-model-predictor}. */
-    public record ScaledObjectRef(String name, String deployment, ScaledObjects.Owner owner) {
+    /**
+     * A ScaledObject that scales a Deployment, e.g. {@code my-so -> my-model-predictor}; {@code httpScaledObject} names the
+     * HTTPScaledObject that controls it (KEDA's HTTP add-on makes it), null for one a user or KServe made.
+     */
+    public record ScaledObjectRef(String name, String deployment, ScaledObjects.Owner owner, String httpScaledObject) {
 
         /**
          * Made by a user as far as the KServe object {@code kind}/{@code name} (uid {@code uid}, empty when unknown) is

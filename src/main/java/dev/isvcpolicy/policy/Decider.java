@@ -142,7 +142,7 @@ public final class Decider {
         }
         Kind kind = raw.kind().orElseThrow();
         java.time.Instant now = clock.instant();
-        Optional<String> madeBy = kind == Kind.SCALED_OBJECT ? httpScaledObjectOf(in.object()) : Optional.empty();
+        Optional<String> madeBy = kind == Kind.SCALED_OBJECT ? ScaledObjects.httpScaledObject(in.object()) : Optional.empty();
         List<Finding> out = new ArrayList<>();
         for (Finding f : raw.findings()) {
             Optional<String> exception = exceptions.match(in.namespace(), name, kind, f.ruleId(), now)
@@ -161,16 +161,6 @@ public final class Decider {
         Decision.Verdict verdict = denied ? Decision.Verdict.DENIED : raw.ops().isEmpty() ? Decision.Verdict.ALLOWED : Decision.Verdict.PATCHED;
         return new Decision(verdict, raw.kind(), raw.operation(), raw.name(), raw.context(), raw.ops(), raw.notices(), out, raw.mutated(),
                 raw.reason(), raw.policy());
-    }
-
-    /**
-     * The HTTPScaledObject that controls a ScaledObject (the one the HTTP add-on's operator makes for it), by name. Its
-     * exceptions cover that ScaledObject too: it is judged as the ScaledObject would be (RULES.md §1 v2), so an exception
-     * that admits the HTTPScaledObject must not leave the ScaledObject made for it refused.
-     */
-    private static Optional<String> httpScaledObjectOf(JsonNode scaledObject) {
-        return KServeWorkloads.controller(scaledObject, "http.keda.sh", Set.of("HTTPScaledObject"))
-                .map(ref -> ref.substring(ref.indexOf('/') + 1));
     }
 
     /** Whether the old object must be judged: an UPDATE with an old object, something that would deny, and the default setting. */

@@ -135,7 +135,18 @@ public final class ScaledObjects {
     /** A stored ScaledObject as the rules see it, when it targets a Deployment. */
     public static Optional<ClusterView.ScaledObjectRef> ref(JsonNode scaledObject) {
         String name = Json.object(scaledObject, "metadata").flatMap(m -> Json.text(m, "name")).orElse("");
-        return targetDeployment(scaledObject).map(d -> new ClusterView.ScaledObjectRef(name, d, isvcOwner(scaledObject).orElse(null)));
+        return targetDeployment(scaledObject).map(d -> new ClusterView.ScaledObjectRef(name, d, isvcOwner(scaledObject).orElse(null),
+                httpScaledObject(scaledObject).orElse(null)));
+    }
+
+    /**
+     * The name of the HTTPScaledObject that controls a ScaledObject: the one KEDA's HTTP add-on makes for it, same name and
+     * namespace, made again by the add-on when deleted ({@code ownerReferences} entry {@code http.keda.sh/*},
+     * {@code controller: true}).
+     */
+    public static Optional<String> httpScaledObject(JsonNode scaledObject) {
+        return KServeWorkloads.controller(scaledObject, "http.keda.sh", java.util.Set.of("HTTPScaledObject"))
+                .map(ref -> ref.substring(ref.indexOf('/') + 1));
     }
 
     /** {@code metadata.uid}, or empty. */

@@ -164,14 +164,21 @@ public final class AutoscalerConflictRule implements Validation {
                     // new class) is judged anew.
                     f.add(Action.DENY, Finding.Type.FORBIDDEN, List.of(c.path()),
                             c.path().key(c.autoscaler().label() + " " + so.name() + " " + so.deployment()), 1, null,
-                            "ScaledObject \"" + so.name()
-                            + "\" already scales Deployment \"" + so.deployment() + "\", the " + c.label()
+                            "ScaledObject \"" + so.name() + "\"" + madeBy(so)
+                            + " already scales Deployment \"" + so.deployment() + "\", the " + c.label()
                             + "'s workload, and " + inCharge(c, review) + " would scale it too: two autoscalers would fight over its replicas. "
-                            + "Delete that ScaledObject and let KServe scale the " + c.label() + ", or keep it and set "
+                            + (so.httpScaledObject() == null ? "Delete that ScaledObject"
+                                    : "Delete HTTPScaledObject \"" + so.httpScaledObject() + "\" (the add-on makes its ScaledObject again)")
+                            + " and let KServe scale the " + c.label() + ", or keep it and set "
                             + Annotations.AUTOSCALER_CLASS + ": external (Standard mode)");
                 }
             }
         }
+    }
+
+    /** For a ScaledObject the HTTP add-on made, which HTTPScaledObject it is for: what the user wrote and can delete. */
+    static String madeBy(ClusterView.ScaledObjectRef so) {
+        return so.httpScaledObject() == null ? "" : " (made by KEDA's HTTP add-on for HTTPScaledObject \"" + so.httpScaledObject() + "\")";
     }
 
     /** The autoscaler already in charge of a component, for messages, e.g. {@code Knative's KPA (Knative mode)}. */
