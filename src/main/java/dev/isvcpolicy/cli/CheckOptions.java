@@ -42,18 +42,20 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
 
             Runs the webhook's policy (same rules, same webhook.* keys, same messages) over InferenceServices
             in YAML or JSON files, multi-document; directories are searched for *.yaml, *.yml, *.json; - is stdin.
-            ScaledObjects are checked against the InferenceServices of this run; other kinds are skipped and counted.
+            InferenceGraphs are judged like InferenceServices; ScaledObjects, HTTPScaledObjects and LLMInferenceServices
+            against the other objects of this run (they stand in for the cluster's); other kinds are skipped and counted.
 
             Options:
               --default-mode MODE   the cluster's default deployment mode: Knative, Standard or ModelMesh
                                     (legacy Serverless, RawDeployment); default: webhook.cluster.fallback-mode
-              --old FILE            the stored objects: an input with the same namespace/name is checked as an UPDATE
+              --old FILE            the stored objects: an input of the same kind, namespace and name is checked as an UPDATE
               --crd FILE            a CustomResourceDefinition (e.g. KServe's): objects of its kind are checked against
                                     its schema first (unknown fields, types, enums), as the API server would (repeatable)
               -n, --namespace NS    namespace of objects without metadata.namespace (default: default)
               --config FILE         a properties file of webhook.* keys (as in the webhook's configuration)
               --set KEY=VALUE       one webhook.* key, e.g. --set webhook.rules.gpu-scaling-metric=deny (repeatable);
-                                    WEBHOOK_* environment variables are read too (--set > environment > --config)
+                                    also read: -Dwebhook.* (in JAVA_OPTS) and WEBHOOK_* environment variables
+                                    (--set > -D > environment > --config)
               --exceptions FILE|-   the exceptions ConfigMap as applied to the cluster: what it excepts there is
                                     excepted here (an invalid entry is said on stderr and not applied, as there)
               -o, --output FORMAT   text (default) or json
