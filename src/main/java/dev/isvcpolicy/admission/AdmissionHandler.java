@@ -166,7 +166,8 @@ public class AdmissionHandler {
 
     private static AdmissionResponse internalError(String uid) {
         return Responses.refuse(uid, 500, "InternalError",
-                "the autoscaling webhook failed on this request (uid " + uid + "); nothing was judged, see the webhook's log");
+                "the autoscaling webhook failed on this request (uid " + Texts.quotable(Texts.cut(uid, Texts.MAX_QUOTED))
+                        + "); nothing was judged, see the webhook's log");
     }
 
     private static void describe(Envelope req, AuditRecord record) {

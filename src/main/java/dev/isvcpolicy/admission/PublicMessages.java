@@ -18,8 +18,8 @@ final class PublicMessages {
     private static final Pattern QUOTED_TYPE = Pattern.compile("`[^`]*`");
     /** A fully qualified class name, e.g. {@code java.lang.String} or {@code io.fabric8...UserInfo$Builder}. */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*");
-    /** What Jackson appends after a message: the source and position, with class names in it. */
-    private static final Pattern SOURCE = Pattern.compile("\\s*\\n?\\s*at \\[Source:.*$", Pattern.DOTALL);
+    /** What Jackson appends after a message: the source and position, with class names in it; cut off with what follows. */
+    private static final String SOURCE = "at [Source:";
 
     private PublicMessages() {
     }
@@ -44,7 +44,10 @@ final class PublicMessages {
         if (message == null || message.isBlank()) {
             return "invalid input";
         }
-        String m = SOURCE.matcher(message).replaceAll("");
+        // The patterns below run on at most this much: the library's messages quote the input, cut to a few hundred characters.
+        String m = Texts.cut(message, 4 * MAX_LENGTH);
+        int source = m.indexOf(SOURCE);
+        m = source >= 0 ? m.substring(0, source) : m;
         m = QUOTED_TYPE.matcher(m).replaceAll("a value");
         m = CLASS_NAME.matcher(m).replaceAll("a value");
         m = m.replaceAll("\\s+", " ").trim();

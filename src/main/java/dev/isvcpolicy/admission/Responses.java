@@ -124,7 +124,8 @@ public final class Responses {
      */
     public static AdmissionResponse invalid(String uid, String group, String kind, String name, List<Finding> denials, List<String> warnings,
             Map<String, String> audit) {
-        String shownName = Texts.cut(name);
+        // The name as the request has it: cut, and escaped so that it can neither end its quotes nor break a line.
+        String shownName = Texts.quotable(Texts.cut(name));
         List<StatusCause> causes = new ArrayList<>();
         int shown = 0;
         for (Finding f : denials) {
@@ -190,14 +191,16 @@ public final class Responses {
         AdmissionResponse r = new AdmissionResponse();
         r.setUid(uid);
         r.setAllowed(false);
-        r.setStatus(new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build());
+        // Bounded and escaped whatever the caller put in (RULES.md §6: answers are bounded).
+        r.setStatus(new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason)
+                .withMessage(Texts.visible(Texts.cut(message, Texts.MAX_MESSAGE))).build());
         return r;
     }
 
     /** A plain {@code Status} body for an HTTP 400, when no AdmissionReview could be read. */
     public static Status badRequest(String message) {
         return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(400)
-                .withReason("BadRequest").withMessage(message).build();
+                .withReason("BadRequest").withMessage(Texts.visible(Texts.cut(message, Texts.MAX_MESSAGE))).build();
     }
 
     /**

@@ -145,6 +145,7 @@ public class AuditLog {
     }
 
     private static String quote(String s) {
-        return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        // JSON's own escaping (control characters included), so the fallback line is one valid JSON object on one line.
+        return s == null ? "null" : "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
     }
 }

@@ -351,7 +351,8 @@ public final class Decider {
         }
         if (!kind.kind().equals(object.path("kind").asText(kind.kind()))) {
             String article = "AEIOU".indexOf(kind.kind().charAt(0)) >= 0 ? "an " : "a ";
-            return "request.object is a " + object.path("kind").asText() + ", not " + article + kind.kind();
+            return "request.object is a \"" + Texts.quotable(Texts.cut(object.path("kind").asText(), Texts.MAX_QUOTED)) + "\", not "
+                    + article + kind.kind();
         }
         return null;
     }

@@ -196,6 +196,30 @@ class HostileInputTest {
         assertTrue(r.asString().length() < 1024, r.asString());
     }
 
+    /**
+     * A kind or a name of any length and characters comes back cut and escaped: it can neither make the answer long,
+     * break its line, steer a terminal, reorder what is read, nor end its own quotes.
+     */
+    @Test
+    void aStrangeKindOrNameComesBackCutAndEscaped() throws Exception {
+        String strange = "Evil\n\u202e\u001b[2J\"" + "A".repeat(200_000);
+        ObjectNode isvc = HostileObjects.isvc("k");
+        isvc.put("kind", strange);
+        Response kind = Reviews.post(url("/validate"), Reviews.isvcReview("CREATE", "default", isvc, null));
+        assertEquals(200, kind.statusCode());
+        String kindMessage = Reviews.response(kind).path("status").path("message").asText();
+        assertTrue(kindMessage.startsWith("request.object is a \"Evil\\u000a\\u202e\\u001b[2J\\\"AAA"), kindMessage);
+        assertTrue(kindMessage.length() < 600, "bounded: " + kindMessage.length());
+
+        ObjectNode named = HostileObjects.isvc("n");
+        ((ObjectNode) named.path("metadata")).put("name", "x\n\u202eEVIL\u001b[31m\"quote");
+        ((ObjectNode) named.path("spec").path("predictor")).put("minReplicas", -1);
+        JsonNode status = Reviews.response(Reviews.post(url("/validate"), Reviews.isvcReview("CREATE", "default", named, null))).path("status");
+        String message = status.path("message").asText();
+        assertTrue(message.contains("\"x\\u000a\\u202eEVIL\\u001b[31m\\\"quote\" is invalid"), message);
+        assertFalse(status.path("details").path("name").asText().chars().anyMatch(c -> c < 0x20 || c == 0x202e), status.toString());
+    }
+
     @Test
     void requestValuesNeverBecomeMetricLabels() {
         String marker = "op" + UUID.randomUUID().toString().replace("-", "");
