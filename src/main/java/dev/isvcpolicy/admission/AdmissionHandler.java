@@ -113,6 +113,7 @@ public class AdmissionHandler {
             decoded = ReviewCodec.decode(body);
         } catch (BadReview e) {
             record.uid = e.uid();
+            record.dryRun = e.dryRun();
             record.decision = Decision.Verdict.BAD_REQUEST.label();
             record.reason = e.getMessage();
             if (e.uid() == null) {

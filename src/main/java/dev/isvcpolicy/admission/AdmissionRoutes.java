@@ -46,12 +46,29 @@ public class AdmissionRoutes {
 
     void routes(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+        // A route of its own, before the body handler's (Vert.x puts a body handler first on its route).
+        router.post("/mutate").handler(AdmissionRoutes::bodyAsIs);
+        router.post("/validate").handler(AdmissionRoutes::bodyAsIs);
         router.post("/mutate").handler(body).handler(ctx -> answer(ctx, Endpoint.MUTATE));
         router.post("/validate").handler(body).handler(ctx -> answer(ctx, Endpoint.VALIDATE));
         if (config.bench().noopEndpoint()) {
             router.post("/noop").handler(body).handler(ctx -> ctx.response().setStatusCode(200)
                     .putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(NOOP_ANSWER));
         }
+    }
+
+    /**
+     * The body is read as bytes whatever the {@code Content-Type}: Vert.x's body handler would decode a form or
+     * multipart body itself and fail on it (a long form field) before the review is read, leaving no Status answer
+     * and no audit line. Such a body is judged as any other: as JSON, or a 400 Status that says why not.
+     */
+    private static void bodyAsIs(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && (type.regionMatches(true, 0, "multipart/", 0, 10)
+                || type.toLowerCase(java.util.Locale.ROOT).contains("x-www-form-urlencoded"))) {
+            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+        }
+        ctx.next();
     }
 
     /**

@@ -27,6 +27,15 @@ public record Envelope(String uid, String group, String version, String kind, St
      *                   e.g. {@code request.userInfo.groups must be a list}
      */
     static Envelope read(JsonNode request, String uid) throws BadReview {
+        try {
+            return readFields(request, uid);
+        } catch (BadReview e) {
+            JsonNode dryRun = request.path("dryRun");
+            throw new BadReview(e.uid(), dryRun.isBoolean() ? dryRun.booleanValue() : null, e.getMessage());
+        }
+    }
+
+    private static Envelope readFields(JsonNode request, String uid) throws BadReview {
         JsonNode kind = object(request, "kind", "request.kind", uid);
         JsonNode user = object(request, "userInfo", "request.userInfo", uid);
         JsonNode dryRun = request.get("dryRun");

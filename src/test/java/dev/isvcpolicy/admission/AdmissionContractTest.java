@@ -219,14 +219,14 @@ class AdmissionContractTest {
         ObjectNode review = Reviews.isvcReview("CREATE", "default", isvc("{apiVersion: v1, kind: Pod, metadata: {name: p}}"), null);
         JsonNode r = Reviews.response(Reviews.post(mutate.toString(), review));
         assertFalse(r.path("allowed").asBoolean());
-        assertEquals("request.object is a Pod, not an InferenceService", r.path("status").path("message").asText());
+        assertEquals("request.object is a \"Pod\", not an InferenceService", r.path("status").path("message").asText());
 
         ObjectNode so = Reviews.review("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects", "CREATE", "default",
                 isvc("{apiVersion: v1, kind: Pod, metadata: {name: p}}"), null);
         JsonNode s = Reviews.response(Reviews.post(validate.toString(), so));
         assertFalse(s.path("allowed").asBoolean());
         assertEquals(400, s.path("status").path("code").asInt());
-        assertEquals("request.object is a Pod, not a ScaledObject", s.path("status").path("message").asText());
+        assertEquals("request.object is a \"Pod\", not a ScaledObject", s.path("status").path("message").asText());
         ((ObjectNode) so.path("request")).put("object", 7);
         assertEquals("request.object must be the ScaledObject as a JSON object",
                 Reviews.response(Reviews.post(validate.toString(), so)).path("status").path("message").asText());

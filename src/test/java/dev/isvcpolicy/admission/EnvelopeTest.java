@@ -53,6 +53,15 @@ class EnvelopeTest {
         assertEquals("u1", bad.uid(), "the answer can still echo the uid");
     }
 
+    /** RULES.md §7: a dry run is marked as one even when another field of its request is malformed. */
+    @Test
+    void aMalformedDryRunStillSaysItIsOne() throws Exception {
+        assertEquals(Boolean.TRUE, assertThrows(BadReview.class,
+                () -> Envelope.read(json("{'dryRun':true,'userInfo':{'groups':'admins'}}"), "u1")).dryRun());
+        assertEquals(null, assertThrows(BadReview.class, () -> Envelope.read(json("{'dryRun':'yes'}"), "u1")).dryRun());
+        assertEquals(Boolean.FALSE, assertThrows(BadReview.class, () -> Envelope.read(json("{'dryRun':false,'name':1}"), "u1")).dryRun());
+    }
+
     @Test
     void theDecodedReviewCarriesTheEnvelope() throws Exception {
         byte[] body = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("bench/mutate-review.json"));

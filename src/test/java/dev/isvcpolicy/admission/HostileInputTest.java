@@ -220,6 +220,31 @@ class HostileInputTest {
         assertFalse(status.path("details").path("name").asText().chars().anyMatch(c -> c < 0x20 || c == 0x202e), status.toString());
     }
 
+    /** A form or multipart Content-Type does not change how the body is read: the review is judged, with its audit line. */
+    @Test
+    void aFormContentTypeIsReadAsTheBodyItIs() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(TrustAll.context()).build();
+        for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain")) {
+            ObjectNode review = Reviews.isvcReview("CREATE", "default", HostileObjects.bigAnnotations("form", 1, 20_000), null);
+            String uid = review.path("request").path("uid").asText();
+            try (AuditCapture audit = new AuditCapture()) {
+                java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/validate")))
+                        .header("Content-Type", type).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Reviews.JSON.writeValueAsBytes(review)))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                Trails.settle();
+                assertEquals(200, r.statusCode(), type + ": " + r.body());
+                assertEquals(uid, Reviews.JSON.readTree(r.body()).path("response").path("uid").asText(), type);
+                AuditLogFlush.flush();
+                assertTrue(audit.lineOf(uid).contains("\"decision\""), type + ": an audit line");
+            }
+            java.net.http.HttpResponse<String> bad = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/validate")))
+                    .header("Content-Type", type).POST(java.net.http.HttpRequest.BodyPublishers.ofString("a=" + "b".repeat(20_000))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode(), type + ": " + bad.body());
+            assertEquals("Status", Reviews.JSON.readTree(bad.body()).path("kind").asText(), type + ": " + bad.body());
+        }
+    }
+
     @Test
     void requestValuesNeverBecomeMetricLabels() {
         String marker = "op" + UUID.randomUUID().toString().replace("-", "");
