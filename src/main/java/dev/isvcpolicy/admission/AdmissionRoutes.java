@@ -64,7 +64,8 @@ public class AdmissionRoutes {
      */
     private static void bodyAsIs(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && (type.regionMatches(true, 0, "multipart/", 0, 10)
+        // What the API server sends (application/json) passes with one comparison, without a lower-cased copy.
+        if (type != null && !type.startsWith("application/json") && (type.regionMatches(true, 0, "multipart/", 0, 10)
                 || type.toLowerCase(java.util.Locale.ROOT).contains("x-www-form-urlencoded"))) {
             ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
         }

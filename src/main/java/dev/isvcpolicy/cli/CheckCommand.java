@@ -262,9 +262,9 @@ public final class CheckCommand {
         for (Map.Entry<String, JsonNode> e : data.properties()) {
             String key = Texts.visible(Texts.cut(e.getKey(), Texts.MAX_QUOTED));
             // What the API server refuses in a ConfigMap, so the cluster cannot hold it.
-            if (!CONFIG_MAP_KEY.matcher(e.getKey()).matches()) {
+            if (!CONFIG_MAP_KEY.matcher(e.getKey()).matches() || e.getKey().equals(".") || e.getKey().startsWith("..")) {
                 err.println("isvc-check: " + what + ": data key " + key + " is not a ConfigMap key (letters, digits, '-', '_' and '.',"
-                        + " at most 253 characters)");
+                        + " at most 253 characters, not . or .. nor starting with ..)");
                 return null;
             }
             if (!e.getValue().isTextual()) {

@@ -38,7 +38,7 @@ public final class Exceptions {
     public static final int MAX_ENTRY = 4096;
 
     /** One valid exception. */
-    public record Entry(String key, String namespace, Pattern name, Set<String> kinds, Set<String> rules, String reason,
+    public record Entry(String key, String namespace, String name, Set<String> kinds, Set<String> rules, String reason,
             Optional<Instant> expires) {
 
         public boolean expiredAt(Instant now) {
@@ -47,7 +47,7 @@ public final class Exceptions {
 
         boolean matches(String ns, String objectName, Kind kind, String ruleId, Instant now) {
             return !expiredAt(now) && rules.contains(ruleId) && ("*".equals(namespace) || namespace.equals(ns))
-                    && (kinds.isEmpty() || kinds.contains(kind.kind())) && name.matcher(objectName).matches();
+                    && (kinds.isEmpty() || kinds.contains(kind.kind())) && globMatches(name, objectName);
         }
     }
 
@@ -59,7 +59,7 @@ public final class Exceptions {
     /** A glob that can match a Kubernetes object's name (a DNS-1123 subdomain) at all. */
     private static final Pattern NAME_GLOB = Pattern.compile("[a-z0-9.*?-]+");
     /** A {@code *} where a YAML plain scalar starts: the start of an alias, not a glob. */
-    private static final Pattern UNQUOTED_STAR = Pattern.compile("(^|[:\\[,{]|^\\s*-)[ \\t]*\\*", Pattern.MULTILINE);
+    private static final Pattern UNQUOTED_STAR = Pattern.compile("(?:^[ \\t]*+-?|[:\\[,{])[ \\t]*+\\*", Pattern.MULTILINE);
     private static final Set<String> FIELDS = Set.of("namespace", "name", "kinds", "rules", "reason", "expires");
 
     private final List<Entry> entries;
@@ -154,8 +154,10 @@ public final class Exceptions {
             node = YAML.readTree(p);
             more = more(p);
         } catch (java.io.IOException | RuntimeException ex) {
-            throw new IllegalArgumentException(UNQUOTED_STAR.matcher(value).find()
-                    ? "not YAML: an unquoted * starts a YAML alias, quote the glob: namespace: \"*\"" : "not YAML");
+            // SnakeYAML's "while scanning an alias": a * where a value starts, e.g. namespace: * (no name after it).
+            boolean alias = String.valueOf(ex.getMessage()).contains("alias") && UNQUOTED_STAR.matcher(value).find();
+            throw new IllegalArgumentException(alias ? "not YAML: an unquoted * starts a YAML alias: quote globs, e.g. namespace: \"*\""
+                    : "not YAML");
         }
         if (more) {
             warnings.add("only the first YAML document is read (text after ---): give one exception per key");
@@ -224,7 +226,7 @@ public final class Exceptions {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new Entry(key, namespace, glob(name), kinds, Set.copyOf(excepting), reason, expires);
+        return new Entry(key, namespace, name, kinds, Set.copyOf(excepting), reason, expires);
     }
 
     /**
@@ -243,8 +245,8 @@ public final class Exceptions {
                     break;
                 } else if (t.isScalarValue() && p.isCurrentAlias()) {
                     String field = depth == 1 ? p.currentName() : p.getParsingContext().getParent().getCurrentName();
-                    out.add(field + ": *" + shorten(p.getText()) + " is a YAML alias (an unquoted * starts one): quote the glob: "
-                            + field + ": \"*" + shorten(p.getText()) + "\"");
+                    out.add(field + ": *" + shorten(p.getText()) + " is a YAML alias, which exceptions do not read (an unquoted * starts"
+                            + " one): for a glob, quote it: " + field + ": \"*" + shorten(p.getText()) + "\"");
                 }
             }
         } catch (java.io.IOException | RuntimeException ex) {
@@ -271,18 +273,36 @@ public final class Exceptions {
         return OffsetDateTime.parse(t).toInstant();
     }
 
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*') {
-                re.append(".*");
-            } else if (c == '?') {
-                re.append('.');
+    /**
+     * Whether {@code text} matches {@code glob}: {@code ?} is any one character, {@code *} any run of them, every other
+     * character itself. A loop that goes back only to the last {@code *}: at most glob length x text length steps (a
+     * regular expression made of the glob backtracks exponentially in its stars: {@code *a*a*a*a*b} against a
+     * 253-character name took 88 s).
+     */
+    static boolean globMatches(String glob, String text) {
+        int g = 0;
+        int t = 0;
+        int star = -1;
+        int resume = 0;
+        while (t < text.length()) {
+            char c = g < glob.length() ? glob.charAt(g) : 0;
+            if (g < glob.length() && c != '*' && (c == '?' || c == text.charAt(t))) {
+                g++;
+                t++;
+            } else if (g < glob.length() && c == '*') {
+                star = g++;
+                resume = t;
+            } else if (star >= 0) {
+                g = star + 1;
+                t = ++resume;
             } else {
-                re.append(Pattern.quote(String.valueOf(c)));
+                return false;
             }
         }
-        return Pattern.compile(re.toString());
+        while (g < glob.length() && glob.charAt(g) == '*') {
+            g++;
+        }
+        return g == glob.length();
     }
 
     private static String text(JsonNode node, String field, List<String> problems) {

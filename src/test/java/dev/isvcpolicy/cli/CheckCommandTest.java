@@ -209,6 +209,8 @@ class CheckCommandTest {
         Path forged = write("forged.json", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"data\": {\"k\\u001b[31m\\nexit 0\": \"" + both + "\"}}");
         Cli.Run f = Cli.run("--exceptions", forged.toString(), denied.toString()).expect(2);
         assertTrue(f.err().contains("is not a ConfigMap key") && !f.err().contains("\u001b") && !f.err().contains("\nexit 0"), f.err());
+        Path dots = write("dots.yaml", head + "  ..team-a: '" + both + "'\n");
+        assertTrue(Cli.run("--exceptions", dots.toString(), denied.toString()).expect(2).err().contains("not . or .. nor starting with .."));
 
         StringBuilder many = new StringBuilder(head);
         for (int i = 0; i < 13; i++) {

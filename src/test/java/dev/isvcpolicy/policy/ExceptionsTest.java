@@ -1,6 +1,7 @@
 package dev.isvcpolicy.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,9 +87,29 @@ class ExceptionsTest {
                 "quoted", "namespace: team-a\nname: '*-batch'\nrules: [scale-to-zero]\nreason: r\n"));
         assertEquals(Set.of("alias-name", "alias-ns"), e.problems().keySet(), e.problems() + " " + e.warnings());
         assertTrue(e.problems().get("alias-name").contains("name: *-batch is a YAML alias"), e.problems().toString());
-        assertTrue(e.problems().get("alias-name").contains("quote the glob: name: \"*-batch\""), e.problems().toString());
-        assertTrue(e.problems().get("alias-ns").contains("quote the glob"), e.problems().toString());
+        assertTrue(e.problems().get("alias-name").contains("for a glob, quote it: name: \"*-batch\""), e.problems().toString());
+        assertTrue(e.problems().get("alias-ns").contains("quote globs, e.g. namespace: \"*\""), e.problems().toString());
+        // A parse error that has nothing to do with a * gets no hint about one.
+        assertEquals("not YAML", Exceptions.parse(Map.of("k", "reason: \"a: *b\" c: d\n")).problems().get("k"));
         assertEquals(Optional.of("quoted"), e.match("team-a", "nightly-batch", Kind.INFERENCE_SERVICE, "scale-to-zero", Instant.now()));
+    }
+
+    /** A glob is matched by a loop, not a regular expression: stars cost glob x name steps at most, never exponential time. */
+    @Test
+    void globsMatchAsWrittenAndManyStarsStayCheap() {
+        assertTrue(Exceptions.globMatches("batch-*", "batch-nightly"));
+        assertTrue(Exceptions.globMatches("*", ""));
+        assertTrue(Exceptions.globMatches("a?c", "abc"));
+        assertFalse(Exceptions.globMatches("a?c", "ac"));
+        assertTrue(Exceptions.globMatches("*-v?", "m-v1"));
+        assertFalse(Exceptions.globMatches("batch-*", "nightly-batch"));
+        assertTrue(Exceptions.globMatches("*a*b*", "xxaxxbxx"));
+        assertFalse(Exceptions.globMatches("*a*b", "xxaxxbxx"));
+        assertFalse(Exceptions.globMatches("m", "m*"), "a literal never matches a generated name's stand-in *");
+        assertTrue(Exceptions.globMatches("m?", "m*"));
+        // 88 s as a regular expression; here a few thousand steps.
+        assertFalse(Exceptions.globMatches("*a*a*a*a*a*a*a*a*b", "a".repeat(253)));
+        assertTrue(Exceptions.globMatches("*a*a*a*a*a*a*a*a*a", "a".repeat(253)));
     }
 
     @Test

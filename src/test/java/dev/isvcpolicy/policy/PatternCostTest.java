@@ -29,7 +29,7 @@ class PatternCostTest {
     /** Inputs that make a backtracking pattern go quadratic: long runs of what most patterns here match, then a misfit. */
     static final List<String> HOSTILE = List.of("1".repeat(N) + "x", "1.".repeat(N / 2) + "x", "a".repeat(N) + "!", "a.".repeat(N / 2),
             "-11111".repeat(N / 6) + "x", "a ".repeat(N / 2) + "=", "a=\"".repeat(N / 3), " ".repeat(N) + "x", "1e".repeat(N / 2),
-            "*".repeat(N) + "x", ":".repeat(N) + "1");
+            "*".repeat(N) + "x", ":".repeat(N) + "1", "\n".repeat(N) + "a: [", "\n -".repeat(N / 3) + "x");
 
     /**
      * The patterns the product runs as a search ({@code find}, {@code replaceAll}): a search tries every start, so it is
@@ -50,13 +50,17 @@ class PatternCostTest {
         List<String> slow = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         for (Class<?> type : productClasses()) {
-            for (Field f : type.getDeclaredFields()) {
+            List<Field> fields = new ArrayList<>(List.of(type.getDeclaredFields()));
+            for (Class<?> nested : type.getDeclaredClasses()) {
+                fields.addAll(List.of(nested.getDeclaredFields())); // e.g. Fixer's quoting, a class inside a class
+            }
+            for (Field f : fields) {
                 if (f.getType() != Pattern.class || !Modifier.isStatic(f.getModifiers())) {
                     continue;
                 }
                 f.setAccessible(true);
                 Pattern p = (Pattern) f.get(null);
-                String name = type.getSimpleName() + "." + f.getName();
+                String name = f.getDeclaringClass().getSimpleName() + "." + f.getName();
                 seen.add(name);
                 Integer bound = BOUNDED.get(name);
                 for (String hostile : HOSTILE) {
