@@ -44,6 +44,10 @@ public class PolicyHolder {
     private volatile PolicySource source = new PolicySource("absent", "no policy ConfigMap: the start-up policy is in force", List.of());
     private volatile Map<String, String> lastPolicyData;
     private volatile Map<String, String> lastExceptionData;
+    /** Whether a version of each ConfigMap (or its absence) was read, and what the last policy version's answer was. */
+    private boolean policySeen;
+    private boolean exceptionsSeen;
+    private boolean policyTaken;
     private final AtomicLong rejections = new AtomicLong();
 
     /** For tests and the offline path: a holder over a start-up policy. */
@@ -90,7 +94,18 @@ public class PolicyHolder {
     public synchronized boolean policyData(Map<String, String> data) {
         Map<String, String> d = data == null ? null : new TreeMap<>(data);
         boolean changed = !java.util.Objects.equals(d, lastPolicyData);
+        if (policySeen && !changed) {
+            // The same data again (a relabelled ConfigMap, a resync): nothing to parse, and the Decider keeps its identity,
+            // so the scan does not judge everything again.
+            return policyTaken;
+        }
+        policySeen = true;
         lastPolicyData = d;
+        policyTaken = takePolicy(d, changed);
+        return policyTaken;
+    }
+
+    private boolean takePolicy(Map<String, String> d, boolean changed) {
         PolicySettings next;
         try {
             next = d == null ? startup : startup.with(d);
@@ -126,6 +141,10 @@ public class PolicyHolder {
     public synchronized void exceptionData(Map<String, String> data) {
         Map<String, String> d = data == null ? null : new TreeMap<>(data);
         boolean changed = !java.util.Objects.equals(d, lastExceptionData);
+        if (exceptionsSeen && !changed) {
+            return;
+        }
+        exceptionsSeen = true;
         lastExceptionData = d;
         Exceptions next = Exceptions.parse(d);
         current.set(decider().withExceptions(next));
@@ -138,7 +157,8 @@ public class PolicyHolder {
         }
     }
 
+    /** A problem or warning for a log line and the readiness details: cut, and escaped (it quotes ConfigMap values). */
     private static String cut(String s) {
-        return s.length() <= MAX_PROBLEM ? s : s.substring(0, MAX_PROBLEM) + "...";
+        return dev.isvcpolicy.policy.Texts.visible(s.length() <= MAX_PROBLEM ? s : s.substring(0, MAX_PROBLEM) + "...");
     }
 }

@@ -35,10 +35,21 @@ public final class ReportWriter {
     private final KubernetesClient client;
     private final Reports.Format format;
     private final AtomicBoolean saidMissing = new AtomicBoolean();
+    private final java.util.function.BooleanSupplier leading;
 
     public ReportWriter(KubernetesClient client, Reports.Format format) {
+        this(client, format, () -> true);
+    }
+
+    /**
+     * A writer that asks {@code leading} before each create, update or delete: a replica that lost the Lease during a
+     * scan stops writing there (RULES.md §8: one replica writes at a time), and what it did not write is left to the new
+     * leader.
+     */
+    public ReportWriter(KubernetesClient client, Reports.Format format, java.util.function.BooleanSupplier leading) {
         this.client = client;
         this.format = format;
+        this.leading = leading;
     }
 
     /** Makes the cluster's reports say {@code reports} (namespace to report), and nothing more. */
@@ -71,6 +82,9 @@ public final class ReportWriter {
         String failure = null;
         Set<String> wanted = new HashSet<>(reports.keySet());
         for (Map.Entry<String, ObjectNode> e : reports.entrySet()) {
+            if (!leading.getAsBoolean()) {
+                return new Outcome(true, created, updated, unchanged, deleted, failed, failure);
+            }
             GenericKubernetesResource old = byNamespace.get(e.getKey());
             JsonNode oldJson = old == null ? null : JSON.valueToTree(old);
             if (Reports.same(oldJson, e.getValue())) {
@@ -95,6 +109,9 @@ public final class ReportWriter {
         }
         for (Map.Entry<String, GenericKubernetesResource> e : byNamespace.entrySet()) {
             if (!wanted.contains(e.getKey())) {
+                if (!leading.getAsBoolean()) {
+                    return new Outcome(true, created, updated, unchanged, deleted, failed, failure);
+                }
                 try {
                     api.inNamespace(e.getKey()).withName(Reports.NAME).delete();
                     deleted++;
@@ -120,6 +137,9 @@ public final class ReportWriter {
                 continue;
             }
             for (GenericKubernetesResource r : old) {
+                if (!leading.getAsBoolean()) {
+                    return new Outcome(true, created, updated, unchanged, deleted, failed, failure);
+                }
                 try {
                     client.genericKubernetesResources(other.context()).inNamespace(r.getMetadata().getNamespace()).withName(Reports.NAME).delete();
                     deleted++;

@@ -19,6 +19,7 @@ import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Kind;
 import dev.isvcpolicy.policy.PolicySettings;
 import dev.isvcpolicy.policy.Stage;
+import dev.isvcpolicy.policy.Texts;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -111,7 +112,7 @@ public class Scanner {
             return;
         }
         format = Reports.Format.of(config.reports().format());
-        writer = new ReportWriter(client.get(), format);
+        writer = new ReportWriter(client.get(), format, () -> leader && !stopping);
         Gauge.builder("isvc.webhook.scan.leader", this, s -> s.leader ? 1 : 0)
                 .description("1 on the replica that holds the scan Lease and writes the reports").register(registry);
         Gauge.builder("isvc.webhook.scan.last.timestamp.seconds", this, s -> s.lastScanEpochSeconds)
@@ -241,7 +242,8 @@ public class Scanner {
                     succeeded();
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: one escaping here would cancel the schedule for good while the Lease is still renewed.
             failed(Reasons.shortReason(e));
         }
     }
@@ -370,19 +372,35 @@ public class Scanner {
      */
     public static List<Reports.Scanned> judge(Map<Kind, List<GenericKubernetesResource>> objects, Decider decider, ClusterState cluster) {
         List<Reports.Scanned> out = new ArrayList<>();
+        int failed = 0;
+        String first = null;
         for (Map.Entry<Kind, List<GenericKubernetesResource>> e : objects.entrySet()) {
             Kind kind = e.getKey();
             for (GenericKubernetesResource r : e.getValue()) {
-                ObjectNode object = JSON.valueToTree(r);
                 String ns = r.getMetadata().getNamespace();
                 String name = r.getMetadata().getName();
-                Decision d = decider.decide(new Decider.Input(Stage.BOTH, kind.group(), kind.kind(), "UPDATE", ns, name, object, object), cluster);
+                Decision d;
+                try {
+                    ObjectNode object = JSON.valueToTree(r);
+                    d = decider.decide(new Decider.Input(Stage.BOTH, kind.group(), kind.kind(), "UPDATE", ns, name, object, object), cluster);
+                } catch (RuntimeException x) {
+                    // One object the webhook fails on must not keep every namespace's report unwritten, scan after scan
+                    // (as /validate contains such a failure to its one request).
+                    if (failed++ == 0) {
+                        first = kind.kind() + " " + ns + "/" + name + ": " + Reasons.shortReason(x);
+                    }
+                    continue;
+                }
                 if (d.verdict() == Decision.Verdict.SKIPPED || d.verdict() == Decision.Verdict.EXEMPT) {
                     continue;
                 }
                 String apiVersion = r.getApiVersion() == null ? kind.group() + "/" + kind.version() : r.getApiVersion();
                 out.add(new Reports.Scanned(apiVersion, kind.kind(), ns, name, r.getMetadata().getUid(), d));
             }
+        }
+        if (failed > 0) {
+            LOG.warnf("background scan: %d object(s) could not be judged and are left out of their reports; the first: %s", failed,
+                    Texts.log(first));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.isvcpolicy.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isvcpolicy.policy.Action;
@@ -41,6 +42,20 @@ class PolicyHolderTest {
         assertTrue(h.policyData(null), "deleted: the start-up policy");
         assertEquals(startup.hash(), h.settings().hash());
         assertFalse(h.rejected());
+    }
+
+    /** The same data again (a relabelled ConfigMap, a resync) changes nothing, not even the Decider the scan fingerprints. */
+    @Test
+    void theSameDataAgainKeepsTheDeciderAndAValueCannotBreakALine() {
+        PolicyHolder h = PolicyHolder.of(PolicySettings.defaults());
+        assertTrue(h.policyData(Map.of("webhook.audit-only", "true")));
+        h.exceptionData(Map.of("e", "{namespace: a, name: b, rules: [scale-to-zero], reason: r}"));
+        var decider = h.decider();
+        assertTrue(h.policyData(new HashMap<>(Map.of("webhook.audit-only", "true"))));
+        h.exceptionData(new HashMap<>(Map.of("e", "{namespace: a, name: b, rules: [scale-to-zero], reason: r}")));
+        assertSame(decider, h.decider(), "nothing was parsed again");
+        assertFalse(h.policyData(Map.of("webhook.audit-only", "yes\nFORGED LINE")));
+        assertTrue(h.policySource().problems().stream().noneMatch(p -> p.contains("\n")), h.policySource().problems().toString());
     }
 
     @Test

@@ -144,6 +144,18 @@ class ReportWriterTest {
         assertNotNull(report(Reports.Format.OPENREPORTS, "b"));
     }
 
+    /** A replica that stops leading during a write stops writing there: the new leader writes the rest. */
+    @Test
+    void aWriterThatStopsLeadingStopsWriting() throws Exception {
+        installCrd("openreports.io_reports.yaml");
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        ReportWriter writer = new ReportWriter(client, Reports.Format.OPENREPORTS, () -> asked.incrementAndGet() <= 1);
+        ReportWriter.Outcome out = writer.write(Reports.build(List.of(isvc("a", "x"), isvc("b", "y"), isvc("c", "z")),
+                Reports.Format.OPENREPORTS, T0));
+        assertEquals(1, out.created(), out.toString());
+        assertEquals(1, java.util.stream.Stream.of("a", "b", "c").filter(ns -> report(Reports.Format.OPENREPORTS, ns) != null).count());
+    }
+
     @Test
     void withoutTheCrdNothingIsWritten() {
         // a real API server answers 404 for a resource type it does not serve (the CRUD mock would list nothing)

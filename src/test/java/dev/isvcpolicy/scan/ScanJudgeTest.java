@@ -58,6 +58,39 @@ class ScanJudgeTest {
                 .map(f -> f.ruleId() + ":" + Reports.result(f)).sorted().toList();
     }
 
+    /** One object the webhook fails on is left out; the others of the scan are still judged (their reports still written). */
+    @Test
+    void anObjectThatCannotBeJudgedDoesNotStopTheOthers() throws Exception {
+        ClusterState failsInBoom = new ClusterState() {
+            @Override
+            public Optional<DeploymentMode> defaultMode() {
+                return Optional.of(DeploymentMode.STANDARD);
+            }
+
+            @Override
+            public dev.isvcpolicy.policy.ClusterView scaledObjectsIn(String namespace) {
+                if ("boom".equals(namespace)) {
+                    throw new IllegalStateException("cache broken");
+                }
+                return ClusterState.NONE.scaledObjectsIn(namespace);
+            }
+
+            @Override
+            public InferenceServices inferenceServicesIn(String namespace) {
+                return ClusterState.NONE.inferenceServicesIn(namespace);
+            }
+        };
+        String isvc = """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: m, namespace: NS, uid: u1, annotations: {serving.kserve.io/deploymentMode: Standard}}
+                spec: {predictor: {minReplicas: 1, scaleMetric: cpu, model: {modelFormat: {name: sklearn}}}}
+                """;
+        var scanned = Scanner.judge(Map.of(Kind.INFERENCE_SERVICE, List.of(stored(isvc.replace("NS", "a")), stored(isvc.replace("NS", "boom")),
+                stored(isvc.replace("NS", "b")))), Scanner.forScan(new Decider(new PolicyEngine(PolicySettings.defaults()))), failsInBoom);
+        assertEquals(List.of("a", "b"), scanned.stream().map(Reports.Scanned::namespace).sorted().toList());
+    }
+
     @Test
     void anObjectRunningInKnativeModeIsJudgedInKnativeMode() throws Exception {
         GenericKubernetesResource knative = stored("""

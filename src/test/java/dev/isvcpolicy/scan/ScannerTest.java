@@ -253,7 +253,8 @@ class ScannerTest {
             assertEquals(second.identity(), second.leaderIdentity());
             isvc("after-takeover", 101);
             await("the second replica reports it", () -> results("after-takeover").contains("scale-target:fail"));
-            assertTrue(second.scans() > 0);
+            // The report is written before the scan counts itself done: wait for the count, not only the report.
+            await("the second replica counts its scan", () -> second.scans() > 0);
             assertEquals(firstScans, scanner.scans(), "the stopped replica scanned no more");
             assertEquals(1.0, second.registry.find("isvc.webhook.scan.leader").gauge().value());
         } finally {
