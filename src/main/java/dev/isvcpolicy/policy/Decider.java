@@ -264,9 +264,11 @@ public final class Decider {
                     List.of(), null, null, policy);
         }
         String namespace = in.namespace() == null ? "" : in.namespace();
-        ClusterState.InferenceServices isvcs = cluster.inferenceServicesIn(namespace);
+        ObjectNode made = KServeWorkloads.asScaledObject(object);
+        // Looked up by the target's name, as for a ScaledObject: not every InferenceService of the namespace (RULES.md §8).
+        ClusterState.InferenceServices isvcs = cluster.inferenceServicesFor(namespace, ScaledObjects.targetDeployment(made));
         PolicyEngine.ValidationResult asScaledObject = engine.validateScaledObject(new PolicyEngine.ScaledObjectInput(operation,
-                KServeWorkloads.asScaledObject(object), namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
+                made, namespace, isvcs.lookup(), isvcs.detail(), isvcs.objects(), cluster.defaultMode()));
         return objectOnly(Kind.HTTP_SCALED_OBJECT, in, operation, name, object, cluster(cluster, isvcs), policy, asScaledObject.findings());
     }
 
