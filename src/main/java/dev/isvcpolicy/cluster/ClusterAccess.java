@@ -74,20 +74,33 @@ public final class ClusterAccess {
     public static final List<Access> KSERVE_KIND_CRDS = KServeKindCaches.KINDS.stream().map(k -> new Access("apiextensions.k8s.io",
             "customresourcedefinitions", List.of("get"), null, KServeKindCaches.crd(k))).toList();
 
-    /** The scanner's report verbs (issue 17): write only when results change, delete when a namespace has nothing left. */
-    public static final List<String> REPORT_VERBS = List.of("create", "update", "delete", "get", "list", "watch");
+    /**
+     * The scanner's report verbs (issue 17) that cannot be limited by name: list its own (by label) and create one where a
+     * namespace has none. Update and delete are limited to its report's name ({@link #REPORT_NAME_VERBS}), so the webhook
+     * cannot change another tool's reports (Kyverno's, Trivy's).
+     */
+    public static final List<String> REPORT_VERBS = List.of("create", "list");
+    /** Write only when results change, delete when a namespace has nothing left: its own report only. */
+    public static final List<String> REPORT_NAME_VERBS = List.of("update", "delete");
 
     /** {@code scan.ReportWriter}'s PolicyReports ({@code wgpolicyk8s.io/v1alpha2}), one per namespace. */
     public static final Access POLICY_REPORTS = new Access("wgpolicyk8s.io", "policyreports", REPORT_VERBS, null, null);
+    public static final Access OWN_POLICY_REPORTS = new Access("wgpolicyk8s.io", "policyreports", REPORT_NAME_VERBS, null,
+            dev.isvcpolicy.scan.Reports.NAME);
 
     /** {@code scan.ReportWriter}'s Reports with {@code webhook.reports.format=openreports} ({@code openreports.io/v1alpha1}). */
     public static final Access OPEN_REPORTS = new Access("openreports.io", "reports", REPORT_VERBS, null, null);
+    public static final Access OWN_OPEN_REPORTS = new Access("openreports.io", "reports", REPORT_NAME_VERBS, null, dev.isvcpolicy.scan.Reports.NAME);
 
     /** The scan's leader election Lease, by name, in the webhook's own namespace. */
     public static final String SCAN_LEASE = "isvc-autoscaling-webhook-scan";
 
-    /** {@code scan.Scanner}'s leader election: read and renew its Lease. */
-    public static final Access LEASE = new Access("coordination.k8s.io", "leases", List.of("get", "update"), WEBHOOK_NAMESPACE, SCAN_LEASE);
+    /**
+     * {@code scan.Scanner}'s leader election: read, renew and release its Lease. fabric8's {@code ResourceLock.update}
+     * sends a JSON merge PATCH, so the verb is {@code patch} ({@code update} alone made every renewal a 403: the leader
+     * lost the Lease after 10 s and no replica could take it again). ScannerTest checks the methods sent.
+     */
+    public static final Access LEASE = new Access("coordination.k8s.io", "leases", List.of("get", "patch"), WEBHOOK_NAMESPACE, SCAN_LEASE);
 
     /** {@code scan.Scanner}'s leader election: create the Lease the first time (create cannot be limited by name). */
     public static final Access LEASE_CREATE = new Access("coordination.k8s.io", "leases", List.of("create"), WEBHOOK_NAMESPACE, null);
@@ -99,7 +112,7 @@ public final class ClusterAccess {
     public static final List<Access> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(KSERVE_CONFIG, KNATIVE_AUTOSCALER_CONFIG,
             INFERENCE_SERVICES, SCALED_OBJECTS, KEDA_CRD, INFERENCE_GRAPHS, LLM_INFERENCE_SERVICES, HTTP_SCALED_OBJECTS),
             java.util.stream.Stream.concat(KSERVE_KIND_CRDS.stream(), java.util.stream.Stream.of(POLICY_CONFIG, POLICY_EXCEPTIONS, NAMESPACES,
-                    POLICY_REPORTS, OPEN_REPORTS, LEASE, LEASE_CREATE)))
+                    POLICY_REPORTS, OWN_POLICY_REPORTS, OPEN_REPORTS, OWN_OPEN_REPORTS, LEASE, LEASE_CREATE)))
             .toList();
 
     private ClusterAccess() {

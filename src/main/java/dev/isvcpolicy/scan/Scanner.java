@@ -328,7 +328,9 @@ public class Scanner {
         ReportWriter.Outcome out = writer.write(Reports.build(scanned, format, Instant.now()));
         lastScanSeconds = (System.nanoTime() - start) / 1e9;
         lastScanEpochSeconds = Instant.now().getEpochSecond();
-        scans++;
+        if (leader && !stopping) {
+            scans++; // a scan cut short because this replica stopped leading (the writer stops there) is not counted
+        }
         LOG.debugf("background scan: %s objects in %s s; reports %s", (Object) scanned.size(), (Object) lastScanSeconds, out);
         return out;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.isvcpolicy.audit.LogCapture;
 import dev.isvcpolicy.cli.CrdSchema;
+import dev.isvcpolicy.cluster.ClusterAccess;
 import dev.isvcpolicy.policy.Action;
 import dev.isvcpolicy.policy.Decision;
 import dev.isvcpolicy.policy.Finding;
@@ -154,6 +155,39 @@ class ReportWriterTest {
                 Reports.Format.OPENREPORTS, T0));
         assertEquals(1, out.created(), out.toString());
         assertEquals(1, java.util.stream.Stream.of("a", "b", "c").filter(ns -> report(Reports.Format.OPENREPORTS, ns) != null).count());
+    }
+
+    /**
+     * The mock server allows every verb, a cluster only what the ClusterRole grants: what the writer sends is create and
+     * list, and update and delete by its own report's name only (ClusterAccess, and so the ClusterRole), never another
+     * tool's report, never a get or a watch.
+     */
+    @Test
+    void everyReportRequestIsOneTheClusterRoleGrants() throws Exception {
+        installCrd("wgpolicyk8s.io_policyreports.yaml");
+        Finding deny = new Finding("scale-to-zero", Action.DENY, "spec.predictor.minReplicas", "set minReplicas to 1 or more");
+        ReportWriter writer = new ReportWriter(client, Reports.Format.POLICY_REPORT);
+        while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+            // what came before is not the writer's
+        }
+        writer.write(Reports.build(List.of(isvc("a", "bad"), isvc("b", "ok")), Reports.Format.POLICY_REPORT, T0));
+        writer.write(Reports.build(List.of(isvc("a", "bad", deny)), Reports.Format.POLICY_REPORT, T0));
+        java.util.Set<String> sent = new java.util.TreeSet<>();
+        Map<String, String> verbOf = Map.of("GET", "get", "PATCH", "patch", "PUT", "update", "POST", "create", "DELETE", "delete");
+        for (var r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+                r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            String path = r.getPath().replaceAll("\\?.*", "");
+            if (!path.contains("/policyreports")) {
+                continue;
+            }
+            String verb = verbOf.getOrDefault(r.getMethod(), r.getMethod());
+            boolean named = !path.endsWith("/policyreports");
+            sent.add((verb.equals("get") && !named ? "list" : verb) + (named ? " " + path.substring(path.lastIndexOf('/') + 1) : ""));
+        }
+        java.util.Set<String> granted = new java.util.HashSet<>(ClusterAccess.POLICY_REPORTS.verbs());
+        ClusterAccess.OWN_POLICY_REPORTS.verbs().forEach(v -> granted.add(v + " " + ClusterAccess.OWN_POLICY_REPORTS.resourceName()));
+        assertEquals(java.util.Set.of("create", "list", "update " + Reports.NAME, "delete " + Reports.NAME), sent, "created, updated, deleted");
+        assertTrue(granted.containsAll(sent), "sent " + sent + ", granted " + granted);
     }
 
     @Test

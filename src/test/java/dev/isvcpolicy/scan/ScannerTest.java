@@ -69,6 +69,9 @@ class ScannerTest {
     @Inject
     Scanner scanner;
 
+    @io.quarkus.test.kubernetes.client.KubernetesTestServer
+    KubernetesServer mockServer;
+
     // what a second replica's Scanner is built from
     @Inject
     dev.isvcpolicy.config.WebhookConfig config;
@@ -263,5 +266,30 @@ class ScannerTest {
                 client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService").inNamespace(NS).withName(name).delete();
             }
         }
+    }
+
+    /**
+     * The mock server allows every verb, a cluster only what the Role grants: every request the leader election sent for
+     * the Lease must be one ClusterAccess (and so the Role) grants. fabric8 renews with a PATCH: a Role granting
+     * {@code update} (a PUT) only made every renewal a 403 on a cluster.
+     */
+    @Test
+    @Order(4)
+    void everyLeaseRequestIsOneTheRoleGrants() throws Exception {
+        java.util.Set<String> granted = new java.util.HashSet<>(ClusterAccess.LEASE.verbs());
+        granted.addAll(ClusterAccess.LEASE_CREATE.verbs());
+        Map<String, String> verbOf = Map.of("GET", "get", "PATCH", "patch", "PUT", "update", "POST", "create", "DELETE", "delete");
+        java.util.Set<String> sent = new java.util.TreeSet<>();
+        var server = mockServer.getKubernetesMockServer();
+        for (var r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+                r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            String path = r.getPath() == null ? "" : r.getPath().replaceAll("\\?.*", "");
+            String verb = verbOf.getOrDefault(r.getMethod(), r.getMethod());
+            if (path.contains("/leases")) {
+                sent.add(verb);
+            }
+        }
+        assertTrue(sent.contains("patch") || sent.contains("update"), "the Lease was renewed: " + sent);
+        assertTrue(granted.containsAll(sent), "sent " + sent + ", granted " + granted);
     }
 }
