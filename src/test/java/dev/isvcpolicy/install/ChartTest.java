@@ -368,6 +368,14 @@ class ChartTest {
         assertEquals(List.of("scale-to-zero"), texts(e.path("rules")));
     }
 
+    /** A budget as large as the Deployment would block every node drain for good: refused, with what to do. */
+    @Test
+    void aDisruptionBudgetThatBlocksDrainsIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.template(Map.of("replicas", "1")));
+        assertTrue(e.getMessage().contains("would block every node drain"), e.getMessage());
+        assertEquals(1, Chart.template(Map.of("replicas", "1", "podDisruptionBudget.enabled", "false")).ofKind("Deployment").size());
+    }
+
     @Test
     void anUnknownCertificateSourceIsRefused() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.template(Map.of("certificates.source", "vault")));
