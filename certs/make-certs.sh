@@ -71,13 +71,13 @@ $files_only && exit 0
 bundle="$out/ca.crt"
 current=$("$kubectl" get validatingwebhookconfiguration "$service" -o jsonpath='{.webhooks[0].clientConfig.caBundle}' 2>/dev/null || true)
 if [ -n "$current" ]; then
-  printf '%s' "$current" | base64 -d | awk '/-----BEGIN CERTIFICATE-----/{n++} n==1' > "$work/previous-ca.crt"
+  printf '%s' "$current" | openssl base64 -d -A | awk '/-----BEGIN CERTIFICATE-----/{n++} n==1' > "$work/previous-ca.crt"
   if [ -s "$work/previous-ca.crt" ]; then
     cat "$out/ca.crt" "$work/previous-ca.crt" > "$work/bundle.crt"
     bundle="$work/bundle.crt"
   fi
 fi
-ca=$(base64 -w0 < "$bundle")
+ca=$(openssl base64 -A < "$bundle")  # openssl, not GNU base64 flags: the same on macOS
 for kind in mutatingwebhookconfiguration validatingwebhookconfiguration; do
   count=$("$kubectl" get "$kind" "$service" -o jsonpath='{range .webhooks[*]}{.name}{"\n"}{end}' | grep -c .)
   ops=""

@@ -288,6 +288,9 @@ class ChartTest {
         assertEquals("512Mi", c.path("resources").path("limits").path("memory").asText());
         assertEquals("100m", c.path("resources").path("requests").path("cpu").asText(), "the other resources keep their defaults");
         assertEquals("system-cluster-critical", spec.path("template").path("spec").path("priorityClassName").asText());
+        assertEquals(0, r.ofKind("PriorityClass").size(), "a class that exists already is not created again (the install would fail)");
+        assertEquals(List.of("isvc-autoscaling-webhook-critical"), Chart.template(Map.of()).ofKind("PriorityClass").stream()
+                .map(p -> p.path("metadata").path("name").asText()).toList(), "the chart's own class by default");
         assertTrue(Chart.template(Map.of("podDisruptionBudget.enabled", "false")).ofKind("PodDisruptionBudget").isEmpty());
     }
 
