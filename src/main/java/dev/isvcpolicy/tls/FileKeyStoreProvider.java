@@ -33,6 +33,12 @@ public class FileKeyStoreProvider implements KeyStoreProvider {
     @Inject
     WebhookConfig config;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<io.micrometer.core.instrument.MeterRegistry> registry;
+
+    /** The metric of the served certificate's end: alerting on it comes before every handshake fails. */
+    public static final String EXPIRY_GAUGE = "isvc.webhook.tls.certificate.expiry.timestamp.seconds";
+
     private volatile FileKeyManager keyManager;
     private ScheduledExecutorService checker;
 
@@ -45,6 +51,13 @@ public class FileKeyStoreProvider implements KeyStoreProvider {
                 checker = dev.isvcpolicy.Daemons.scheduler("tls-files");
                 FileKeyManager km = keyManager;
                 checker.scheduleWithFixedDelay(km::refresh, period, period, TimeUnit.MILLISECONDS);
+                if (registry.isResolvable()) {
+                    // The pair served now (a rotation moves it): an expired one keeps being served and every handshake
+                    // then fails, while probes and an insecure scrape do not notice (monitoring/alerts.yaml).
+                    io.micrometer.core.instrument.Gauge.builder(EXPIRY_GAUGE, km, m -> m.certificate().getNotAfter().getTime() / 1000.0)
+                            .description("When the serving certificate served to new connections expires (notAfter, Unix seconds)")
+                            .register(registry.get());
+                }
             }
             return new KeyStoreAndKeyCertOptions(keyManager.keyStore(), KeyCertOptions.wrap(keyManager));
         } catch (Exception e) {

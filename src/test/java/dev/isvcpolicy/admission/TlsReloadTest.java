@@ -128,6 +128,10 @@ class TlsReloadTest {
                 seen = served(port).getSerialNumber();
             }
             assertEquals(after, seen, "a new connection gets the new certificate");
+            // The expiry metric follows the pair served (monitoring/alerts.yaml: IsvcWebhookCertificateExpiring).
+            double expiry = io.micrometer.core.instrument.Metrics.globalRegistry.find(dev.isvcpolicy.tls.FileKeyStoreProvider.EXPIRY_GAUGE)
+                    .gauge().value();
+            assertEquals(fileCert(next.resolve("tls.crt")).getNotAfter().getTime() / 1000.0, expiry, 1.0);
             Thread.sleep(500);
         } finally {
             hammering.set(false);
