@@ -217,9 +217,9 @@ public final class CheckCommand {
         return object.path("kind").asText() + "/" + namespace + "/" + object.path("metadata").path("name").asText();
     }
 
-    /** At most this many problems and warnings of the exceptions ConfigMap are printed, each cut to {@link #MAX_WHY}. */
-    static final int MAX_SAID = 10;
-    static final int MAX_WHY = 200;
+    /** At most this many problems and warnings of the exceptions ConfigMap are printed, each cut to {@link #MAX_WHY}: as the webhook logs them. */
+    static final int MAX_SAID = dev.isvcpolicy.config.PolicyHolder.MAX_LOGGED;
+    static final int MAX_WHY = dev.isvcpolicy.config.PolicyHolder.MAX_PROBLEM;
     /** What the API server takes as a ConfigMap key. */
     private static final java.util.regex.Pattern CONFIG_MAP_KEY = java.util.regex.Pattern.compile("[-._a-zA-Z0-9]{1,253}");
 
@@ -281,7 +281,7 @@ public final class CheckCommand {
         say(err, exceptions.warnings(), "isvc-check: warning: exception %s: %s", "warnings");
         Instant now = Instant.now();
         Map<String, String> expired = new java.util.TreeMap<>();
-        exceptions.entries().stream().filter(x -> x.expires().filter(at -> !at.isAfter(now)).isPresent())
+        exceptions.entries().stream().filter(x -> x.expiredAt(now))
                 .forEach(x -> expired.put(x.key(), "expired at " + x.expires().get() + ", so it excepts nothing"));
         say(err, expired, "isvc-check: warning: exception %s %s", "expired exceptions");
         return exceptions;

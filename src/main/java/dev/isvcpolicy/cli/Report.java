@@ -104,7 +104,7 @@ final class Report {
             case EXEMPT -> "exempt: namespace " + Texts.visible(r.namespace()) + " is in webhook.exempt-namespaces, admitted untouched";
             case CHECKED -> {
                 long denies = r.findings().stream().filter(f -> f.action() == dev.isvcpolicy.policy.Action.DENY).count();
-                long excepted = r.findings().stream().filter(f -> f.action() == dev.isvcpolicy.policy.Action.OFF).count();
+                long excepted = r.findings().stream().filter(f -> f.exceptedBy() != null).count();
                 long warnings = r.findings().size() - denies - excepted + r.notices().size();
                 String counts = plural(denies, "deny", "denies") + ", " + plural(warnings, "warning", "warnings") + ", "
                         + (excepted > 0 ? excepted + " excepted, " : "")

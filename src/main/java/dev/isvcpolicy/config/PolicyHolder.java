@@ -23,9 +23,9 @@ public class PolicyHolder {
 
     private static final Logger LOG = Logger.getLogger(PolicyHolder.class);
     /** Longest problem line logged or shown: a value quoted in it is cut. */
-    static final int MAX_PROBLEM = 200;
+    public static final int MAX_PROBLEM = 200;
     /** Most problems logged per version of a ConfigMap (the rest are counted). */
-    static final int MAX_LOGGED = 10;
+    public static final int MAX_LOGGED = 10;
 
     /**
      * What became of the last version of the policy ConfigMap: {@code problems} are why it was refused ({@code rejected}),

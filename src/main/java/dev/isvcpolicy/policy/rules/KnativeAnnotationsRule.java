@@ -61,7 +61,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
      */
     // Possessive (*+, ++, ?+): a run of digits is never given back, so a long value costs linear time (a plain
     // [0-9]+\.?[0-9]* backtracks quadratically on "111...1x": 40,000 digits held an event loop for 15 s).
-    private static final Pattern GO_DECIMAL = Pattern.compile("[+-]?+(?:[0-9]++(?:\\.[0-9]*+)?+|\\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+");
+    static final Pattern GO_DECIMAL = Pattern.compile("[+-]?+(?:[0-9]++(?:\\.[0-9]*+)?+|\\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+");
 
     private static final String NOT_A_NUMBER = "not a number Knative can read (ASCII digits, an optional point and exponent, no spaces)";
 
