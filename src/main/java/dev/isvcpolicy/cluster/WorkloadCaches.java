@@ -20,10 +20,17 @@ import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -85,8 +92,8 @@ public class WorkloadCaches {
     private final AtomicBoolean saidCrdUnreadable = new AtomicBoolean();
     private final AtomicBoolean checking = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errors = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, Long> lastError = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastError = new ConcurrentHashMap<>();
 
     /** The caches, as metrics name them. */
     public static final List<String> CACHES = List.of("inferenceservices", "scaledobjects");
@@ -99,7 +106,7 @@ public class WorkloadCaches {
 
     /** Failed list/watch attempts of a cache since start. */
     public long errors(String cache) {
-        return errors.computeIfAbsent(cache, k -> new java.util.concurrent.atomic.AtomicLong()).get();
+        return errors.computeIfAbsent(cache, k -> new AtomicLong()).get();
     }
 
     /** When a cache's last list/watch attempt failed, in epoch seconds (0: never). */
@@ -129,7 +136,7 @@ public class WorkloadCaches {
             return;
         }
         on = true;
-        isvcInformer = inform(INFERENCE_SERVICES, "InferenceServices", SlimObjects::inferenceService, java.util.Map.of());
+        isvcInformer = inform(INFERENCE_SERVICES, "InferenceServices", SlimObjects::inferenceService, Map.of());
         scheduler = dev.isvcpolicy.Daemons.scheduler("keda-crd-check");
         scheduler.scheduleWithFixedDelay(this::checkKeda, 0, KEDA_RECHECK_SECONDS, TimeUnit.SECONDS);
     }
@@ -271,8 +278,8 @@ public class WorkloadCaches {
 
     /** The index keys of a ScaledObject (none unless it targets a Deployment); reads only fields {@link SlimObjects} keeps. */
     static List<String> workloadKeys(GenericKubernetesResource so) {
-        if (!(so.getAdditionalProperties().get("spec") instanceof java.util.Map<?, ?> spec)
-                || !(spec.get("scaleTargetRef") instanceof java.util.Map<?, ?> ref)) {
+        if (!(so.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
+                || !(spec.get("scaleTargetRef") instanceof Map<?, ?> ref)) {
             return List.of();
         }
         String namespace = so.getMetadata().getNamespace();
@@ -321,7 +328,7 @@ public class WorkloadCaches {
             saidCrdUnreadable.set(false);
             if (present) {
                 soInformer = inform(SCALED_OBJECTS, "ScaledObjects", SlimObjects::scaledObject,
-                        java.util.Map.of(SO_BY_WORKLOAD, WorkloadCaches::workloadKeys));
+                        Map.of(SO_BY_WORKLOAD, WorkloadCaches::workloadKeys));
                 if (soInformer != null) {
                     keda = Keda.PRESENT;
                     saidKedaAbsent.set(false);
@@ -346,11 +353,11 @@ public class WorkloadCaches {
 
     /** An informer of this class's kinds, counting its failed list/watch attempts under {@code what} in lower case. */
     private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext context, String what,
-            java.util.function.UnaryOperator<GenericKubernetesResource> slim,
-            java.util.Map<String, java.util.function.Function<GenericKubernetesResource, List<String>>> indexers) {
-        String cache = what.toLowerCase(java.util.Locale.ROOT);
+            UnaryOperator<GenericKubernetesResource> slim,
+            Map<String, Function<GenericKubernetesResource, List<String>>> indexers) {
+        String cache = what.toLowerCase(Locale.ROOT);
         return inform(client.get(), context, what, slim, indexers, () -> stopping, () -> {
-            errors.computeIfAbsent(cache, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            errors.computeIfAbsent(cache, k -> new AtomicLong()).incrementAndGet();
             lastError.put(cache, System.currentTimeMillis() / 1000);
         });
     }
@@ -362,9 +369,9 @@ public class WorkloadCaches {
      * cannot even be built (logged).
      */
     static SharedIndexInformer<GenericKubernetesResource> inform(KubernetesClient client, ResourceDefinitionContext context, String what,
-            java.util.function.UnaryOperator<GenericKubernetesResource> slim,
-            java.util.Map<String, java.util.function.Function<GenericKubernetesResource, List<String>>> indexers,
-            java.util.function.BooleanSupplier stopping, Runnable onError) {
+            UnaryOperator<GenericKubernetesResource> slim,
+            Map<String, Function<GenericKubernetesResource, List<String>>> indexers,
+            BooleanSupplier stopping, Runnable onError) {
         AtomicBoolean saidUnreachable = new AtomicBoolean();
         try {
             SharedIndexInformer<GenericKubernetesResource> inf = client.genericKubernetesResources(context)

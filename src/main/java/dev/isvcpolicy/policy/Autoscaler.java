@@ -54,4 +54,12 @@ public enum Autoscaler {
     public boolean ownsReplicas() {
         return this != EXTERNAL && this != NOT_SCALED;
     }
+
+    /**
+     * This autoscaler follows a signal the user chose (a metric, a trigger): every autoscaler but external,
+     * none and not-scaled, which scale on nothing this webhook can read.
+     */
+    public boolean followsMetrics() {
+        return this != EXTERNAL && this != NONE && this != NOT_SCALED;
+    }
 }

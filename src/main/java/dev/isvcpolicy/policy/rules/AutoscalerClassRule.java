@@ -52,7 +52,7 @@ public final class AutoscalerClassRule implements Validation {
 
     @Override
     public String why() {
-        return "KServe and Knative silently ignore a class they do not know: the component then gets no autoscaler, or the default one, without a word.";
+        return "A class nobody knows fails late: KServe's controller stops reconciling a component whose class it does not know, and Knative finds no autoscaler for a class without a dot, so the revision never scales; here it is refused at apply time with the right spelling.";
     }
 
     @Override

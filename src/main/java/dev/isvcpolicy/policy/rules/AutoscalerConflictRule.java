@@ -78,7 +78,7 @@ public final class AutoscalerConflictRule implements Validation {
             }
         }
         for (Review.Annotation a : found) {
-            if (a.value().strip().equalsIgnoreCase("false")) {
+            if (a.value().equals("false")) { // KEDA's verifyHpas compares exactly; "False" switches nothing off
                 f.deny(Finding.Type.FORBIDDEN, a.path(), a.value(), "KServe copies this annotation onto the HPA it makes, where "
                         + "\"false\" switches off KEDA's own check that no two autoscalers scale one Deployment: remove it (to scale "
                         + "with your own ScaledObject, set " + Annotations.AUTOSCALER_CLASS + ": external instead)");

@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * {@code containerConcurrency}: Knative's hard limit of requests per replica, 0 (unlimited) to 1000
  * (configurable). Denied outside that range. Warned: set in Standard mode (only Knative enforces it);
- * a concurrency target above a non-zero limit, which can never be reached (Knative's soft target sits
- * under the hard limit). The target is the component's {@code scaleTarget}, else the
+ * a concurrency target above a non-zero limit, which does nothing (Knative's {@code ResolveMetricTarget} caps the
+ * concurrency target at containerConcurrency). The target is the component's {@code scaleTarget}, else the
  * {@code autoscaling.knative.dev/target} annotation in force (the component's, else the
  * InferenceService's), as KServe passes it to Knative.
  */
@@ -42,12 +42,12 @@ public final class ContainerConcurrencyRule implements ComponentValidation {
 
     @Override
     public String doc() {
-        return "containerConcurrency must be 0 to 1000; warn when ignored (Standard), or when the concurrency target (scaleTarget, else an autoscaling.knative.dev/target annotation at either level) is above it and can never be reached";
+        return "containerConcurrency must be 0 to 1000; warn when ignored (Standard), or when the concurrency target (scaleTarget, else an autoscaling.knative.dev/target annotation at either level) is above it (Knative caps the target at containerConcurrency, so the value has no effect)";
     }
 
     @Override
     public String why() {
-        return "Knative refuses containerConcurrency above its limit (1000) when it creates the revision, and a soft target above the hard limit can never be reached.";
+        return "Knative refuses containerConcurrency above its limit (1000) when it creates the revision, and caps a soft target above the hard limit at the limit, so a higher scaleTarget does nothing.";
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class ContainerConcurrencyRule implements ComponentValidation {
             if (target.get() > cc.get()) {
                 f.add(Action.WARN, Finding.Type.INVALID, List.of(c.field("scaleTarget"), c.field("containerConcurrency")), target.get(),
                         "is " + target.get() + ", above containerConcurrency " + cc.get() + ": a replica never holds more than " + cc.get()
-                                + " requests, so this target is never reached; set scaleTarget to " + cc.get() + " or less");
+                                + " requests, so Knative caps the target at " + cc.get() + " and this value has no effect; set scaleTarget to " + cc.get() + " or less");
             }
             return;
         }
@@ -86,7 +86,7 @@ public final class ContainerConcurrencyRule implements ComponentValidation {
         if (value.isPresent() && value.get().compareTo(BigDecimal.valueOf(cc.get())) > 0) {
             f.add(Action.WARN, Finding.Type.INVALID, List.of(annotated.get().path(), c.field("containerConcurrency")), annotated.get().value(),
                     "is \"" + annotated.get().value() + "\", the concurrency target of " + c.label() + ", above its containerConcurrency " + cc.get()
-                            + ": a replica never holds more than " + cc.get() + " requests, so this target is never reached; set "
+                            + ": a replica never holds more than " + cc.get() + " requests, so Knative caps the target at " + cc.get() + " and this value has no effect; set "
                             + (annotated.get().onComponent() ? "it" : "it (or " + c.field("scaleTarget") + ")") + " to " + cc.get() + " or less");
         }
     }

@@ -1,19 +1,18 @@
 package dev.isvcpolicy.policy.rules;
 
-import java.util.Optional;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.List;
-import dev.isvcpolicy.policy.Autoscaler;
-import dev.isvcpolicy.policy.PolicySettings;
-import dev.isvcpolicy.policy.Setting;
 import dev.isvcpolicy.policy.Annotations;
+import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentMutation;
 import dev.isvcpolicy.policy.DeploymentMode;
 import dev.isvcpolicy.policy.Edits;
 import dev.isvcpolicy.policy.Json;
+import dev.isvcpolicy.policy.PolicySettings;
 import dev.isvcpolicy.policy.Review;
+import dev.isvcpolicy.policy.Setting;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +21,7 @@ import java.util.Optional;
  * When the legacy annotation {@code serving.kserve.io/metrics} (component, else InferenceService) names a metric
  * this autoscaler can use (exactly as written, e.g. {@code memory} under an HPA), that metric is written instead:
  * it is the user's intent, though KServe no longer reads the annotation ({@code scale-metric} warns about it).
+ * {@code memory} is written only where it has a target, since either HPA without one scales on cpu 80%.
  */
 public final class DefaultScaleMetricRule implements ComponentMutation {
 
@@ -45,14 +45,19 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
         return List.of(KPA_METRIC, KNATIVE_HPA_METRIC, HPA_METRIC);
     }
 
-    /** The metric written for this autoscaler, if any (keda, external and none get nothing). */
-    static Optional<String> defaultMetric(PolicySettings settings, Autoscaler autoscaler) {
+    /** The setting that says this autoscaler's default metric; none for keda, external and none. */
+    private static Optional<Setting<Optional<String>>> defaultSetting(Autoscaler autoscaler) {
         return switch (autoscaler) {
-            case KPA -> settings.get(KPA_METRIC);
-            case KNATIVE_HPA -> settings.get(KNATIVE_HPA_METRIC);
-            case HPA -> settings.get(HPA_METRIC);
+            case KPA -> Optional.of(KPA_METRIC);
+            case KNATIVE_HPA -> Optional.of(KNATIVE_HPA_METRIC);
+            case HPA -> Optional.of(HPA_METRIC);
             default -> Optional.empty();
         };
+    }
+
+    /** The metric written for this autoscaler, if any (keda, external and none get nothing). */
+    static Optional<String> defaultMetric(PolicySettings settings, Autoscaler autoscaler) {
+        return defaultSetting(autoscaler).flatMap(settings::get);
     }
 
     public static final String ID = "default-scale-metric";
@@ -71,7 +76,7 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
 
     @Override
     public String why() {
-        return "In Standard mode with no metric, KServe creates an HPA with no metric at all (it then never scales); writing the autoscaler's own default makes the scaling explicit and visible to the validations.";
+        return "With no metric, each autoscaler falls back to its own default (KPA concurrency, an HPA cpu 80%); writing that default makes the scaling explicit and visible to the validations, and turns the legacy serving.kserve.io/metrics annotation, which KServe no longer reads, into the field it reads.";
     }
 
     @Override
@@ -109,28 +114,29 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
                 return;
             }
             edits.notice(c.field("scaleMetric"), "not set to memory from the legacy annotation " + Annotations.LEGACY_METRICS
-                    + ": " + NEEDS_TARGET);
+                    + ": " + needsTarget(c));
         }
         String metric = defaultMetric(review.settings(), c.autoscaler()).orElseThrow();
         if (workable(metric, c, review)) {
             edits.set(c.field("scaleMetric"), metric);
         } else if (legacy.isEmpty()) {
-            edits.notice(c.field("scaleMetric"), "the configured default memory (" + KNATIVE_HPA_METRIC.key() + ") was not written: "
-                    + NEEDS_TARGET);
+            edits.notice(c.field("scaleMetric"), "the configured default memory (" + defaultSetting(c.autoscaler()).orElseThrow().key() + ") was not written: "
+                    + needsTarget(c));
         }
     }
 
-    private static final String NEEDS_TARGET = "under Knative's HPA class memory needs a target, else the HPA scales on cpu 80%;"
-            + " for memory set scaleMetric: memory and scaleTarget (MiB per pod, e.g. 512)";
+    private static String needsTarget(Component c) {
+        return "under " + (c.autoscaler() == Autoscaler.HPA ? "KServe's HPA" : "Knative's HPA class")
+                + " memory needs a target, else the HPA scales on cpu 80%; for memory set scaleMetric: memory and "
+                + Scaling.memoryTargetHint(c);
+    }
 
     /**
-     * Whether the metric works as written here: {@code memory} under Knative's HPA class needs a target (a
-     * {@code scaleTarget} or an {@code autoscaling.knative.dev/target} in force), because Knative builds the HPA's
-     * memory metric only from a target and otherwise leaves it on cpu 80% ({@code scale-target} denies that). Writing
+     * Whether the metric works as written here: {@code memory} under either HPA needs a target
+     * ({@link Scaling#memoryWithoutTarget}), else the HPA stays on cpu 80% ({@code scale-target} denies that). Writing
      * it without one would turn an object KServe runs (on cpu) into one {@code /validate} refuses (RULES.md §1).
      */
     private static boolean workable(String metric, Component c, Review review) {
-        return !("memory".equals(metric) && c.autoscaler() == Autoscaler.KNATIVE_HPA && !Json.has(c.spec(), "scaleTarget")
-                && review.effective(c, Annotations.KNATIVE_TARGET).isEmpty());
+        return !Scaling.memoryWithoutTarget(metric, c, review);
     }
 }

@@ -35,14 +35,15 @@ import java.util.regex.Pattern;
  * by KEDA: its object name at most 54 characters (KServe's ScaledObject and KEDA's {@code keda-hpa-<name>} HPA
  * must fit 63); Resource cpu {@code Utilization} 1–100, memory {@code AverageValue} ≥ 1Mi or {@code Utilization};
  * External with backend prometheus (graphite cannot work: KEDA's scaler needs {@code queryTime}, which KServe never
- * writes), an http(s) {@code serverAddress}, a query, {@code target.value} > 0, and {@code authenticationRef.authModes}
- * together with {@code authenticationRef.authenticationRef.name}; PodMetric with backend opentelemetry,
+ * writes), an http(s) {@code serverAddress}, a query, {@code target.value} > 0, and no {@code authenticationRef.authModes}
+ * without {@code authenticationRef.authenticationRef.name} (a name without modes is warned: KEDA then reads only the
+ * TriggerAuthentication's pod identity); PodMetric with backend opentelemetry,
  * {@code metricNames}, a {@code query} that is a bare metric name among them (KServe wraps it as
  * {@code sum(<query>{namespace=…,deployment=…})}), {@code operationOverTime} one of last_one, avg, min, max, rate,
- * count, and a {@code serverAddress} (when set) that is gRPC {@code host:port}. Warns on {@code target.type: Value}
+ * count, and a {@code serverAddress} (when set) that is the scaler's gRPC {@code host:port}. Warns on {@code target.type: Value}
  * (KServe writes no metric type, so KEDA uses AverageValue). KEDA's pause annotations (ISVC or component level,
- * copied by KServe onto its ScaledObject): {@code paused}, {@code paused-scale-in}, {@code paused-scale-out} must be
- * {@code true}/{@code false} (KEDA reads anything else as true), {@code paused-replicas} a whole number ≥ 0; a valid
+ * copied by KServe onto its ScaledObject): {@code paused} must be a Go boolean (KEDA reads anything else as true),
+ * {@code paused-scale-in}, {@code paused-scale-out} {@code true}/{@code false}, {@code paused-replicas} a whole number ≥ 0; a valid
  * pause is warned.
  */
 public final class KedaMetricsRule implements ComponentMutation, ComponentValidation {
@@ -143,7 +144,9 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         edits.remove(c.field("scaleTarget"));
         edits.notice(Scaling.metricsPath(c), "moved scaleMetric " + metric.get()
                 + (target.valid() ? "/scaleTarget " + target.get() : "") + " into autoScaling.metrics[0] ("
-                + describe(converted.get()) + "): KEDA reads only autoScaling.metrics");
+                + describe(converted.get()) + "): KEDA reads only autoScaling.metrics"
+                + ("memory".equals(metric.get()) && target.valid() ? "; the memory target is MiB per pod, not a percentage as under "
+                        + "KServe's HPA: for a percentage use type Utilization" : ""));
     }
 
     private static Optional<ObjectNode> convert(String metric, Long target, Component c, Review review) {
@@ -258,7 +261,23 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             Annotations.KEDA_PAUSED_SCALE_OUT);
     private static final Pattern WHOLE = Pattern.compile("0|[1-9][0-9]{0,8}");
 
-    /** KEDA's pause annotations, which KServe copies onto its ScaledObject. */
+    /**
+     * {@code autoscaling.keda.sh/paused} as KEDA reads it: Go's {@code strconv.ParseBool} ({@code 1}, {@code t},
+     * {@code true}, {@code TRUE}, {@code True} and the same for false); KEDA pauses on any other value
+     * (KEDA's {@code ScaledObject.NeedToBePausedByAnnotation}). Empty for a value that is not a Go boolean.
+     */
+    static Optional<Boolean> goBool(String v) {
+        return switch (v) {
+            case "1", "t", "T", "true", "TRUE", "True" -> Optional.of(true);
+            case "0", "f", "F", "false", "FALSE", "False" -> Optional.of(false);
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * KEDA's pause annotations, which KServe copies onto its ScaledObject. {@code paused} takes every Go boolean, as
+     * KEDA parses it; {@code paused-scale-in} and {@code paused-scale-out} exactly {@code true} or {@code false}.
+     */
     private static void checkPause(JsonNode annotations, FieldPath at, String where, Findings f) {
         if (annotations == null) {
             return;
@@ -268,10 +287,12 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             if (v.isEmpty()) {
                 continue;
             }
-            if (!v.get().equals("true") && !v.get().equals("false")) {
+            Optional<Boolean> flag = key.equals(Annotations.KEDA_PAUSED) ? goBool(v.get())
+                    : v.get().equals("true") ? Optional.of(true) : v.get().equals("false") ? Optional.of(false) : Optional.empty();
+            if (flag.isEmpty()) {
                 f.deny(Finding.Type.NOT_SUPPORTED, at.key(key), v.get(), "must be \"true\" or \"false\": KServe copies it onto its "
-                        + "ScaledObject and KEDA reads any other value as true (autoscaling paused)");
-            } else if (v.get().equals("true")) {
+                        + "ScaledObject and KEDA reads a value that is not a boolean as true (autoscaling paused)");
+            } else if (flag.get()) {
                 f.warn(Finding.Type.INVALID, at.key(key), v.get(), "KServe copies it onto the ScaledObject of " + where
                         + ": KEDA's autoscaling is paused" + (key.equals(Annotations.KEDA_PAUSED) ? "" : " in that direction")
                         + " until you remove it or set it to \"false\"");
@@ -424,8 +445,11 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             f.add(Action.DENY, Finding.Type.REQUIRED, List.of(namePath, modesPath), null, "authModes \"" + modes.get()
                     + "\" needs the TriggerAuthentication that holds the credentials: set authenticationRef.name, or remove authModes");
         } else if (name.isPresent() && modes.isEmpty()) {
-            f.add(Action.DENY, Finding.Type.REQUIRED, List.of(modesPath, namePath), null, "TriggerAuthentication \"" + name.get()
-                    + "\" is not used without authModes (e.g. basic, bearer, tls): set authModes to how KEDA should authenticate to the server");
+            // KEDA's Prometheus scaler without authModes still reads the TriggerAuthentication's pod identity (Azure
+            // managed Prometheus, GCP, AWS SigV4): a working setup, so only a warning (docs/decisions.md).
+            f.add(Action.WARN, Finding.Type.REQUIRED, List.of(modesPath, namePath), null, "without authModes KEDA reads only the pod "
+                    + "identity of TriggerAuthentication \"" + name.get() + "\" (managed Prometheus on Azure, GCP or AWS): for basic, "
+                    + "bearer or tls credentials set authModes, or KEDA queries the server without them");
         }
     }
 
@@ -477,7 +501,7 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         Optional<String> server = Json.text(metric, "serverAddress");
         if (server.isPresent() && !HOST_PORT.matcher(server.get()).matches()) {
             f.deny(Finding.Type.INVALID, mp.child("serverAddress"), server.get(), "must be host:port of the KEDA OpenTelemetry scaler's "
-                    + "gRPC endpoint with no scheme, e.g. keda-otel-scaler.keda.svc:4317 (or leave it out for KServe's configured one)");
+                    + "external-scaler endpoint (gRPC, no scheme), e.g. keda-otel-scaler.keda.svc:4318, not the OTLP receiver's 4317 (or leave it out for KServe's configured one)");
         }
         checkTargetValue(Json.object(podmetric, "target").orElse(null), pp.child("target"), f);
         warnValueTarget(Json.object(podmetric, "target").orElse(null), pp.child("target"), f);

@@ -42,7 +42,7 @@ public final class ScaleMetricRule implements ComponentValidation {
 
     @Override
     public String why() {
-        return "A metric the resolved autoscaler cannot use leaves it without one: KServe's HPA, for one, ends up with no metric and never scales.";
+        return "A metric the resolved autoscaler cannot use is dropped without a word: KServe's HPA, for one, then gets no metric and scales on cpu 80% (Kubernetes' default), not on what was asked.";
     }
 
     @Override

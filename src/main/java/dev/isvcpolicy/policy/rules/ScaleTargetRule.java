@@ -15,9 +15,9 @@ import java.util.Optional;
 
 /**
  * A {@code scaleTarget} out of range for its metric: cpu 1–100 (percent), memory (MiB), concurrency and
- * rps at least 1. Also Knative's HPA class ({@code hpa.autoscaling.knative.dev}) on {@code memory} with no
- * target at all (neither {@code scaleTarget} nor an {@code autoscaling.knative.dev/target} in force):
- * Knative builds the HPA's memory metric only from a target, so the HPA would scale on cpu 80%.
+ * rps at least 1. Also {@code memory} with no target under Knative's HPA class ({@code hpa.autoscaling.knative.dev},
+ * neither {@code scaleTarget} nor an {@code autoscaling.knative.dev/target} in force) or KServe's HPA (no
+ * {@code scaleTarget}): either builds the HPA's memory metric only from a target, so the HPA would scale on cpu 80%.
  */
 public final class ScaleTargetRule implements ComponentValidation {
 
@@ -30,7 +30,7 @@ public final class ScaleTargetRule implements ComponentValidation {
 
     @Override
     public String doc() {
-        return "scaleTarget must fit its metric: cpu 1-100 (percent), memory (MiB), concurrency and rps 1 or more; Knative-HPA on memory needs a target (scaleTarget in MiB per pod, or autoscaling.knative.dev/target), else the HPA scales on cpu";
+        return "scaleTarget must fit its metric: cpu 1-100 (percent), memory 1 or more (MiB per pod under Knative-HPA and KEDA, percent of the request under KServe's HPA), concurrency and rps 1 or more; memory under either HPA needs a target (scaleTarget, or autoscaling.knative.dev/target under Knative-HPA), else the HPA scales on cpu";
     }
 
     @Override
@@ -40,7 +40,8 @@ public final class ScaleTargetRule implements ComponentValidation {
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return (Json.has(c.spec(), "scaleTarget") || c.autoscaler() == Autoscaler.KNATIVE_HPA) && c.autoscaler() != Autoscaler.NOT_SCALED
+        return (Json.has(c.spec(), "scaleTarget") || c.autoscaler() == Autoscaler.KNATIVE_HPA || c.autoscaler() == Autoscaler.HPA)
+                && c.autoscaler() != Autoscaler.NOT_SCALED
                 && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;
     }
 
@@ -71,18 +72,18 @@ public final class ScaleTargetRule implements ComponentValidation {
     }
 
     /**
-     * Knative-HPA on memory with no target at all (no scaleTarget, no target annotation in force): Knative
-     * then gives the HPA no metric, and Kubernetes' HPA falls back to cpu 80%.
+     * Memory with no target under either HPA ({@link Scaling#memoryWithoutTarget}): the HPA then gets no memory
+     * metric and scales on cpu 80%.
      */
     private static void memoryWithoutTarget(Component c, Review review, Findings f) {
-        if (c.autoscaler() != Autoscaler.KNATIVE_HPA || review.effective(c, Annotations.KNATIVE_TARGET).isPresent()
-                || !"memory".equals(Scaling.effectiveMetric(c, review).orElse(""))) {
+        if (!Scaling.memoryWithoutTarget(Scaling.effectiveMetric(c, review).orElse(""), c, review)) {
             return;
         }
         FieldPath metric = Json.has(c.spec(), "scaleMetric") ? c.field("scaleMetric")
                 : review.effective(c, Annotations.KNATIVE_METRIC).map(Review.Annotation::path).orElse(c.field("scaleMetric"));
+        String who = c.autoscaler() == Autoscaler.HPA ? "KServe's HPA: without it KServe" : "Knative's HPA class: without a target Knative";
         f.add(Action.DENY, Finding.Type.REQUIRED, List.of(c.field("scaleTarget"), metric), null,
-                "is required for memory under Knative's HPA class: without a target Knative gives the HPA no metric and it scales on "
-                        + "cpu 80% instead; set scaleTarget to the average memory per pod in MiB, e.g. 512");
+                "is required for memory under " + who + " gives the HPA no metric and it scales on cpu 80% instead; set "
+                        + Scaling.memoryTargetHint(c));
     }
 }

@@ -121,6 +121,34 @@ final class Scaling {
         };
     }
 
+    /**
+     * Whether {@code memory} as this component's metric gets no HPA metric for want of a target, so the HPA
+     * scales on cpu 80% instead (Kubernetes' default for an HPA without metrics):
+     * <ul>
+     * <li>Knative's HPA class builds the memory metric only from a target (MiB per pod): {@code scaleTarget}, or an
+     * {@code autoscaling.knative.dev/target} in force;</li>
+     * <li>KServe's HPA (Standard mode, class hpa, no {@code autoScaling}) writes a memory metric only when
+     * {@code scaleTarget} is set, as a utilization percentage (KServe's {@code hpa_reconciler.go}, {@code getHPAMetrics}).</li>
+     * </ul>
+     */
+    static boolean memoryWithoutTarget(String metric, Component c, Review r) {
+        if (!"memory".equals(metric) || Json.has(c.spec(), "scaleTarget")) {
+            return false;
+        }
+        return switch (c.autoscaler()) {
+            case KNATIVE_HPA -> r.effective(c, Annotations.KNATIVE_TARGET).isEmpty();
+            case HPA -> !Json.has(c.spec(), "autoScaling");
+            default -> false;
+        };
+    }
+
+    /** How to set a memory target for this component's HPA, for messages: the unit differs between the two HPAs. */
+    static String memoryTargetHint(Component c) {
+        return c.autoscaler() == Autoscaler.HPA
+                ? "scaleTarget (the average memory utilization in percent of the memory request, e.g. 80)"
+                : "scaleTarget (the average memory per pod in MiB, e.g. 512)";
+    }
+
     /** Why a scaleTarget is out of range for a metric, or empty when it is fine. */
     static Optional<String> targetRangeProblem(String metric, long target) {
         if ("cpu".equals(metric)) {
@@ -130,7 +158,8 @@ final class Scaling {
         }
         if (target < 1) {
             String unit = switch (metric) {
-                case "memory" -> "a memory target is in MiB";
+                case "memory" -> "a memory target is in MiB per pod (Knative's HPA class, KEDA) or a percentage of the memory "
+                        + "request (KServe's HPA)";
                 case "concurrency" -> "a concurrency target is in-flight requests per replica";
                 case "rps" -> "an rps target is requests per second per replica";
                 default -> "a target";

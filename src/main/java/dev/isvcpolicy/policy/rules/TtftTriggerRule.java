@@ -1,7 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
 import dev.isvcpolicy.policy.Action;
-import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.Findings;
@@ -41,7 +40,7 @@ public final class TtftTriggerRule implements ComponentValidation {
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return c.autoscaler() != Autoscaler.NOT_SCALED && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE;
+        return c.autoscaler().followsMetrics();
     }
 
     @Override
