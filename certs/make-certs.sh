@@ -3,16 +3,18 @@
 # Secret the Deployment mounts, and puts the CA into caBundle of every webhook in both webhook
 # configurations. Rerunning it rotates both, without a failed review on the way:
 #   1. caBundle becomes "new CA + the CA in use until now", so the API server trusts either certificate;
-#   2. the Secret gets the new certificate and key; kubelet updates the mounted files within about a
-#      minute, and the webhook reads them again (every webhook.tls.check-period, 10 s) and serves the new
-#      pair to new connections, without a restart.
+#   2. the Secret gets the new certificate and key; kubelet updates the mounted files on its next sync of
+#      the pod (60 to 90 s with its default syncFrequency of 1m), and the webhook reads them again (every
+#      webhook.tls.check-period, 10 s) and serves the new pair to new connections, without a restart: in
+#      all, within about two minutes.
 # The next rotation drops the oldest CA.
 #
 #   certs/make-certs.sh                 # kubectl pointed at the cluster, after kubectl apply -k k8s/ (or helm install)
 #   certs/make-certs.sh --files-only    # only writes the files (OUT_DIR, default certs/out/)
 #
-# Environment: SERVICE, NAMESPACE (default isvc-autoscaling-webhook for both), DAYS (serving
-# certificate, default 365), CA_DAYS (default 3650), OUT_DIR, KUBECTL (default kubectl).
+# Environment: SERVICE, NAMESPACE (default isvc-autoscaling-webhook for both; with Helm, NAMESPACE is the
+# release's namespace), DAYS (serving certificate, default 365), CA_DAYS (default 3650), OUT_DIR,
+# KUBECTL (default kubectl).
 # Private keys are written with mode 600 and never printed.
 set -euo pipefail
 service=${SERVICE:-isvc-autoscaling-webhook}

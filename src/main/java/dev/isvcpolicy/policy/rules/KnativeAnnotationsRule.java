@@ -130,12 +130,16 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
 
     /**
      * Writes a derived annotation. On UPDATE, a component annotation that equalled its field in the old
-     * object was derived from it (by this webhook or by hand) and follows the field, so that changing
-     * scaleTarget with {@code kubectl apply} does not leave a stale annotation that then conflicts.
+     * object was derived from it (by this webhook or by hand) and follows the field when the field changes, so
+     * that changing scaleTarget with {@code kubectl apply} does not leave a stale annotation that then conflicts.
+     * While the field still says what the annotation says, the annotation is left alone, as on CREATE (RULES.md §7:
+     * an UPDATE that changes nothing, such as {@code kubectl label}, gets the CREATE's patch).
      */
     private static void write(Review review, Component c, Edits edits, String key, Optional<String> desired) {
         Optional<Review.Annotation> own = review.componentAnnotation(c, key);
-        if (own.isPresent() && mirroredInOldObject(review, c, key, own.get().value())) {
+        if (own.isPresent() && mirroredInOldObject(review, c, key, own.get().value())
+                && !fieldAsWritten(c.spec(), key).filter(own.get().value()::equals).isPresent()) {
+            // the field moved away from its mirror in this UPDATE; one that still says the same is left as on CREATE
             FieldPath path = c.field("annotations").key(key);
             if (desired.isEmpty()) {
                 edits.remove(path);
@@ -199,8 +203,12 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         }
         // The old field as written: whether the old autoscaler could use it is the old object's affair (the class may
         // change in this very UPDATE, and the mirror must follow the field then too).
-        Optional<String> derived = Annotations.KNATIVE_METRIC.equals(key) ? Json.text(old, "scaleMetric") : targetValue(old);
-        return derived.filter(value::equals).isPresent();
+        return fieldAsWritten(old, key).filter(value::equals).isPresent();
+    }
+
+    /** The field a metric or target annotation mirrors, as written: {@code scaleMetric}, or a usable {@code scaleTarget}. */
+    private static Optional<String> fieldAsWritten(JsonNode component, String key) {
+        return Annotations.KNATIVE_METRIC.equals(key) ? Json.text(component, "scaleMetric") : targetValue(component);
     }
 
     private static void writeIfAbsent(Review review, Component c, Edits edits, String key, String value) {

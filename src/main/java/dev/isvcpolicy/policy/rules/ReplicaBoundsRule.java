@@ -33,7 +33,7 @@ public final class ReplicaBoundsRule implements ComponentValidation {
 
     @Override
     public String doc() {
-        return "minReplicas/maxReplicas must be whole, non-negative, min <= max, and within the configured ceiling";
+        return "minReplicas/maxReplicas must be whole, non-negative, min <= max, and within the configured ceiling; warn when hpa/keda cannot scale (maxReplicas 0 or not set: it becomes minReplicas)";
     }
 
     @Override
@@ -78,8 +78,15 @@ public final class ReplicaBoundsRule implements ComponentValidation {
                 f.deny(c.field("minReplicas"), "is " + min.get() + ", above this cluster's ceiling of " + cap + " (webhook.replicas.max-ceiling)");
             }
         }
-        if ((c.autoscaler() == Autoscaler.HPA || c.autoscaler() == Autoscaler.KEDA) && max.is(0)) {
-            f.warn(c.field("maxReplicas"), "0 in Standard mode makes maxReplicas equal minReplicas: the component will not scale; set maxReplicas above minReplicas");
+        // KServe's HPA and ScaledObject take max(maxReplicas, minReplicas), and an absent maxReplicas is Go's 0
+        // (hpa_reconciler.go createHPA, keda_reconciler.go): either way the component runs minReplicas and never scales.
+        if (c.autoscaler() == Autoscaler.HPA || c.autoscaler() == Autoscaler.KEDA) {
+            if (max.is(0)) {
+                f.warn(c.field("maxReplicas"), "0 in Standard mode makes maxReplicas equal minReplicas: the component will not scale; set maxReplicas above minReplicas");
+            } else if (!Json.has(c.spec(), "maxReplicas") && !c.isCanary()) {
+                f.warn(c.field("maxReplicas"), "is not set, which KServe reads as 0 in Standard mode: maxReplicas becomes minReplicas and the "
+                        + "component will not scale; set maxReplicas above minReplicas");
+            }
         }
     }
 }
