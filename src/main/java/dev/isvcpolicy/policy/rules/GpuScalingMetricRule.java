@@ -47,10 +47,10 @@ public final class GpuScalingMetricRule implements ComponentValidation {
             String metric = Scaling.effectiveMetric(c, review).orElse("");
             if (Json.has(c.spec(), "scaleMetric") && (metric.equals("cpu") || metric.equals("memory"))) {
                 f.warn(c.field("scaleMetric"), "a GPU component scaled on " + metric + " barely moves: GPU work is not CPU-bound; "
-                        + "scale on concurrency, or a queue metric such as vllm:num_requests_waiting");
+                        + betterSignal(c));
             } else if (!c.isCanary() && !Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling") && (metric.equals("cpu") || metric.equals("memory"))) {
                 f.warn(c.path(), "a GPU component scaled on " + metric + " (the autoscaler's default) barely moves: GPU work is not CPU-bound; "
-                        + "scale on concurrency, or a queue metric");
+                        + betterSignal(c));
             }
             for (Scaling.Metric m : Scaling.metrics(c)) {
                 if (m.isResource()) {
@@ -70,5 +70,18 @@ public final class GpuScalingMetricRule implements ComponentValidation {
                 }
             }
         }
+    }
+
+    /**
+     * What to scale a GPU component on instead, with what this component's autoscaler can use: an HPA cannot read
+     * concurrency (scale-metric would refuse it), so the advice names the autoscaler that can.
+     */
+    private static String betterSignal(Component c) {
+        return switch (c.autoscaler()) {
+            case KNATIVE_HPA -> "scale on concurrency with Knative's KPA (autoscaling.knative.dev/class: kpa.autoscaling.knative.dev)";
+            case HPA -> "scale on a queue metric with KEDA (serving.kserve.io/autoscalerClass: keda and an External prometheus metric, "
+                    + "e.g. vllm:num_requests_waiting)";
+            default -> "scale on concurrency, or a queue metric such as vllm:num_requests_waiting";
+        };
     }
 }

@@ -131,8 +131,8 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             if (Json.sameTree(present, metrics)) {
                 edits.remove(c.field("scaleMetric"));
                 edits.remove(c.field("scaleTarget"));
-                edits.notice(Scaling.metricsPath(c), "removed scaleMetric " + metric.get() + (target.valid() ? "/scaleTarget "
-                        + target.get() : "") + " again: autoScaling.metrics[0] already says the same (" + describe(converted.get())
+                edits.notice(Scaling.metricsPath(c), "removed " + moved(hasMetric, metric.get(), target)
+                        + " again: autoScaling.metrics[0] already says the same (" + describe(converted.get())
                         + "), and KEDA reads only autoScaling.metrics");
             }
             return;
@@ -142,11 +142,18 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
         }
         edits.remove(c.field("scaleMetric"));
         edits.remove(c.field("scaleTarget"));
-        edits.notice(Scaling.metricsPath(c), "moved scaleMetric " + metric.get()
-                + (target.valid() ? "/scaleTarget " + target.get() : "") + " into autoScaling.metrics[0] ("
+        edits.notice(Scaling.metricsPath(c), "moved " + moved(hasMetric, metric.get(), target) + " into autoScaling.metrics[0] ("
                 + describe(converted.get()) + "): KEDA reads only autoScaling.metrics"
                 + ("memory".equals(metric.get()) && target.valid() ? "; the memory target is MiB per pod, not a percentage as under "
                         + "KServe's HPA: for a percentage use type Utilization" : ""));
+    }
+
+    /** The fields a conversion moved, as the user wrote them, e.g. {@code scaleMetric memory/scaleTarget 512} or {@code scaleTarget 5 (cpu)}. */
+    private static String moved(boolean hasMetric, String metric, Json.IntField target) {
+        if (!hasMetric && target.valid()) {
+            return "scaleTarget " + target.get() + " (a cpu target, as no scaleMetric is set)";
+        }
+        return "scaleMetric " + metric + (target.valid() ? "/scaleTarget " + target.get() : "");
     }
 
     private static Optional<ObjectNode> convert(String metric, Long target, Component c, Review review) {

@@ -1,5 +1,6 @@
 package dev.isvcpolicy.policy.rules;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
@@ -10,6 +11,7 @@ import dev.isvcpolicy.policy.Review;
 import dev.isvcpolicy.policy.ScaledObjectReview;
 import dev.isvcpolicy.policy.ScaledObjectValidation;
 import dev.isvcpolicy.policy.ScaledObjects;
+import dev.isvcpolicy.policy.Texts;
 
 /**
  * The ScaledObject side of {@code autoscaler-conflict}: a user's ScaledObject may scale an InferenceService
@@ -60,16 +62,29 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
             }
             for (Component c : isvc.components()) {
                 if (c.autoscaler().ownsReplicas() && ScaledObjects.isWorkloadOf(target, c.objectName())) {
-                    f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target, message(target, isvc, c));
+                    f.deny(Finding.Type.FORBIDDEN, ScaledObjects.TARGET_NAME, target, message(target, isvc, c, self(r)));
                 }
             }
         }
     }
 
-    private static String message(String target, Review isvc, Component c) {
+    /**
+     * How a message names the object judged: an HTTPScaledObject is judged as the ScaledObject its operator makes
+     * (a stand-in whose controller is the HTTPScaledObject, {@code KServeWorkloads.asScaledObject}).
+     */
+    private static String self(ScaledObjectReview r) {
+        for (JsonNode ref : r.object().path("metadata").path("ownerReferences")) {
+            if ("HTTPScaledObject".equals(ref.path("kind").asText()) && ref.path("controller").asBoolean(false)) {
+                return "the ScaledObject that HTTPScaledObject \"" + Texts.quotable(ref.path("name").asText()) + "\" makes";
+            }
+        }
+        return "this ScaledObject";
+    }
+
+    private static String message(String target, Review isvc, Component c, String self) {
         String fix = isvc.mode() == DeploymentMode.STANDARD
                 ? "set " + Annotations.AUTOSCALER_CLASS + ": external on InferenceService \"" + isvc.name()
-                        + "\" (Standard mode) so that this ScaledObject alone scales it"
+                        + "\" (Standard mode) so that " + self + " alone scales it"
                 : "run InferenceService \"" + isvc.name() + "\" in Standard mode with " + Annotations.AUTOSCALER_CLASS
                         + ": external (a mode changes only by recreating it)";
         String who = c.autoscaler() == Autoscaler.NONE
@@ -77,7 +92,7 @@ public final class ScaledObjectConflictRule implements ScaledObjectValidation {
                         + (Scaling.kedaClass(c, isvc) ? ", as keda without autoScaling is" : "") + "; only external leaves them alone)"
                 : "which " + AutoscalerConflictRule.inCharge(c, isvc) + " already scales";
         return "Deployment \"" + target + "\" is the " + c.label() + " of InferenceService \"" + isvc.name() + "\", " + who
-                + ": this ScaledObject would fight it over the replicas. "
+                + ": " + self + " would fight it over the replicas. "
                 + "To scale it with KEDA, " + fix + "; or use the InferenceService's own autoscaling fields";
     }
 }
