@@ -69,7 +69,7 @@ class LivePolicyTest {
     private JsonNode validate(String namespace, String name) throws Exception {
         JsonNode isvc = Reviews.JSON.readTree("""
                 {"metadata": {"name": "%s", "namespace": "%s", "annotations": {"serving.kserve.io/deploymentMode": "Standard"}},
-                 "spec": {"predictor": {"minReplicas": 0}}}
+                 "spec": {"predictor": {"minReplicas": 0, "maxReplicas": 3}}}
                 """.formatted(name, namespace));
         return Reviews.response(Reviews.post(validate.toString(), Reviews.isvcReview("CREATE", namespace, isvc, null)));
     }

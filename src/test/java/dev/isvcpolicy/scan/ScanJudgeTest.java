@@ -98,7 +98,7 @@ class ScanJudgeTest {
                 kind: InferenceService
                 metadata: {name: m, namespace: a, uid: u1, resourceVersion: "7"}
                 spec:
-                  predictor: {minReplicas: 0, scaleMetric: concurrency, scaleTarget: 5, model: {modelFormat: {name: sklearn}}}
+                  predictor: {minReplicas: 0, maxReplicas: 3, scaleMetric: concurrency, scaleTarget: 5, model: {modelFormat: {name: sklearn}}}
                 status: {deploymentMode: Serverless}
                 """);
         assertEquals(List.of(), results(knative), "scale to zero on concurrency is right for Knative's KPA");
@@ -108,7 +108,7 @@ class ScanJudgeTest {
                 kind: InferenceService
                 metadata: {name: m, namespace: a, uid: u1, resourceVersion: "7"}
                 spec:
-                  predictor: {minReplicas: 0, scaleMetric: concurrency, scaleTarget: 5, model: {modelFormat: {name: sklearn}}}
+                  predictor: {minReplicas: 0, maxReplicas: 3, scaleMetric: concurrency, scaleTarget: 5, model: {modelFormat: {name: sklearn}}}
                 """);
         assertEquals(List.of("scale-metric:fail", "scale-to-zero:fail"), results(sameWithoutStatus),
                 "without a status the cluster's default (Standard, KServe's HPA) decides");
@@ -121,7 +121,7 @@ class ScanJudgeTest {
                 kind: InferenceService
                 metadata: {name: m, namespace: a, uid: u1, resourceVersion: "7"}
                 spec:
-                  predictor: {minReplicas: 0, scaleMetric: cpu, model: {modelFormat: {name: sklearn}}}
+                  predictor: {minReplicas: 0, maxReplicas: 3, scaleMetric: cpu, model: {modelFormat: {name: sklearn}}}
                 status: {deploymentMode: RawDeployment}
                 """);
         assertEquals(List.of("scale-to-zero:fail"), results(standard));
@@ -176,6 +176,7 @@ class ScanJudgeTest {
                 metadata: {name: g, namespace: a, uid: u2, resourceVersion: "8"}
                 spec:
                   minReplicas: 0
+                  maxReplicas: 3
                   scaleMetric: concurrency
                   nodes: {root: {routerType: Sequence, steps: [{serviceName: m}]}}
                 status: {deploymentMode: Serverless, url: http://g.a.example.com}
