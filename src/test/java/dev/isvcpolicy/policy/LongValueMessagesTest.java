@@ -112,7 +112,7 @@ class LongValueMessagesTest {
         List<io.fabric8.kubernetes.api.model.StatusCause> causes = dev.isvcpolicy.admission.Responses.invalid("u", "serving.kserve.io",
                 "InferenceService", "m", result.denials(), List.of(), java.util.Map.of()).getStatus().getDetails().getCauses();
         assertEquals(List.of("spec.predictor.minReplicas", "spec.predictor.maxReplicas"), causes.stream().map(c -> c.getField()).toList());
-        assertTrue(causes.get(0).getMessage().startsWith("Invalid value: \"3\": is 3, above spec.predictor.maxReplicas (2)"), causes.get(0).getMessage());
+        assertTrue(causes.get(0).getMessage().startsWith("Invalid value: \"3\": minReplicas 3 is above maxReplicas 2"), causes.get(0).getMessage());
         assertFalse(causes.get(1).getMessage().contains("\"3\""), "maxReplicas is 2, not 3: " + causes.get(1).getMessage());
     }
 

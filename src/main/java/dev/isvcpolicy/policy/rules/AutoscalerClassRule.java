@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Unknown autoscaler classes, KServe's ({@code serving.kserve.io/autoscalerClass}) and Knative's
@@ -70,10 +71,17 @@ public final class AutoscalerClassRule implements Validation {
             }
         }
         for (Review.Annotation a : everywhere(review, Annotations.KNATIVE_CLASS)) {
-            if (a.value().endsWith(".knative.dev") && !a.value().equals(Annotations.KPA_CLASS)
+            // stripped: "kpa.autoscaling.knative.dev " passes Knative's suffix check as a custom class, and no autoscaler takes it
+            if (a.value().strip().endsWith(".knative.dev") && !a.value().equals(Annotations.KPA_CLASS)
                     && !a.value().equals(Annotations.HPA_CLASS)) {
-                f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"" + a.value() + "\" is not a Knative autoscaler class: use "
-                        + Annotations.KPA_CLASS + " or " + Annotations.HPA_CLASS);
+                Optional<String> meant = Stream.of(Annotations.KPA_CLASS, Annotations.HPA_CLASS)
+                        .filter(k -> k.equalsIgnoreCase(a.value().strip())).findFirst();
+                f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), meant
+                        .map(m -> "\"" + a.value() + "\" is not a Knative autoscaler class: Knative compares classes exactly ("
+                                + (m.equals(a.value().strip()) ? "spaces included" : "case-sensitively")
+                                + "), so no autoscaler would take the revision; write " + m)
+                        .orElse("\"" + a.value() + "\" is not a Knative autoscaler class: use " + Annotations.KPA_CLASS + " or "
+                                + Annotations.HPA_CLASS));
             } else if (review.mode() == DeploymentMode.KNATIVE) {
                 Optional<String> meant = Annotations.knativeClassMeant(a.value());
                 meant.ifPresent(m -> f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"" + a.value()

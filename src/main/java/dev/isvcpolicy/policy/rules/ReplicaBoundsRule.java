@@ -61,8 +61,8 @@ public final class ReplicaBoundsRule implements ComponentValidation {
             f.deny(Finding.Type.INVALID, c.field("maxReplicas"), max.get(), "must be 0 or more (got " + max.get() + ")");
         }
         if (min.valid() && max.valid() && max.get() > 0 && min.get() > max.get()) {
-            f.add(Action.DENY, Finding.Type.INVALID, List.of(c.field("minReplicas"), c.field("maxReplicas")), min.get(), "is " + min.get() + ", above " + c.field("maxReplicas") + " (" + max.get()
-                    + "): lower minReplicas or raise maxReplicas");
+            f.add(Action.DENY, Finding.Type.INVALID, List.of(c.field("minReplicas"), c.field("maxReplicas")), min.get(), "minReplicas " + min.get() + " is above maxReplicas " + max.get()
+                    + ": lower minReplicas or raise maxReplicas"); // one text that reads right on either field
         }
         OptionalInt ceiling = review.settings().get(MAX_CEILING);
         if (ceiling.isPresent()) {
@@ -75,7 +75,8 @@ public final class ReplicaBoundsRule implements ComponentValidation {
                         + cap + " (webhook.replicas.max-ceiling): set maxReplicas to " + cap + " or less");
             }
             if (min.valid() && min.get() > cap) {
-                f.deny(c.field("minReplicas"), "is " + min.get() + ", above this cluster's ceiling of " + cap + " (webhook.replicas.max-ceiling)");
+                f.deny(c.field("minReplicas"), "is " + min.get() + ", above this cluster's ceiling of " + cap
+                        + " (webhook.replicas.max-ceiling): lower it to " + cap + " or less");
             }
         }
         // KServe's HPA and ScaledObject take max(maxReplicas, minReplicas), and an absent maxReplicas is Go's 0
