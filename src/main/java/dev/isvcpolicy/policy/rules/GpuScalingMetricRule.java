@@ -36,7 +36,7 @@ public final class GpuScalingMetricRule implements ComponentValidation {
 
     @Override
     public boolean appliesTo(Component c, Review review) {
-        return c.autoscaler().followsMetrics();
+        return c.autoscaler().followsMetrics() && !c.isCanary(); // a canary runs fixed replicas (RULES.md §2)
     }
 
     @Override
@@ -48,7 +48,7 @@ public final class GpuScalingMetricRule implements ComponentValidation {
             if (Json.has(c.spec(), "scaleMetric") && (metric.equals("cpu") || metric.equals("memory"))) {
                 f.warn(c.field("scaleMetric"), "a GPU component scaled on " + metric + " barely moves: GPU work is not CPU-bound; "
                         + betterSignal(c));
-            } else if (!c.isCanary() && !Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling") && (metric.equals("cpu") || metric.equals("memory"))) {
+            } else if (!Json.has(c.spec(), "scaleMetric") && !Json.has(c.spec(), "autoScaling") && (metric.equals("cpu") || metric.equals("memory"))) {
                 f.warn(c.path(), "a GPU component scaled on " + metric + " (the autoscaler's default) barely moves: GPU work is not CPU-bound; "
                         + betterSignal(c));
             }

@@ -297,8 +297,11 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             Optional<Boolean> flag = key.equals(Annotations.KEDA_PAUSED) ? goBool(v.get())
                     : v.get().equals("true") ? Optional.of(true) : v.get().equals("false") ? Optional.of(false) : Optional.empty();
             if (flag.isEmpty()) {
-                f.deny(Finding.Type.NOT_SUPPORTED, at.key(key), v.get(), "must be \"true\" or \"false\": KServe copies it onto its "
-                        + "ScaledObject and KEDA reads a value that is not a boolean as true (autoscaling paused)");
+                f.deny(Finding.Type.NOT_SUPPORTED, at.key(key), v.get(), key.equals(Annotations.KEDA_PAUSED)
+                        ? "must be a boolean, e.g. \"true\" or \"false\": KServe copies it onto its ScaledObject and KEDA reads a value "
+                                + "it cannot parse as a boolean as true (autoscaling paused)"
+                        : "must be \"true\" or \"false\", the values KEDA documents: KServe copies it onto its ScaledObject, where "
+                                + "another value may pause scaling in that direction or not");
             } else if (flag.get()) {
                 f.warn(Finding.Type.INVALID, at.key(key), v.get(), "KServe copies it onto the ScaledObject of " + where
                         + ": KEDA's autoscaling is paused" + (key.equals(Annotations.KEDA_PAUSED) ? "" : " in that direction")

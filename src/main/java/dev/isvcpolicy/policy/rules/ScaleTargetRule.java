@@ -43,7 +43,7 @@ public final class ScaleTargetRule implements ComponentValidation {
         return (Json.has(c.spec(), "scaleTarget") || c.autoscaler() == Autoscaler.KNATIVE_HPA || c.autoscaler() == Autoscaler.HPA)
                 && c.autoscaler() != Autoscaler.NOT_SCALED
                 && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE
-                && c.autoscaler() != Autoscaler.CUSTOM; // RULES.md §2: a custom class reads the target in its own units
+                && !Scaling.customKnativeClass(c, review); // RULES.md §2: a custom class reads the target in its own units
     }
 
     @Override

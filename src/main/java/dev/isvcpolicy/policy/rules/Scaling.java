@@ -122,6 +122,20 @@ final class Scaling {
     }
 
     /**
+     * Whether this component runs under someone else's Knative autoscaler (RULES.md §2: a class with a dot that is not
+     * one of Knative's, e.g. {@code my-autoscaler.example.com}), whose metric and target rules are its own. Not a
+     * misspelt class ({@code Hpa} in Standard mode, {@code foo.knative.dev}, a trailing space): those are refused by
+     * {@code autoscaler-class}, and the other rules still judge what they can.
+     */
+    static boolean customKnativeClass(Component c, Review r) {
+        if (c.autoscaler() != Autoscaler.CUSTOM || r.mode() != DeploymentMode.KNATIVE) {
+            return false;
+        }
+        String cls = r.effective(c, Annotations.KNATIVE_CLASS).map(Review.Annotation::value).orElse("");
+        return cls.contains(".") && !cls.strip().endsWith(".knative.dev");
+    }
+
+    /**
      * Whether {@code memory} as this component's metric gets no HPA metric for want of a target, so the HPA
      * scales on cpu 80% instead (Kubernetes' default for an HPA without metrics):
      * <ul>
