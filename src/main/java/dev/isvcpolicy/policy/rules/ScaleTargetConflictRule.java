@@ -27,7 +27,8 @@ import java.util.Optional;
  * with another value does it do nothing at all: warn.
  *
  * <p>Standard mode (hpa, keda): {@code scaleMetric}/{@code scaleTarget} beside {@code autoScaling.metrics}
- * are silently ignored: deny.
+ * are silently ignored: deny. Beside an {@code autoScaling} with no metrics (e.g. only {@code behavior}) under
+ * KServe's HPA they are ignored too, and the HPA falls back to cpu 80%: warn.
  */
 public final class ScaleTargetConflictRule implements ComponentValidation {
 
@@ -42,7 +43,8 @@ public final class ScaleTargetConflictRule implements ComponentValidation {
     public String doc() {
         return "Knative: scaleTarget/scaleMetric must agree with the same component's target/metric annotation (KServe silently "
                 + "overrides it); an InferenceService-level annotation is a default each component may override, warned only "
-                + "when every component overrides it; Standard: not beside autoScaling.metrics";
+                + "when every component overrides it; Standard: not beside autoScaling.metrics, and warned beside an autoScaling "
+                + "without metrics under KServe's HPA";
     }
 
     @Override
@@ -83,6 +85,16 @@ public final class ScaleTargetConflictRule implements ComponentValidation {
                     f.add(Action.DENY, Finding.Type.FORBIDDEN, List.of(c.field(field), Scaling.metricsPath(c)), null, "is ignored while " + Scaling.metricsPath(c) + " is set (KServe"
                             + (c.autoscaler() == Autoscaler.KEDA ? " and KEDA use" : " uses") + " only autoScaling.metrics): remove "
                             + field + ", or remove autoScaling.metrics");
+                }
+            }
+        } else if (c.autoscaler() == Autoscaler.HPA && c.spec().path("autoScaling").isObject()) {
+            // KServe's getHPAMetrics reads autoScaling whenever it is there, metrics or not: scaleMetric/scaleTarget are
+            // then not read, and an HPA with no metric gets Kubernetes' default, cpu 80%.
+            for (String field : new String[] {"scaleMetric", "scaleTarget"}) {
+                if (Json.has(c.spec(), field)) {
+                    f.add(Action.WARN, Finding.Type.FORBIDDEN, List.of(c.field(field), c.field("autoScaling")), null, "is ignored while "
+                            + c.field("autoScaling") + " is set, even without metrics: KServe's HPA then reads only autoScaling and, "
+                            + "with no metric there, scales on cpu 80%; move the metric into autoScaling.metrics, or remove autoScaling");
                 }
             }
         }
