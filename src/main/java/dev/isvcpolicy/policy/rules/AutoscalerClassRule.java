@@ -60,7 +60,7 @@ public final class AutoscalerClassRule implements Validation {
     public void validate(Review review, Findings f) {
         for (Review.Annotation a : everywhere(review, Annotations.AUTOSCALER_CLASS)) {
             if ("kpa".equalsIgnoreCase(a.value())) {
-                f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"kpa\" is not a KServe autoscaler class: the KPA is Knative's; use Knative mode "
+                f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"" + a.value() + "\" is not a KServe autoscaler class: the KPA is Knative's; use Knative mode "
                         + "(serving.kserve.io/deploymentMode: Knative, with autoscaling.knative.dev/class: kpa.autoscaling.knative.dev)");
             } else if (!KSERVE_CLASSES.contains(a.value())) {
                 Optional<String> meant = KSERVE_CLASSES.stream().filter(k -> k.equalsIgnoreCase(a.value().strip())).findFirst();

@@ -15,6 +15,7 @@ import dev.isvcpolicy.policy.Review;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -74,8 +75,7 @@ public final class ScaleMetricRule implements ComponentValidation {
         }
         String metric = raw.get().asText();
         if (!Scaling.SCALE_METRICS.contains(metric)) {
-            f.deny(Finding.Type.NOT_SUPPORTED, c.field("scaleMetric"), metric, "\"" + metric + "\" is not a scale metric: use cpu, memory, concurrency or rps"
-                    + ("qps".equals(metric) ? " (qps is spelled rps)" : ""));
+            f.deny(Finding.Type.NOT_SUPPORTED, c.field("scaleMetric"), metric, "\"" + metric + "\" is not a scale metric: " + meantMetric(metric, a));
             return;
         }
         if (a == Autoscaler.KEDA) {
@@ -189,5 +189,20 @@ public final class ScaleMetricRule implements ComponentValidation {
                     : "use cpu or memory";
             default -> "use a supported metric";
         };
+    }
+
+    /**
+     * The fix for a {@code scaleMetric} the CRD refuses: the value meant when it differs only in case or spaces
+     * ({@code QPS} is rps, as scale-metric-alias reads {@code qps}), else the values this autoscaler can use.
+     */
+    private static String meantMetric(String metric, Autoscaler a) {
+        String folded = metric.strip().toLowerCase(Locale.ROOT);
+        String meant = "qps".equals(folded) ? "rps" : Scaling.SCALE_METRICS.contains(folded) ? folded : null;
+        if (meant != null) {
+            return "the CRD accepts cpu, memory, concurrency and rps exactly as written; write " + meant
+                    + ("qps".equals(folded) ? " (qps is spelled rps)" : "");
+        }
+        return a.scaleMetrics().isEmpty() ? "use cpu, memory, concurrency or rps"
+                : "use " + String.join(" or ", a.scaleMetrics().stream().sorted().toList()) + " (what " + a.label() + " scales on)";
     }
 }
