@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Unknown autoscaler classes, KServe's ({@code serving.kserve.io/autoscalerClass}) and Knative's
@@ -63,10 +62,10 @@ public final class AutoscalerClassRule implements Validation {
                 f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), "\"" + a.value() + "\" is not a KServe autoscaler class: the KPA is Knative's; use Knative mode "
                         + "(serving.kserve.io/deploymentMode: Knative, with autoscaling.knative.dev/class: kpa.autoscaling.knative.dev)");
             } else if (!KSERVE_CLASSES.contains(a.value())) {
-                Optional<String> meant = KSERVE_CLASSES.stream().filter(k -> k.equalsIgnoreCase(a.value().strip())).findFirst();
+                Optional<String> meant = Spelling.meant(a.value(), KSERVE_CLASSES);
                 f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), meant
                         .map(m -> "\"" + a.value() + "\" is not an autoscaler class: KServe compares classes exactly ("
-                                + (m.equals(a.value().strip()) ? "spaces included" : "case-sensitively") + "); write \"" + m + "\"")
+                                + Spelling.difference(a.value(), m) + "); write \"" + m + "\"")
                         .orElse("\"" + a.value() + "\" is not an autoscaler class: use hpa, keda, external or none"));
             }
         }
@@ -74,11 +73,10 @@ public final class AutoscalerClassRule implements Validation {
             // stripped: "kpa.autoscaling.knative.dev " passes Knative's suffix check as a custom class, and no autoscaler takes it
             if (a.value().strip().endsWith(".knative.dev") && !a.value().equals(Annotations.KPA_CLASS)
                     && !a.value().equals(Annotations.HPA_CLASS)) {
-                Optional<String> meant = Stream.of(Annotations.KPA_CLASS, Annotations.HPA_CLASS)
-                        .filter(k -> k.equalsIgnoreCase(a.value().strip())).findFirst();
+                Optional<String> meant = Spelling.meant(a.value(), List.of(Annotations.KPA_CLASS, Annotations.HPA_CLASS));
                 f.deny(Finding.Type.NOT_SUPPORTED, a.path(), a.value(), meant
                         .map(m -> "\"" + a.value() + "\" is not a Knative autoscaler class: Knative compares classes exactly ("
-                                + (m.equals(a.value().strip()) ? "spaces included" : "case-sensitively")
+                                + Spelling.difference(a.value(), m)
                                 + "), so no autoscaler would take the revision; write " + m)
                         .orElse("\"" + a.value() + "\" is not a Knative autoscaler class: use " + Annotations.KPA_CLASS + " or "
                                 + Annotations.HPA_CLASS));

@@ -294,10 +294,10 @@ public final class KedaMetricsRule implements ComponentMutation, ComponentValida
             if (v.isEmpty()) {
                 continue;
             }
-            Optional<Boolean> flag = key.equals(Annotations.KEDA_PAUSED) ? goBool(v.get())
-                    : v.get().equals("true") ? Optional.of(true) : v.get().equals("false") ? Optional.of(false) : Optional.empty();
+            boolean goParsed = key.equals(Annotations.KEDA_PAUSED);
+            Optional<Boolean> flag = goParsed ? goBool(v.get()) : goBool(v.get()).filter(b -> v.get().equals(b.toString()));
             if (flag.isEmpty()) {
-                f.deny(Finding.Type.NOT_SUPPORTED, at.key(key), v.get(), key.equals(Annotations.KEDA_PAUSED)
+                f.deny(Finding.Type.NOT_SUPPORTED, at.key(key), v.get(), goParsed
                         ? "must be a boolean, e.g. \"true\" or \"false\": KServe copies it onto its ScaledObject and KEDA reads a value "
                                 + "it cannot parse as a boolean as true (autoscaling paused)"
                         : "must be \"true\" or \"false\", the values KEDA documents: KServe copies it onto its ScaledObject, where "

@@ -15,7 +15,6 @@ import dev.isvcpolicy.policy.Review;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -196,11 +195,11 @@ public final class ScaleMetricRule implements ComponentValidation {
      * ({@code QPS} is rps, as scale-metric-alias reads {@code qps}), else the values this autoscaler can use.
      */
     private static String meantMetric(String metric, Autoscaler a) {
-        String folded = metric.strip().toLowerCase(Locale.ROOT);
-        String meant = "qps".equals(folded) ? "rps" : Scaling.SCALE_METRICS.contains(folded) ? folded : null;
-        if (meant != null) {
-            return "the CRD accepts cpu, memory, concurrency and rps exactly as written; write " + meant
-                    + ("qps".equals(folded) ? " (qps is spelled rps)" : "");
+        boolean qps = Spelling.meant(metric, List.of("qps")).isPresent();
+        Optional<String> meant = qps ? Optional.of("rps") : Spelling.meant(metric, Scaling.SCALE_METRICS);
+        if (meant.isPresent()) {
+            return "the CRD accepts cpu, memory, concurrency and rps exactly as written; write " + meant.get()
+                    + (qps ? " (qps is spelled rps)" : "");
         }
         return a.scaleMetrics().isEmpty() ? "use cpu, memory, concurrency or rps"
                 : "use " + String.join(" or ", a.scaleMetrics().stream().sorted().toList()) + " (what " + a.label() + " scales on)";

@@ -41,9 +41,7 @@ public final class ScaleTargetRule implements ComponentValidation {
     @Override
     public boolean appliesTo(Component c, Review review) {
         return (Json.has(c.spec(), "scaleTarget") || c.autoscaler() == Autoscaler.KNATIVE_HPA || c.autoscaler() == Autoscaler.HPA)
-                && c.autoscaler() != Autoscaler.NOT_SCALED
-                && c.autoscaler() != Autoscaler.EXTERNAL && c.autoscaler() != Autoscaler.NONE
-                && !Scaling.customKnativeClass(c, review); // RULES.md §2: a custom class reads the target in its own units
+                && c.autoscaler().followsMetrics() && !Scaling.customKnativeClass(c, review); // RULES.md §2: a custom class reads the target in its own units
     }
 
     @Override
