@@ -8,7 +8,7 @@
 #
 # Prints per endpoint: p50/p90/p99 of the client's latency for /noop and the review (µs), and p50/p90/p99 of the
 # handler's durationMs over the same reviews. Review minus /noop is what the review adds; the handler's share of it
-# is the part the webhook's own code decides (docs/performance.md, fifth pass).
+# is the part the webhook's own code decides (docs/performance-history.md, fifth pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=true duration=20s endpoints="validate mutate" rounds=1

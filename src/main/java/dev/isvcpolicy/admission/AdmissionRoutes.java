@@ -2,25 +2,30 @@ package dev.isvcpolicy.admission;
 
 import dev.isvcpolicy.config.WebhookConfig;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The HTTP side of the admission port, as plain Vert.x routes on the event loop: {@code POST /mutate} and
  * {@code POST /validate} (bytes in, AdmissionReview out, through {@link AdmissionHandler#handle}), and
  * {@code POST /noop} when {@code webhook.bench.noop-endpoint=true}, the floor for {@code bench/run.sh}.
- * A body larger than {@code quarkus.http.limits.max-body-size} is answered 413 before it is read; any
- * other method on these paths 405; any other path 404. No REST framework: the handler never blocks, so the
- * review is decided on the event loop that read it and the answer is written back from there, before the
- * review's audit line and metrics are made ({@link AdmissionHandler#leaveTrail}).
+ * A body larger than {@code quarkus.http.limits.max-body-size} is answered 413 (before it is read when its
+ * {@code Content-Length} says so, else as soon as its bytes pass the limit); any other method on these paths
+ * 405; any other path 404. No REST framework and no body handler: one route per path reads the body and
+ * judges it; the handler never blocks, so the review is decided on the event loop that read it and the answer
+ * is written back from there, before the review's audit line and metrics are made
+ * ({@link AdmissionHandler#leaveTrail}).
  */
 @ApplicationScoped
 public class AdmissionRoutes {
@@ -44,32 +49,110 @@ public class AdmissionRoutes {
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
     MemorySize maxBodySize;
 
+    @Inject
+    RequestDeadline deadline;
+
     void routes(@Observes Router router) {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
-        // A route of its own, before the body handler's (Vert.x puts a body handler first on its route).
-        router.post("/mutate").handler(AdmissionRoutes::bodyAsIs);
-        router.post("/validate").handler(AdmissionRoutes::bodyAsIs);
-        router.post("/mutate").handler(body).handler(ctx -> answer(ctx, Endpoint.MUTATE));
-        router.post("/validate").handler(body).handler(ctx -> answer(ctx, Endpoint.VALIDATE));
+        router.post("/mutate").handler(ctx -> read(ctx, body -> answer(ctx, Endpoint.MUTATE, body)));
+        router.post("/validate").handler(ctx -> read(ctx, body -> answer(ctx, Endpoint.VALIDATE, body)));
         if (config.bench().noopEndpoint()) {
-            router.post("/noop").handler(body).handler(ctx -> ctx.response().setStatusCode(200)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(NOOP_ANSWER));
+            router.post("/noop").handler(ctx -> read(ctx, body -> ctx.response().setStatusCode(200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(NOOP_ANSWER)));
         }
     }
 
     /**
-     * The body is read as bytes whatever the {@code Content-Type}: Vert.x's body handler would decode a form or
-     * multipart body itself and fail on it (a long form field) before the review is read, leaving no Status answer
-     * and no audit line. Such a body is judged as any other: as JSON, or a 400 Status that says why not.
+     * Reads the request's body whole, as bytes, and gives it to {@code then} on the event loop; what vertx-web's
+     * {@code BodyHandler} did here, in the route itself. A {@code Content-Length} or a body over
+     * {@code quarkus.http.limits.max-body-size} fails the request with 413 (before reading, or as soon as the bytes
+     * pass it); an {@code Expect} other than {@code 100-continue} with 417; {@code 100 Continue} is written when asked.
+     * The body is bytes whatever the {@code Content-Type}: a form or multipart body is judged as any other, as JSON
+     * or a 400 Status that says why not ({@code BodyHandler} would have decoded a form itself and failed on it before
+     * the review was read, leaving no Status answer and no audit line). The request deadline is watched from here
+     * ({@link RequestDeadline#watch}).
      */
-    private static void bodyAsIs(RoutingContext ctx) {
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        // What the API server sends (application/json) passes with one comparison, without a lower-cased copy.
-        if (type != null && !type.startsWith("application/json") && (type.regionMatches(true, 0, "multipart/", 0, 10)
-                || type.toLowerCase(java.util.Locale.ROOT).contains("x-www-form-urlencoded"))) {
-            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+    private void read(RoutingContext ctx, Consumer<byte[]> then) {
+        long start = System.nanoTime();
+        HttpServerRequest request = ctx.request();
+        long limit = maxBodySize.asLongValue();
+        long length = contentLength(request);
+        if (length > limit) {
+            ctx.fail(413);
+            return;
         }
-        ctx.next();
+        String expect = request.getHeader(HttpHeaders.EXPECT);
+        if (expect != null) {
+            if (!expect.equalsIgnoreCase("100-continue")) {
+                ctx.fail(417);
+                return;
+            }
+            if (request.version() != HttpVersion.HTTP_1_0) {
+                ctx.response().writeContinue();
+            }
+        }
+        if (request.isEnded()) {
+            then.accept(new byte[0]);
+            return;
+        }
+        Body body = new Body(ctx, limit, then);
+        request.handler(body).endHandler(body::end).resume();
+        deadline.watch(ctx, start);
+    }
+
+    /** The request's {@code Content-Length}, or -1 when it has none or none that reads as a number. */
+    private static long contentLength(HttpServerRequest request) {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null || value.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** One request's body as it arrives: the first chunk kept as it is, copied only when a second one comes. */
+    private static final class Body implements Handler<Buffer> {
+        private final RoutingContext ctx;
+        private final long limit;
+        private final Consumer<byte[]> then;
+        private Buffer read;
+        private boolean owned; // read is a buffer of our own (the chunks were more than one)
+        private boolean failed;
+
+        Body(RoutingContext ctx, long limit, Consumer<byte[]> then) {
+            this.ctx = ctx;
+            this.limit = limit;
+            this.then = then;
+        }
+
+        @Override
+        public void handle(Buffer chunk) {
+            if (failed) {
+                return;
+            }
+            long size = (read == null ? 0 : read.length()) + (long) chunk.length();
+            if (size > limit) {
+                failed = true;
+                read = null;
+                ctx.fail(413);
+            } else if (read == null) {
+                read = chunk;
+            } else {
+                if (!owned) {
+                    read = Buffer.buffer((int) Math.min(limit, 2 * size)).appendBuffer(read);
+                    owned = true;
+                }
+                read.appendBuffer(chunk);
+            }
+        }
+
+        void end(Void ignored) {
+            if (!failed) {
+                then.accept(read == null ? new byte[0] : read.getBytes());
+            }
+        }
     }
 
     /**
@@ -77,9 +160,7 @@ public class AdmissionRoutes {
      * judged on a thread of its own (one at a time, a few waiting, then 429) so that it cannot stall the
      * small reviews sharing that event loop; its answer is written back on the request's own context.
      */
-    private void answer(RoutingContext ctx, Endpoint endpoint) {
-        Buffer in = ctx.body().buffer();
-        byte[] body = in == null ? new byte[0] : in.getBytes();
+    private void answer(RoutingContext ctx, Endpoint endpoint, byte[] body) {
         if (!LargeReviews.isLarge(body)) {
             write(ctx, handler.handle(endpoint, body));
             return;

@@ -39,7 +39,7 @@ public final class Json {
     }
 
     // The reads below run many times on every review: plain checks, no Optional chains or method references, which
-    // allocate and add code to a review's cold path (docs/performance.md, fifth pass).
+    // allocate and add code to a review's cold path (docs/performance-history.md, fifth pass).
 
     /** The child node, or null when the parent is not an object or the child is absent or JSON null. */
     private static JsonNode child(JsonNode parent, String name) {

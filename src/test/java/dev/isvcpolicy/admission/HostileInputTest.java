@@ -379,22 +379,8 @@ class HostileInputTest {
 
     /** Sends a GET and reads its whole answer (headers and a Content-Length body); "" when the server closed. */
     private static String get(SSLSocket s) throws IOException {
-        OutputStream out = s.getOutputStream();
-        out.write("GET /q/none HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = s.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                return "";
-            }
-            head.append((char) c);
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-        byte[] body = in.readNBytes(length);
-        return head + new String(body, StandardCharsets.US_ASCII);
+        send(s, "GET /q/none HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        return answer(s);
     }
 
     @Test
@@ -414,23 +400,101 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * Two requests that never finish, side by side: one whose body stops after a few bytes, one whose body never
+     * starts (headers only). Both lose their connection at the request deadline (webhook.http.request-timeout,
+     * 10 s in tests), not at the idle timeout, though the second sends nothing the route could read.
+     */
     @Test
-    void aRequestWhoseBodyNeverEndsIsCut() throws Exception {
-        try (SSLSocket s = socket("TLSv1.3")) {
-            s.startHandshake();
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"a\":")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            int read;
-            try {
-                read = in.read(); // the server gives up on the body (webhook.http.request-timeout) and closes
-            } catch (IOException e) {
-                read = -1;
+    void aRequestWhoseBodyNeverEndsOrNeverStartsIsCut() throws Exception {
+        try (SSLSocket stops = socket("TLSv1.3"); SSLSocket silent = socket("TLSv1.3")) {
+            String head = "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+            send(stops, head + "{\"a\":");
+            send(silent, head);
+            for (SSLSocket s : List.of(stops, silent)) {
+                s.setSoTimeout(25_000); // past the deadline (10 s), before the idle timeout (30 s) would close it anyway
+                int read;
+                try {
+                    read = s.getInputStream().read(); // the server gives up on the body and closes
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("not cut at the request deadline", e);
+                } catch (IOException e) {
+                    read = -1;
+                }
+                assertEquals(-1, read, "the connection is closed, not answered");
             }
-            assertEquals(-1, read, "the connection is closed, not answered");
         }
         assertTrue(small("/validate").path("allowed").asBoolean(), "other requests are answered");
+    }
+
+    /**
+     * A body in many pieces (chunked transfer coding, each piece flushed on its own) is read whole and judged; a
+     * chunked body over the 4 MiB limit, which has no Content-Length to refuse it by, is answered 413 once its
+     * bytes pass the limit; an Expect the server cannot meet is answered 417.
+     */
+    @Test
+    void aBodyInPiecesIsReadWholeAndTheLimitHoldsWithoutContentLength() throws Exception {
+        byte[] review = Reviews.JSON.writeValueAsBytes(Reviews.isvcReview("CREATE", "default", HostileObjects.isvc("in-pieces"), null));
+        String chunked = "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        try (SSLSocket s = socket("TLSv1.3")) {
+            send(s, chunked);
+            for (int at = 0; at < review.length; at += 100) {
+                int n = Math.min(100, review.length - at);
+                send(s, Integer.toHexString(n) + "\r\n" + new String(review, at, n, StandardCharsets.UTF_8) + "\r\n");
+                Thread.sleep(2); // so that the server reads the pieces apart
+            }
+            send(s, "0\r\n\r\n");
+            String answer = answer(s);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            JsonNode response = Reviews.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).path("response");
+            assertTrue(response.path("allowed").asBoolean(), answer);
+        }
+        try (SSLSocket s = socket("TLSv1.3")) {
+            send(s, chunked);
+            String piece = " ".repeat(64 * 1024);
+            String status = "";
+            for (int sent = 0; sent <= 5 * 1024 * 1024 && status.isEmpty(); sent += piece.length()) {
+                try {
+                    send(s, Integer.toHexString(piece.length()) + "\r\n" + piece + "\r\n");
+                } catch (IOException closed) {
+                    break; // the server answered and closed while we were still sending
+                }
+                if (sent > 4 * 1024 * 1024) {
+                    status = answer(s);
+                }
+            }
+            if (status.isEmpty()) {
+                status = answer(s);
+            }
+            assertTrue(status.startsWith("HTTP/1.1 413"), status);
+        }
+        try (SSLSocket s = socket("TLSv1.3")) {
+            send(s, "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nExpect: a-miracle\r\n"
+                    + "Content-Length: " + review.length + "\r\n\r\n");
+            String answer = answer(s);
+            assertTrue(answer.startsWith("HTTP/1.1 417"), answer);
+        }
+        assertTrue(small("/validate").path("allowed").asBoolean(), "other requests are answered");
+    }
+
+    private static void send(SSLSocket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+    }
+
+    /** Reads one answer: its headers and its Content-Length body; what came before the server closed, if it did. */
+    private static String answer(SSLSocket s) throws IOException {
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                return head.toString();
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }
