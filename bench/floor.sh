@@ -34,11 +34,8 @@ command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (
 . bench/certificate.sh
 . bench/pace.sh
 . bench/jvm-options.sh
-yardstick=${YARDSTICK:-../shared/yardstick/go-webhook}
-[ -d "$yardstick" ] || yardstick=/work/shared/yardstick/go-webhook
-mkdir -p target/go-webhook target/floor
-cp "$yardstick"/go.mod "$yardstick"/main.go target/go-webhook/
-(cd target/go-webhook && GOFLAGS=-mod=mod GOCACHE="$PWD/.gocache" go build -o gowebhook .)
+. bench/yardstick.sh
+mkdir -p target/floor
 cp=$(ls target/quarkus-app/lib/main/*.jar | tr '\n' ':')
 javac -cp "$cp" -d target/floor bench/floor/RawVertxNoop.java bench/floor/RawNettyNoop.java
 
@@ -64,8 +61,9 @@ n=${#names[@]} go=$((${#names[@]} - 1))
 urls=()
 for port in $qport $wport $vport $nport $gport; do urls+=(https://localhost:$port/noop); done
 for i in "${!urls[@]}"; do
-  for _ in $(seq 1 150); do curl -skf -o /dev/null "${urls[$i]}" -d '{}' && break; sleep 0.2; done
-  curl -skf -o /dev/null "${urls[$i]}" -d '{}' || { echo "${names[$i]} did not start; see target/floor/${names[$i]}.log" >&2; exit 1; }
+  ready=false
+  for _ in $(seq 1 150); do curl -skf -o /dev/null "${urls[$i]}" -d '{}' && { ready=true; break; }; sleep 0.2; done
+  $ready || { echo "${names[$i]} did not answer within 30 s; see target/floor/${names[$i]}.log" >&2; exit 1; }
 done
 body=bench/mutate-review.json # what a review sends; every server reads it whole and ignores it
 echo "warming up ($warmup per server, 8 clients) ..." >&2

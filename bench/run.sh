@@ -25,8 +25,6 @@ rounds=1
 build=true
 million=false
 soak=""
-yardstick=${YARDSTICK:-../shared/yardstick/go-webhook}
-[ -d "$yardstick" ] || yardstick=/work/shared/yardstick/go-webhook
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -51,10 +49,7 @@ if $build; then
   echo "building the webhook ..." >&2
   ./mvnw -q -B package -DskipTests
 fi
-echo "building the Go yardstick from $yardstick ..." >&2
-mkdir -p target/go-webhook
-cp "$yardstick"/go.mod "$yardstick"/main.go target/go-webhook/
-(cd target/go-webhook && GOFLAGS=-mod=mod GOCACHE="$PWD/.gocache" go build -o gowebhook .)
+. bench/yardstick.sh
 
 . bench/certificate.sh   # one certificate for both servers
 . bench/pace.sh          # the paced client (bench/pace)

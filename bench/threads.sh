@@ -37,11 +37,7 @@ MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts ${JAV
 pid=$!
 gpid=""
 if $go; then
-  yardstick=${YARDSTICK:-../shared/yardstick/go-webhook}
-  [ -d "$yardstick" ] || yardstick=/work/shared/yardstick/go-webhook
-  mkdir -p target/go-webhook
-  cp "$yardstick"/go.mod "$yardstick"/main.go target/go-webhook/
-  (cd target/go-webhook && GOFLAGS=-mod=mod GOCACHE="$PWD/.gocache" go build -o gowebhook .)
+  . bench/yardstick.sh
   gport=18845
   target/go-webhook/gowebhook -addr 127.0.0.1:$gport -cert "$tls/tls.crt" -key "$tls/tls.key" > target/bench-threads-go.log 2>&1 &
   gpid=$!
