@@ -83,6 +83,7 @@ public class AdmissionRoutes {
         String expect = request.getHeader(HttpHeaders.EXPECT);
         if (expect != null) {
             if (!expect.equalsIgnoreCase("100-continue")) {
+                closeAfterAnswer(ctx);
                 ctx.fail(417);
                 return;
             }
@@ -99,6 +100,21 @@ public class AdmissionRoutes {
         deadline.watch(ctx, start);
     }
 
+    /**
+     * Ends the connection (HTTP/1.1) or the stream (HTTP/2, with NO_ERROR after the complete answer: RFC 9113 8.1)
+     * of a request answered before its body has ended, once the answer is written: nothing more of it is read, and
+     * no deadline is left to watch it.
+     */
+    private static void closeAfterAnswer(RoutingContext ctx) {
+        ctx.addEndHandler(done -> {
+            if (ctx.request().version() == HttpVersion.HTTP_2) {
+                ctx.request().response().reset(0);
+            } else {
+                ctx.request().connection().close();
+            }
+        });
+    }
+
     /** The request's {@code Content-Length}, or -1 when it has none or none that reads as a number. */
     private static long contentLength(HttpServerRequest request) {
         String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -112,14 +128,21 @@ public class AdmissionRoutes {
         }
     }
 
-    /** One request's body as it arrives: the first chunk kept as it is, copied only when a second one comes. */
-    private static final class Body implements Handler<Buffer> {
+    /**
+     * One request's body as it arrives: the first chunk kept as it is, copied only when a second one comes.
+     * A body over {@value LargeReviews#HELD_FROM_BYTES} bytes holds them in {@link LargeReviews#hold} until its
+     * answer is written or its connection is gone; when that budget is spent the request is answered 429 at once.
+     * The reviews the API server sends every day (2 to 16 KiB) never count, whatever else arrives. A request answered before its body has ended (413, 429) then loses its
+     * connection (HTTP/1.1) or stream (HTTP/2), so that nothing more of it is read.
+     */
+    private final class Body implements Handler<Buffer> {
         private final RoutingContext ctx;
         private final long limit;
         private final Consumer<byte[]> then;
         private Buffer read;
         private boolean owned; // read is a buffer of our own (the chunks were more than one)
         private boolean failed;
+        private long held; // bytes of this body counted in the budget; 0 while it is small
 
         Body(RoutingContext ctx, long limit, Consumer<byte[]> then) {
             this.ctx = ctx;
@@ -134,10 +157,21 @@ public class AdmissionRoutes {
             }
             long size = (read == null ? 0 : read.length()) + (long) chunk.length();
             if (size > limit) {
-                failed = true;
-                read = null;
-                ctx.fail(413);
-            } else if (read == null) {
+                refuse(413);
+                return;
+            }
+            if (size > LargeReviews.HELD_FROM_BYTES) {
+                long more = size - held;
+                if (held == 0) {
+                    ctx.addEndHandler(done -> large.release(held));
+                }
+                if (!large.hold(more)) {
+                    refuse(429);
+                    return;
+                }
+                held = size;
+            }
+            if (read == null) {
                 read = chunk;
             } else {
                 if (!owned) {
@@ -150,7 +184,22 @@ public class AdmissionRoutes {
 
         void end(Void ignored) {
             if (!failed) {
-                then.accept(read == null ? new byte[0] : read.getBytes());
+                byte[] body = read == null ? new byte[0] : read.getBytes();
+                read = null;
+                then.accept(body);
+            }
+        }
+
+        /** Answers {@code status} before the body has ended, and ends the connection or stream once that is written. */
+        private void refuse(int status) {
+            failed = true;
+            read = null;
+            closeAfterAnswer(ctx);
+            if (status == 429) {
+                large.rejected();
+                write(ctx, new AdmissionHandler.Answer(429, Responses.tooManyBodyBytes(large.budget())));
+            } else {
+                ctx.fail(status);
             }
         }
     }

@@ -65,7 +65,7 @@ public class RequestDeadline {
     private static void cut(RoutingContext ctx) {
         if (!ctx.response().ended() && !ctx.response().closed()) {
             if (ctx.request().version() == HttpVersion.HTTP_2) {
-                ctx.request().response().reset(); // this stream only; the connection's others go on
+                ctx.request().response().reset(8); // CANCEL, this stream only; the connection's others go on
             } else {
                 ctx.request().connection().close();
             }

@@ -213,6 +213,13 @@ public final class Responses {
                         + LargeReviews.THRESHOLD_BYTES / 1024 + " KiB) already; try again shortly").build();
     }
 
+    /** 429 for a body that arrives while other bodies already hold {@code budget} bytes ({@link LargeReviews#budget()}). */
+    public static Status tooManyBodyBytes(long budget) {
+        return new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(429)
+                .withReason("TooManyRequests").withMessage("the webhook holds " + budget / (1024 * 1024)
+                        + " MiB of large request bodies already; try again shortly").build();
+    }
+
     private static void setWarnings(AdmissionResponse r, List<String> warnings) {
         if (!warnings.isEmpty()) {
             r.setWarnings(fitWarnings(warnings));

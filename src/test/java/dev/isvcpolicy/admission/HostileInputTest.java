@@ -430,7 +430,7 @@ class HostileInputTest {
     /**
      * A body in many pieces (chunked transfer coding, each piece flushed on its own) is read whole and judged; a
      * chunked body over the 4 MiB limit, which has no Content-Length to refuse it by, is answered 413 once its
-     * bytes pass the limit; an Expect the server cannot meet is answered 417.
+     * bytes pass the limit; an Expect the server cannot meet is answered 417; both then lose their connection.
      */
     @Test
     void aBodyInPiecesIsReadWholeAndTheLimitHoldsWithoutContentLength() throws Exception {
@@ -467,14 +467,77 @@ class HostileInputTest {
                 status = answer(s);
             }
             assertTrue(status.startsWith("HTTP/1.1 413"), status);
+            int after;
+            try {
+                after = s.getInputStream().read();
+            } catch (IOException closed) {
+                after = -1;
+            }
+            assertEquals(-1, after, "the connection is closed after the 413, not read on");
         }
         try (SSLSocket s = socket("TLSv1.3")) {
             send(s, "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nExpect: a-miracle\r\n"
                     + "Content-Length: " + review.length + "\r\n\r\n");
             String answer = answer(s);
             assertTrue(answer.startsWith("HTTP/1.1 417"), answer);
+            assertEquals(-1, s.getInputStream().read(), "then the connection is closed: its body is not read");
         }
         assertTrue(small("/validate").path("allowed").asBoolean(), "other requests are answered");
+    }
+
+    /**
+     * Bodies held at once are bounded (four of the largest size, 16 MiB): with four nearly whole 4 MiB bodies stalled,
+     * a fifth large body is answered 429 at once and loses its connection, instead of filling the heap; once the
+     * stalled connections are gone their bytes are given back and a large review is judged again.
+     */
+    @Test
+    void bodiesHeldAtOnceAreBoundedAndGivenBack() throws Exception {
+        int max = 4 * 1024 * 1024;
+        byte[] fifth = Reviews.JSON.writeValueAsBytes(Reviews.isvcReview("CREATE", "default",
+                HostileObjects.bigAnnotations("fifth", 1, 900_000), null));
+        String head = "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ";
+        List<SSLSocket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                SSLSocket s = socket("TLSv1.3");
+                stalled.add(s);
+                send(s, head + max + "\r\n\r\n");
+                s.getOutputStream().write(new byte[max - 64 * 1024]);
+                s.getOutputStream().flush();
+            }
+            String refused = "";
+            for (int attempt = 0; attempt < 50 && !refused.startsWith("HTTP/1.1 429"); attempt++) {
+                try (SSLSocket s = socket("TLSv1.3")) {
+                    send(s, head + fifth.length + "\r\n\r\n");
+                    s.getOutputStream().write(fifth);
+                    s.getOutputStream().flush();
+                    refused = answer(s);
+                    if (refused.startsWith("HTTP/1.1 429")) {
+                        assertTrue(refused.contains("TooManyRequests"), refused);
+                        assertEquals(-1, s.getInputStream().read(), "the connection of a refused body is closed");
+                    } else {
+                        Thread.sleep(100); // the stalled bodies are still being read
+                    }
+                } catch (IOException closedWhileSending) {
+                    refused = "closed while sending";
+                    break;
+                }
+            }
+            assertTrue(refused.startsWith("HTTP/1.1 429") || refused.equals("closed while sending"), refused);
+        } finally {
+            for (SSLSocket s : stalled) {
+                s.close();
+            }
+        }
+        Response judged = null;
+        for (int attempt = 0; attempt < 100 && (judged == null || judged.statusCode() != 200); attempt++) {
+            if (judged != null) {
+                Thread.sleep(100); // the server sees the closed connections and gives their bytes back
+            }
+            judged = Reviews.post(url("/validate"), fifth);
+        }
+        assertEquals(200, judged.statusCode(), judged.asString());
+        assertTrue(small("/validate").path("allowed").asBoolean(), "small reviews are answered throughout");
     }
 
     private static void send(SSLSocket s, String text) throws IOException {

@@ -45,4 +45,19 @@ class LargeReviewsTest {
         large.rejected();
         assertEquals(1, large.rejectedCount());
     }
+
+    /** Bytes of bodies held: four bodies of the largest size at most, every byte given back. */
+    @Test
+    void bodiesHoldAtMostFourLargestBodiesOfBytes() {
+        LargeReviews large = new LargeReviews();
+        large.maxBodySize = new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(1000));
+        assertEquals(4000, large.budget());
+        assertTrue(large.hold(3000));
+        assertFalse(large.hold(1001), "past the budget");
+        assertEquals(3000, large.heldBytes(), "a refused hold counts nothing");
+        assertTrue(large.hold(1000));
+        large.release(4000);
+        assertEquals(0, large.heldBytes());
+        assertTrue(large.hold(4000));
+    }
 }
