@@ -130,7 +130,7 @@ public class AdmissionRoutes {
 
     /**
      * One request's body as it arrives: the first chunk kept as it is, copied only when a second one comes.
-     * A body over {@value LargeReviews#HELD_FROM_BYTES} bytes holds them in {@link LargeReviews#hold} until its
+     * A body over {@value LargeReviews#HELD_FROM_BYTES} bytes holds them in {@link LargeReviews#open} until its
      * answer is written or its connection is gone; when that budget is spent the request is answered 429 at once.
      * The reviews the API server sends every day (2 to 16 KiB) never count, whatever else arrives. A request answered before its body has ended (413, 429) then loses its
      * connection (HTTP/1.1) or stream (HTTP/2), so that nothing more of it is read.
@@ -142,7 +142,8 @@ public class AdmissionRoutes {
         private Buffer read;
         private boolean owned; // read is a buffer of our own (the chunks were more than one)
         private boolean failed;
-        private long held; // bytes of this body counted in the budget; 0 while it is small
+        private LargeReviews.Hold hold; // null while the body is small
+        private long held; // bytes of this body counted in the hold
 
         Body(RoutingContext ctx, long limit, Consumer<byte[]> then) {
             this.ctx = ctx;
@@ -161,11 +162,12 @@ public class AdmissionRoutes {
                 return;
             }
             if (size > LargeReviews.HELD_FROM_BYTES) {
-                long more = size - held;
-                if (held == 0) {
-                    ctx.addEndHandler(done -> large.release(held));
+                if (hold == null) {
+                    LargeReviews.Hold opened = large.open();
+                    hold = opened;
+                    ctx.addEndHandler(done -> opened.release());
                 }
-                if (!large.hold(more)) {
+                if (!hold.grow(size - held)) {
                     refuse(429);
                     return;
                 }

@@ -7,7 +7,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -49,21 +52,69 @@ public class LargeReviews {
         return 4 * maxBodySize.asLongValue();
     }
 
+    /** Holds not yet given back, oldest first; only bodies over {@link #HELD_FROM_BYTES} have one. */
+    private final ConcurrentLinkedQueue<Hold> holds = new ConcurrentLinkedQueue<>();
+
+    /** The request deadline ({@code webhook.http.request-timeout}); no request holds bytes past it and a second. */
+    @ConfigProperty(name = "webhook.http.request-timeout", defaultValue = "15s")
+    Duration requestTimeout;
+
     /**
-     * Counts {@code bytes} more of a body being held; false, counting nothing, when that would pass {@link #budget()}.
-     * Every byte held is given back with {@link #release}.
+     * A hold for one body's bytes, counted in {@link #budget()} with {@link Hold#grow} and given back once with
+     * {@link Hold#release}, at its answer or its connection's end; or, if neither ever comes, by the next hold made a
+     * second after the request deadline: Vert.x 4.5 can start a pipelined request on a connection that closed while the
+     * request before it was judged, and that request's end is then never reported.
      */
-    boolean hold(long bytes) {
-        if (held.addAndGet(bytes) > budget()) {
-            held.addAndGet(-bytes);
-            return false;
+    Hold open() {
+        long now = System.nanoTime();
+        long oldest = now - (requestTimeout == null ? Duration.ofSeconds(15) : requestTimeout).plusSeconds(1).toNanos();
+        for (Iterator<Hold> it = holds.iterator(); it.hasNext();) {
+            Hold h = it.next();
+            if (h.released() || h.since - oldest < 0) {
+                h.release();
+                it.remove();
+            }
         }
-        return true;
+        Hold hold = new Hold(now);
+        holds.add(hold);
+        return hold;
     }
 
-    /** Gives back {@code bytes} held by a body whose answer is written or whose connection is gone. */
-    void release(long bytes) {
-        held.addAndGet(-bytes);
+    /** One body's bytes in the budget. */
+    final class Hold {
+        private final long since;
+        private long bytes;
+        private boolean released;
+
+        private Hold(long since) {
+            this.since = since;
+        }
+
+        /** Counts {@code more} bytes of this body; false, counting nothing, when that would pass {@link #budget()}. */
+        synchronized boolean grow(long more) {
+            if (released) {
+                return false;
+            }
+            if (held.addAndGet(more) > budget()) {
+                held.addAndGet(-more);
+                return false;
+            }
+            bytes += more;
+            return true;
+        }
+
+        /** Gives back every byte of this body, once. */
+        synchronized void release() {
+            if (!released) {
+                released = true;
+                held.addAndGet(-bytes);
+                bytes = 0;
+            }
+        }
+
+        synchronized boolean released() {
+            return released;
+        }
     }
 
     /** Bytes of request bodies held now. */
