@@ -130,10 +130,11 @@ public class AdmissionRoutes {
 
     /**
      * One request's body as it arrives: the first chunk kept as it is, copied only when a second one comes.
-     * A body over {@value LargeReviews#HELD_FROM_BYTES} bytes holds them in {@link LargeReviews#open} until its
-     * answer is written or its connection is gone; when that budget is spent the request is answered 429 at once.
-     * The reviews the API server sends every day (2 to 16 KiB) never count, whatever else arrives. A request answered before its body has ended (413, 429) then loses its
-     * connection (HTTP/1.1) or stream (HTTP/2), so that nothing more of it is read.
+     * A body over {@value LargeReviews#HELD_FROM_BYTES} bytes holds them in the budget ({@link LargeReviews#open})
+     * until its answer is written or its connection is gone; when the budget is spent the request is answered 429 at
+     * once. The reviews the API server sends every day (2 to 16 KiB) never count, whatever else arrives. A request
+     * answered before its body has ended (413, 429) then loses its connection (HTTP/1.1) or stream (HTTP/2), so that
+     * nothing more of it is read.
      */
     private final class Body implements Handler<Buffer> {
         private final RoutingContext ctx;
