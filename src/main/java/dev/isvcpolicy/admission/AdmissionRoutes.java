@@ -52,7 +52,11 @@ public class AdmissionRoutes {
     @Inject
     RequestDeadline deadline;
 
+    /** {@code quarkus.http.limits.max-body-size} in bytes, read once. */
+    private long bodyLimit;
+
     void routes(@Observes Router router) {
+        bodyLimit = maxBodySize.asLongValue();
         router.post("/mutate").handler(ctx -> read(ctx, body -> answer(ctx, Endpoint.MUTATE, body)));
         router.post("/validate").handler(ctx -> read(ctx, body -> answer(ctx, Endpoint.VALIDATE, body)));
         if (config.bench().noopEndpoint()) {
@@ -63,9 +67,9 @@ public class AdmissionRoutes {
 
     /**
      * Reads the request's body whole, as bytes, and gives it to {@code then} on the event loop; what vertx-web's
-     * {@code BodyHandler} did here, in the route itself. A {@code Content-Length} or a body over
-     * {@code quarkus.http.limits.max-body-size} fails the request with 413 (before reading, or as soon as the bytes
-     * pass it); an {@code Expect} other than {@code 100-continue} with 417; {@code 100 Continue} is written when asked.
+     * {@code BodyHandler} did here, in the route itself. A body whose bytes pass
+     * {@code quarkus.http.limits.max-body-size} fails the request with 413 as soon as they do (a {@code Content-Length}
+     * over it never gets here: Quarkus answers it 413 itself, and closes); an {@code Expect} other than {@code 100-continue} with 417; {@code 100 Continue} is written when asked.
      * The body is bytes whatever the {@code Content-Type}: a form or multipart body is judged as any other, as JSON
      * or a 400 Status that says why not ({@code BodyHandler} would have decoded a form itself and failed on it before
      * the review was read, leaving no Status answer and no audit line). The request deadline is watched from here
@@ -74,12 +78,6 @@ public class AdmissionRoutes {
     private void read(RoutingContext ctx, Consumer<byte[]> then) {
         long start = System.nanoTime();
         HttpServerRequest request = ctx.request();
-        long limit = maxBodySize.asLongValue();
-        long length = contentLength(request);
-        if (length > limit) {
-            ctx.fail(413);
-            return;
-        }
         String expect = request.getHeader(HttpHeaders.EXPECT);
         if (expect != null) {
             if (!expect.equalsIgnoreCase("100-continue")) {
@@ -95,7 +93,7 @@ public class AdmissionRoutes {
             then.accept(new byte[0]);
             return;
         }
-        Body body = new Body(ctx, limit, then);
+        Body body = new Body(ctx, bodyLimit, then);
         request.handler(body).endHandler(body::end).resume();
         deadline.watch(ctx, start);
     }
@@ -113,19 +111,6 @@ public class AdmissionRoutes {
                 ctx.request().connection().close();
             }
         });
-    }
-
-    /** The request's {@code Content-Length}, or -1 when it has none or none that reads as a number. */
-    private static long contentLength(HttpServerRequest request) {
-        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (value == null || value.isEmpty()) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**

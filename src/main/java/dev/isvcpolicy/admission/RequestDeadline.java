@@ -40,8 +40,12 @@ public class RequestDeadline {
         System.setProperty(REJECT_RENEGOTIATION, "true");
     }
 
+    /** {@code webhook.http.request-timeout} in milliseconds, read once at start. */
+    private long millis;
+
     void onStart(@Observes StartupEvent event) {
         rejectClientRenegotiation();
+        millis = Math.max(1, config.http().requestTimeout().toMillis());
     }
 
     /**
@@ -51,7 +55,6 @@ public class RequestDeadline {
      * the answer ends first. Call it on the request's event loop, from its route.
      */
     void watch(RoutingContext ctx, long startNanos) {
-        long millis = Math.max(1, config.http().requestTimeout().toMillis());
         ctx.vertx().getOrCreateContext().runOnContext(v -> {
             if (ctx.response().ended() || ctx.response().closed()) {
                 return;
