@@ -7,6 +7,7 @@
 #   A_OPTS="" B_OPTS="-Dquarkus.vertx.prefer-native-transport=true" bench/ab.sh --no-build
 #   bench/ab.sh --rounds 4 --duration 10s --endpoint validate
 #   A_APP=/tmp/before/quarkus-app A_OPTS="" B_OPTS="" bench/ab.sh --no-build   # an earlier build (A) against this one (B)
+#   B_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java A_OPTS="" B_OPTS="" bench/ab.sh --no-build   # another JDK for B
 #
 # For each load (paced: 1 client at 50 req/s and 4 clients at 50 req/s each; saturated: /noop and the
 # endpoint at 8 clients) it prints p50 and p99, req/s, and the server's own CPU time per request (all its
@@ -42,21 +43,21 @@ $build && ./mvnw -q -B package -DskipTests
 . bench/jvm-options.sh
 A_APP=${A_APP:-target/quarkus-app}
 B_APP=${B_APP:-target/quarkus-app}
-start() { # start NAME HTTPS-PORT MANAGEMENT-PORT OPTS APP-DIR -> pid
-  MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts $4 -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true -Dquarkus.http.ssl-port="$2" \
+start() { # start NAME HTTPS-PORT MANAGEMENT-PORT OPTS APP-DIR JAVA -> pid
+  MALLOC_ARENA_MAX=$image_malloc_arenas "$6" -XX:MaxRAM=320m $image_jvm_opts $4 -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true -Dquarkus.http.ssl-port="$2" \
     -Dquarkus.management.port="$3" -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" \
     -jar "$5/quarkus-run.jar" > "target/ab-$1.log" 2>&1 &
   echo $!
 }
-apid=$(start a 8643 9643 "$A_OPTS" "$A_APP")
-bpid=$(start b 8743 9743 "$B_OPTS" "$B_APP")
+apid=$(start a 8643 9643 "$A_OPTS" "$A_APP" "${A_JAVA:-java}")
+bpid=$(start b 8743 9743 "$B_OPTS" "$B_APP" "${B_JAVA:-java}")
 trap 'kill $apid $bpid 2>/dev/null; wait $apid $bpid 2>/dev/null || true' EXIT
 for port in 9643 9743; do
   for _ in $(seq 1 150); do curl -skf "https://localhost:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
   curl -skf "https://localhost:$port/q/health/ready" >/dev/null || { echo "a server did not start; see target/ab-*.log" >&2; exit 1; }
 done
-echo "A ($A_APP $A_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-a.log | head -1)"
-echo "B ($B_APP $B_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-b.log | head -1)"
+echo "A (${A_JAVA:-java} $A_APP $A_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-a.log | head -1)"
+echo "B (${B_JAVA:-java} $B_APP $B_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-b.log | head -1)"
 
 payload() { case "$1" in validate) echo bench/validate-review.json ;; *) echo bench/mutate-review.json ;; esac; }
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END {printf "%.0f", s}'; }

@@ -7,6 +7,9 @@
 # (EnginePaced): what the stages cost at admission's pace, with their code and data gone cold; the JVM runs
 # with the image's options (bench/jvm-options.sh), JAVA_OPTS after them (e.g. -DgapMicros=1000 -Dpause=spin: another
 # time between reviews, spent spinning instead of asleep).
+# bench/jmh.sh --rules [reviews]: /validate's decide stage split by step (the context, each validating rule, the
+# findings listed), back to back and paced as --paced does (RulesPaced), in three JVMs one after another: where the
+# JIT puts the code moves each step by a few µs between processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
@@ -15,6 +18,11 @@ java -cp "$cp" dev.isvcpolicy.bench.EngineBenchmark
 if [ "${1:-}" = --paced ]; then
   . bench/jvm-options.sh # as the image runs it: transparent huge pages halve a cold review (docs/performance.md)
   exec java -XX:MaxRAM=320m $image_jvm_opts ${JAVA_OPTS:-} -cp "$cp" dev.isvcpolicy.bench.EnginePaced ${2:-500}
+fi
+if [ "${1:-}" = --rules ]; then
+  . bench/jvm-options.sh
+  for _ in 1 2 3; do java -XX:MaxRAM=320m $image_jvm_opts ${JAVA_OPTS:-} -cp "$cp" dev.isvcpolicy.bench.RulesPaced ${2:-500}; done
+  exit 0
 fi
 if [ "${1:-}" = --interleaved ]; then
   exec java ${JAVA_OPTS:-} -cp "$cp" dev.isvcpolicy.bench.EngineInterleaved ${2:-60}

@@ -36,6 +36,7 @@ func main() {
 	rate := flag.Float64("q", 50, "requests per second per client and URL; 0: each client sends as fast as it is answered")
 	duration := flag.Duration("d", 10*time.Second, "how long to send")
 	host := flag.String("host", "localhost", "TLS server name")
+	trace := flag.String("trace", "", "a file to write every request to: URL index, start (Unix ns), latency (ns), status")
 	flag.Parse()
 	urls := strings.Split(*urlList, ",")
 	files := strings.Split(*bodyFile, ",")
@@ -51,10 +52,11 @@ func main() {
 		}
 	}
 	if err != nil || *urlList == "" || *clients < 1 || *rate < 0 {
-		fmt.Fprintln(os.Stderr, "usage: pace -url URL[,URL...] -body FILE[,FILE...] [-c 1] [-q 50] [-d 10s] [-host localhost]", err)
+		fmt.Fprintln(os.Stderr, "usage: pace -url URL[,URL...] -body FILE[,FILE...] [-c 1] [-q 50] [-d 10s] [-host localhost] [-trace FILE]", err)
 		os.Exit(2)
 	}
 	var mu sync.Mutex
+	var traced []string // with -trace: one line per request, written at the end
 	all := make([][]time.Duration, len(urls))
 	errors := make([]int, len(urls))
 	var wg sync.WaitGroup
@@ -77,6 +79,7 @@ func main() {
 				}
 			}
 			mine := make([][]time.Duration, len(urls))
+			var lines []string
 			bad := make([]int, len(urls))
 			var tick <-chan time.Time // nil with -q 0: no pacing
 			if *rate > 0 {
@@ -98,6 +101,13 @@ func main() {
 					resp.Body.Close()
 				}
 				took := time.Since(start)
+				if *trace != "" {
+					status := 0
+					if err == nil {
+						status = resp.StatusCode
+					}
+					lines = append(lines, fmt.Sprintf("%d %d %d %d", u, start.UnixNano(), took.Nanoseconds(), status))
+				}
 				if err != nil || resp.StatusCode != 200 {
 					bad[u]++
 					continue
@@ -109,10 +119,17 @@ func main() {
 				all[u] = append(all[u], mine[u]...)
 				errors[u] += bad[u]
 			}
+			traced = append(traced, lines...)
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	if *trace != "" {
+		if err := os.WriteFile(*trace, []byte(strings.Join(traced, "\n")+"\n"), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "-trace:", err)
+			os.Exit(1)
+		}
+	}
 	failed := false
 	for u, url := range urls {
 		d := all[u]

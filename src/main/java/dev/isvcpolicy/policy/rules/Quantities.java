@@ -30,8 +30,9 @@ final class Quantities {
         if (text == null || text.length() > 64) {
             return Optional.empty();
         }
-        if (!text.isEmpty() && text.length() <= 9 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return Optional.of(BigDecimal.valueOf(Integer.parseInt(text))); // "1", "8": the common case, no regex
+        int digits = plainDigits(text);
+        if (digits >= 0) {
+            return Optional.of(BigDecimal.valueOf(digits)); // "1", "8": the common case, no pattern
         }
         Matcher m = QUANTITY.matcher(text.trim());
         if (!m.matches()) {
@@ -98,19 +99,20 @@ final class Quantities {
             long v = node.longValue();
             return v >= 0 && v <= Integer.MAX_VALUE ? v : -1;
         }
-        if (node.isTextual()) {
-            String text = node.textValue();
-            if (text.isEmpty() || text.length() > 9) {
+        return node.isTextual() ? plainDigits(node.textValue()) : -1;
+    }
+
+    /** The value of one to nine ASCII digits ({@code "1"}, {@code "0012"}), or -1 for any other text. */
+    private static int plainDigits(String text) {
+        if (text.isEmpty() || text.length() > 9) {
+            return -1;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < '0' || ch > '9') {
                 return -1;
             }
-            for (int i = 0; i < text.length(); i++) {
-                char ch = text.charAt(i);
-                if (ch < '0' || ch > '9') {
-                    return -1;
-                }
-            }
-            return Integer.parseInt(text);
         }
-        return -1;
+        return Integer.parseInt(text);
     }
 }
