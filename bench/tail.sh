@@ -4,10 +4,14 @@
 # round it prints p50 and p99 and sorts the requests at or above its p99 (the tail) into:
 #   pause  ours only: the request was in flight during one of our safepoints longer than 0.2 ms (a collection, a
 #          deoptimization), so the JVM stopped while it was open;
-#   shared the other server had a request above its own p90 within 30 ms of this one: the machine was slow for
-#          both (the load generator, other processes, the kernel), whatever the server;
+#   shared the other server had a request above its own p90 within 30 ms of this one: maybe the machine was slow
+#          for both (the load generator, other processes, the kernel), maybe chance;
 #   alone  neither: the server's own slowness that a safepoint does not explain (the JIT, its other threads, TLS).
-# A request both in a pause and in a shared moment counts as pause. Then ours over Go's p99 per round.
+# A request both in a pause and in a shared moment counts as pause. Beside them, the base rates: the share of all the
+# server's requests, and of its faster half, that the same tests would call "pause" and "shared". A tail share well
+# above its base rate says something; one near it is what chance alone gives (at 4 x 50/s a 60 ms window holds about
+# 12 of the other server's requests, so one above its p90 is likely). Then ours over Go's p99 per round.
+# Any request that did not get a 200 makes the run INVALID (exit 1).
 #
 #   bench/tail.sh [--no-build] [--endpoint validate|mutate|noop] [--clients 4] [--rate 50] [--duration 20s]
 #                 [--rounds 2] [--warmup 15s]
@@ -15,17 +19,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=true endpoint=validate clients=4 rate=50 duration=20s rounds=2 warmup=15s
+usage="usage: bench/tail.sh [--no-build] [--endpoint validate|mutate|noop] [--clients 4] [--rate 50] [--duration 20s] [--rounds 2] [--warmup 15s]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=false; shift ;;
-    --endpoint) endpoint=$2; shift 2 ;;
-    --clients) clients=$2; shift 2 ;;
-    --rate) rate=$2; shift 2 ;;
-    --duration) duration=$2; shift 2 ;;
-    --rounds) rounds=$2; shift 2 ;;
-    --warmup) warmup=$2; shift 2 ;;
-    *) echo "usage: bench/tail.sh [--no-build] [--endpoint validate|mutate|noop] [--clients 4] [--rate 50] [--duration 20s] [--rounds 2] [--warmup 15s]" >&2; exit 2 ;;
+    --endpoint|--clients|--rate|--duration|--rounds|--warmup)
+      [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
+      declare "${1#--}=$2"; shift 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
+done
+case "$endpoint" in validate|mutate|noop) ;; *) echo "--endpoint: validate, mutate or noop, not '$endpoint'" >&2; exit 2 ;; esac
+for n in clients rate rounds; do
+  [[ ${!n} =~ ^[1-9][0-9]{0,5}$ ]] || { echo "--$n: a whole number from 1, not '${!n}'" >&2; exit 2; }
+done
+for n in duration warmup; do
+  [[ ${!n} =~ ^[1-9][0-9]{0,5}(ms|s|m)$ ]] || { echo "--$n: a duration such as 20s, not '${!n}'" >&2; exit 2; }
 done
 $build && ./mvnw -q -B package -DskipTests
 command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
@@ -33,7 +42,8 @@ command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (
 . bench/pace.sh
 . bench/jvm-options.sh
 . bench/yardstick.sh
-port=18943 mport=19943 gport=18945 # this script's own ports, apart from the other benchmarks'
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port) mport=$(free_port) gport=$(free_port) # chosen now: another benchmark may be running
 out=target/bench-tail
 rm -rf "$out" && mkdir -p "$out"
 MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts ${JAVA_OPTS:-} \
@@ -44,8 +54,16 @@ pid=$!
 target/go-webhook/gowebhook -addr 127.0.0.1:$gport -cert "$tls/tls.crt" -key "$tls/tls.key" > "$out/go.log" 2>&1 &
 gpid=$!
 trap 'kill $pid $gpid 2>/dev/null; wait $pid $gpid 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -skf "https://localhost:$mport/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 150); do
+  kill -0 $pid 2>/dev/null || break
+  curl -skf "https://localhost:$mport/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2
+done
 curl -skf "https://localhost:$mport/q/health/ready" >/dev/null || { echo "the webhook did not start; see $out/server.log" >&2; exit 1; }
+for _ in $(seq 1 50); do
+  kill -0 $gpid 2>/dev/null || break
+  curl -sk -o /dev/null "https://localhost:$gport/" 2>/dev/null && break; sleep 0.2
+done
+curl -sk -o /dev/null "https://localhost:$gport/" || { echo "the Go yardstick did not start; see $out/go.log" >&2; exit 1; }
 case "$endpoint" in mutate) body=bench/mutate-review.json ;; *) body=bench/validate-review.json ;; esac
 echo "warming up ($warmup per endpoint and server, 8 clients) ..." >&2
 for ep in noop "$endpoint"; do
@@ -60,38 +78,66 @@ for r in $(seq 1 "$rounds"); do
 done
 echo "/$endpoint, $clients client(s) x $rate/s per server, $duration per round; tail = requests at or above the server's p99"
 python3 - "$out" "$rounds" <<'EOF'
-import datetime, re, sys
+import bisect, datetime, re, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
-pauses = []  # (start ns, end ns) of our safepoints over 0.2 ms; the log line is written at the end
+rounds_rows = []
+for r in range(1, rounds + 1):
+    rows = [tuple(map(int, l.split())) for l in open(f"{out}/round-{r}.txt") if l.strip()]
+    failed = sum(1 for x in rows if x[3] != 200)
+    if failed or not rows:
+        print(f"INVALID RUN: round {r} has {failed} of {len(rows)} requests without a 200", file=sys.stderr)
+        sys.exit(1)
+    rounds_rows.append(rows)
+# Our safepoints over 0.2 ms as (start ns, end ns). The log line is stamped when the safepoint ends, to the
+# millisecond (utctime), so the end may be up to 1 ms after the stamp: the window is widened by that.
+pauses = []
 for line in open(f"{out}/safepoints.log"):
     m = re.match(r"\[(\S+)\].*Total: (\d+) ns", line)
     if m and int(m.group(2)) > 200_000:
-        end = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1e9
-        pauses.append((end - int(m.group(2)), end))
-print(f"{'round':<6} {'server':<6} {'requests':>8} {'p50 us':>8} {'p99 us':>8} {'tail':>5} {'pause':>6} {'shared':>7} {'alone':>6}")
+        stamp = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1e9
+        pauses.append((stamp - int(m.group(2)), stamp + 1e6))
+pauses.sort()
+pause_starts = [p[0] for p in pauses]
+def in_pause(start, took):
+    # a pause that began before the request ended and ended after it began
+    i = bisect.bisect_right(pause_starts, start + took)
+    return any(pe >= start for _, pe in pauses[max(0, i - 64):i])
+print("base = the share of all the server's requests, and of its faster half, that the same tests call pause/shared")
+print(f"{'round':<6} {'server':<6} {'requests':>8} {'p50 us':>8} {'p99 us':>8} {'tail':>5} {'pause':>6} {'shared':>7} {'alone':>6}"
+      f" {'base: all':>10} {'faster half':>12}")
 ratios = []
-for r in range(1, rounds + 1):
-    rows = [tuple(map(int, l.split())) for l in open(f"{out}/round-{r}.txt") if l.strip()]
+for r, rows in enumerate(rounds_rows, 1):
     p99s = []
     for u, name in ((0, "ours"), (1, "go")):
-        mine = sorted((x for x in rows if x[0] == u and x[3] == 200), key=lambda x: x[2])
-        other = [x for x in rows if x[0] != u and x[3] == 200]
+        mine = sorted((x for x in rows if x[0] == u), key=lambda x: x[2])
+        other = [x for x in rows if x[0] != u]
         other_p90 = sorted(x[2] for x in other)[int(0.9 * (len(other) - 1))]
+        slow_other = sorted(x[1] for x in other if x[2] > other_p90)
+        def shared(start):
+            i = bisect.bisect_left(slow_other, start - 30_000_000)
+            return i < len(slow_other) and slow_other[i] < start + 30_000_000
+        def classify(x):
+            if u == 0 and in_pause(x[1], x[2]):
+                return "pause"
+            return "shared" if shared(x[1]) else "alone"
         n = len(mine)
         p50, p99 = mine[n // 2][2], mine[int(0.99 * (n - 1))][2]
         p99s.append(p99)
-        tail = [x for x in mine if x[2] >= p99]
-        paused = shared = 0
-        for _, start, took, _ in tail:
-            if u == 0 and any(ps <= start + took and pe >= start for ps, pe in pauses):
-                paused += 1
-            elif any(abs(o[1] - start) < 30_000_000 and o[2] > other_p90 for o in other):
-                shared += 1
-        print(f"{r:<6} {name:<6} {n:>8} {p50 / 1e3:>8.0f} {p99 / 1e3:>8.0f} {len(tail):>5} {paused if u == 0 else '-':>6} {shared:>7} {len(tail) - paused - shared:>6}")
+        kinds = [classify(x) for x in mine]
+        tail = [k for x, k in zip(mine, kinds) if x[2] >= p99]
+        def rate(ks):
+            ks = list(ks)
+            pa = 100 * sum(k == "pause" for k in ks) / len(ks)
+            sh = 100 * sum(k == "shared" for k in ks) / len(ks)
+            return (f"{pa:.0f}/" if u == 0 else "-/") + f"{sh:.0f} %"
+        paused, sharing = tail.count("pause"), tail.count("shared")
+        print(f"{r:<6} {name:<6} {n:>8} {p50 / 1e3:>8.0f} {p99 / 1e3:>8.0f} {len(tail):>5} {paused if u == 0 else '-':>6} {sharing:>7}"
+              f" {len(tail) - paused - sharing:>6} {rate(kinds):>10} {rate(kinds[:n // 2]):>12}")
     ratios.append(p99s[0] / p99s[1])
 print("p99 ours/Go by round: " + ", ".join(f"{x:.2f}" for x in ratios))
-lo = min(int(l.split()[1]) for r in range(1, rounds + 1) for l in open(f"{out}/round-{r}.txt") if l.strip())
-during = sorted((pe - ps) / 1e6 for ps, pe in pauses if pe >= lo)
-if during:
-    print(f"our safepoints over 0.2 ms during the rounds: {len(during)}, median {during[len(during) // 2]:.1f} ms, longest {during[-1]:.1f} ms")
+lo = min(x[1] for rows in rounds_rows for x in rows)
+hi = max(x[1] + x[2] for rows in rounds_rows for x in rows)
+during = sorted((pe - 1e6 - ps) / 1e6 for ps, pe in pauses if pe >= lo and ps <= hi)
+print(f"our safepoints over 0.2 ms during the rounds: {len(during)}"
+      + (f", median {during[len(during) // 2]:.1f} ms, longest {during[-1]:.1f} ms" if during else ""))
 EOF

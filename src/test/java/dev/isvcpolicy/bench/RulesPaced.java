@@ -20,13 +20,16 @@ import java.util.Optional;
 /**
  * {@code /validate}'s decide stage split by step: the context resolved, then each validating rule of
  * {@link RuleRegistry#VALIDATIONS} in turn, then the findings listed, timed on {@code bench/validate-review.json}
- * back to back and then one review every 20 ms ({@code -DgapMicros}), as {@link EnginePaced} does for the stages.
- * Median µs per step. What it shows is where a cold decide stage's time goes; the figures move by a few µs between
+ * back to back and then one review every 20 ms ({@code -DgapMicros}, sleeping between reviews), as {@link EnginePaced}
+ * does for the stages. Median µs per step. What it shows is where a cold decide stage's time goes; the figures move by a few µs between
  * JVMs (where the JIT puts the code), so compare runs of several processes. {@code bench/jmh.sh --rules [reviews]}.
  */
 public final class RulesPaced {
 
     static volatile Object sink;
+
+    /** µs slept between paced reviews; admission's pace of 50/s is one every 20,000. */
+    private static final long GAP_MICROS = Long.getLong("gapMicros", 20_000);
 
     private RulesPaced() {
     }
@@ -47,9 +50,9 @@ public final class RulesPaced {
             review(body, settings, rules, new long[steps.length]);
         }
         long[][] tight = run(body, settings, rules, steps.length, n * 10, 0);
-        long[][] paced = run(body, settings, rules, steps.length, n, EnginePaced.GAP_MICROS);
+        long[][] paced = run(body, settings, rules, steps.length, n, GAP_MICROS);
         System.out.printf("/validate's decide stage by step, median us: back to back (%d reviews) and paced (%d, one every %d us)%n",
-                n * 10, n, EnginePaced.GAP_MICROS);
+                n * 10, n, GAP_MICROS);
         System.out.printf("%-24s %8s %8s%n", "step", "tight", "paced");
         for (int s = 0; s < steps.length; s++) {
             System.out.printf("%-24s %8.1f %8.1f%n", steps[s], median(tight[s]) / 1000.0, median(paced[s]) / 1000.0);
@@ -72,7 +75,13 @@ public final class RulesPaced {
         return times;
     }
 
-    /** One review's decide stage as {@code PolicyEngine.validate} runs it, each step's ns into {@code t}. */
+    /**
+     * One review's decide stage, each step's ns into {@code t}: the same calls as {@code PolicyEngine.validate}'s
+     * (resolve, each enabled rule that judges the kind, the findings listed) with two differences: no
+     * {@code Findings.startRule} between rules (package-private; it only tags the findings that follow) and
+     * {@code findings.all()} in place of the engine's copy with each rule's configured action applied (a walk over the
+     * same findings: none or few on this review).
+     */
     private static void review(byte[] body, PolicySettings settings, List<Validation> rules, long[] t) throws Exception {
         ReviewCodec.Decoded d = ReviewCodec.decode(body);
         long start = System.nanoTime();

@@ -45,6 +45,28 @@ class QuantitiesTest {
         assertEquals(byParsing(amount, false), Quantities.whole(amount), "whole(" + amount + ")");
     }
 
+    /** The parser itself, by examples written out: the property above compares two paths that share its digit loop. */
+    @Test
+    void parsesByExample() {
+        assertValue("12", "0012");
+        assertValue("1", "+1");
+        assertValue("1234567890", "1234567890"); // ten digits, past the short path
+        assertValue("0.5", "500m");
+        assertValue("4294967296", "4Gi");
+        assertValue("1000", "1e3");
+        assertEquals(Optional.empty(), Quantities.parse(""));
+        assertEquals(Optional.empty(), Quantities.parse("\u0661\u0662"), "Arabic-Indic digits are not a quantity");
+        assertEquals(Optional.empty(), Quantities.parse("\uFF11"), "nor a fullwidth one");
+        assertEquals(Optional.empty(), Quantities.parse("1".repeat(65)), "over 64 characters");
+        assertEquals(Optional.empty(), Quantities.whole(JSON.textNode("\u0661")));
+        assertEquals(Optional.of(1234567890L), Quantities.whole(JSON.textNode("1234567890")));
+    }
+
+    private static void assertValue(String expected, String text) {
+        BigDecimal got = Quantities.parse(text).orElseThrow(() -> new AssertionError("no value for " + text));
+        assertEquals(0, new BigDecimal(expected).compareTo(got), text + " is " + expected + ", not " + got);
+    }
+
     @Test
     void edges() {
         for (JsonNode node : List.of(JSON.numberNode(0), JSON.numberNode(1), JSON.numberNode(-1), JSON.numberNode(Integer.MAX_VALUE),
