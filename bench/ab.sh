@@ -34,13 +34,8 @@ while [ $# -gt 0 ]; do
 done
 A_OPTS=${A_OPTS--Dwebhook.tls.engine=jdk}
 B_OPTS=${B_OPTS--Dwebhook.tls.engine=openssl}
-command -v hey >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
-$build && ./mvnw -q -B package -DskipTests
+. bench/common.sh
 . bench/pace.sh
-
-. bench/certificate.sh
-
-. bench/jvm-options.sh
 A_APP=${A_APP:-target/quarkus-app}
 B_APP=${B_APP:-target/quarkus-app}
 start() { # start NAME HTTPS-PORT MANAGEMENT-PORT OPTS APP-DIR JAVA -> pid
@@ -49,13 +44,12 @@ start() { # start NAME HTTPS-PORT MANAGEMENT-PORT OPTS APP-DIR JAVA -> pid
     -jar "$5/quarkus-run.jar" > "target/ab-$1.log" 2>&1 &
   echo $!
 }
-apid=$(start a 8643 9643 "$A_OPTS" "$A_APP" "${A_JAVA:-java}")
-bpid=$(start b 8743 9743 "$B_OPTS" "$B_APP" "${B_JAVA:-java}")
+aport=$(free_port) amport=$(free_port) bport=$(free_port) bmport=$(free_port)
+apid=$(start a $aport $amport "$A_OPTS" "$A_APP" "${A_JAVA:-java}")
+bpid=$(start b $bport $bmport "$B_OPTS" "$B_APP" "${B_JAVA:-java}")
 trap 'kill $apid $bpid 2>/dev/null; wait $apid $bpid 2>/dev/null || true' EXIT
-for port in 9643 9743; do
-  for _ in $(seq 1 150); do curl -skf "https://localhost:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -skf "https://localhost:$port/q/health/ready" >/dev/null || { echo "a server did not start; see target/ab-*.log" >&2; exit 1; }
-done
+wait_ready $apid "https://localhost:$amport/q/health/ready" target/ab-a.log "A"
+wait_ready $bpid "https://localhost:$bmport/q/health/ready" target/ab-b.log "B"
 echo "A (${A_JAVA:-java} $A_APP $A_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-a.log | head -1)"
 echo "B (${B_JAVA:-java} $B_APP $B_OPTS): $(grep -a -o 'TLS on the admission port: .*' target/ab-b.log | head -1)"
 
@@ -80,14 +74,14 @@ measure() {
 measure_paced() {
   local a0 b0 a1 b1 out
   a0=$(cpu_ns "$apid"); b0=$(cpu_ns "$bpid")
-  out=$(pace_measure "https://localhost:8643/$1,https://localhost:8743/$1" "$(payload "$1")" "$2" "$3" "$duration")
+  out=$(pace_measure "https://localhost:$aport/$1,https://localhost:$bport/$1" "$(payload "$1")" "$2" "$3" "$duration")
   a1=$(cpu_ns "$apid"); b1=$(cpu_ns "$bpid")
   echo "$out" | awk -v ca=$((a1 - a0)) -v cb=$((b1 - b0)) -v secs="${duration%s}" '
     { cpu = NR == 1 ? ca : cb; printf "%.0f %.3f %.3f %.1f %d\n", $2/secs, $4/1000, $6/1000, ($2+$3>0 ? cpu/1000/($2+$3) : 0), $3 }'
 }
 
 echo "warming up (15 s per endpoint and server) ..." >&2
-for port in 8643 8743; do
+for port in $aport $bport; do
   for ep in noop mutate validate; do hey -z 15s -c 8 -host localhost -m POST -T application/json -D "$(payload $ep)" "https://localhost:$port/$ep" >/dev/null; done
 done
 
@@ -103,7 +97,7 @@ for r in $(seq 1 "$rounds"); do
     fi
     order="a b"; [ $((r % 2)) = 0 ] && order="b a"
     for who in $order; do
-      if [ $who = a ]; then pid=$apid port=8643 line=1; else pid=$bpid port=8743 line=2; fi
+      if [ $who = a ]; then pid=$apid port=$aport line=1; else pid=$bpid port=$bport line=2; fi
       if [ "$3" != 0 ]; then
         read -r rps p50 p99 cpu err < <(echo "$paced" | sed -n "${line}p")
       else

@@ -29,18 +29,14 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/floor.sh [--no-build] [--warmup 20s] [--duration 20s] [--rate 50] [--rounds 4]" >&2; exit 2 ;;
   esac
 done
-$build && ./mvnw -q -B package -DskipTests
-command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
-. bench/certificate.sh
+. bench/common.sh
 . bench/pace.sh
-. bench/jvm-options.sh
 . bench/yardstick.sh
 mkdir -p target/floor
 cp=$(ls target/quarkus-app/lib/main/*.jar | tr '\n' ':')
 javac -cp "$cp" -d target/floor bench/floor/RawVertxNoop.java bench/floor/RawNettyNoop.java
 
-# this script's own ports, apart from the other benchmarks'
-qport=18943 mport=19943 wport=18944 vport=18945 nport=18946 gport=18947
+qport=$(free_port) mport=$(free_port) wport=$(free_port) vport=$(free_port) nport=$(free_port) gport=$(free_port)
 jvm="java -XX:MaxRAM=320m $image_jvm_opts"
 export MALLOC_ARENA_MAX=$image_malloc_arenas
 $jvm -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true \
@@ -60,11 +56,7 @@ names=(quarkus web vertx netty go)
 n=${#names[@]} go=$((${#names[@]} - 1))
 urls=()
 for port in $qport $wport $vport $nport $gport; do urls+=(https://localhost:$port/noop); done
-for i in "${!urls[@]}"; do
-  ready=false
-  for _ in $(seq 1 150); do curl -skf -o /dev/null "${urls[$i]}" -d '{}' && { ready=true; break; }; sleep 0.2; done
-  $ready || { echo "${names[$i]} did not answer within 30 s; see target/floor/${names[$i]}.log" >&2; exit 1; }
-done
+for i in "${!urls[@]}"; do wait_ready "${pids[$i]}" "${urls[$i]}" "target/floor/${names[$i]}.log" "${names[$i]}" -d '{}'; done
 body=bench/mutate-review.json # what a review sends; every server reads it whole and ignores it
 echo "warming up ($warmup per server, 8 clients) ..." >&2
 for u in "${urls[@]}"; do hey -z "$warmup" -c 8 -host localhost -m POST -T application/json -D "$body" "$u" >/dev/null; done

@@ -22,12 +22,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if $build; then ./mvnw -q -B package -DskipTests; fi
-command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
-. bench/certificate.sh
+. bench/common.sh
 . bench/pace.sh
-. bench/jvm-options.sh
-port=18543 mport=19543 # this script's own ports, apart from run.sh's; nothing else listens there during a benchmark
+port=$(free_port) mport=$(free_port)
 log=target/bench-handler-time.log
 for r in $(seq 1 "$rounds"); do
   for app in ${APPS:-target/quarkus-app}; do
@@ -36,8 +33,7 @@ for r in $(seq 1 "$rounds"); do
       -jar "$app/quarkus-run.jar" > "$log" 2>&1 &
     pid=$!
     trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-    for _ in $(seq 1 150); do curl -skf "https://localhost:$mport/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-    curl -skf "https://localhost:$mport/q/health/ready" >/dev/null || { echo "the webhook did not start; see $log" >&2; exit 1; }
+    wait_ready $pid "https://localhost:$mport/q/health/ready" "$log" "the webhook"
     for ep in $endpoints; do # warm-up: the review and /noop with its body
       for who in noop "$ep"; do hey -z 10s -c 8 -m POST -T application/json -D "bench/$ep-review.json" "https://localhost:$port/$who" >/dev/null; done
     done

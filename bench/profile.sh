@@ -20,21 +20,20 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/profile.sh [--no-build] [--endpoint mutate|validate]" >&2; exit 2 ;;
   esac
 done
-$build && ./mvnw -q -B package -DskipTests
-. bench/certificate.sh # the benchmarks' one certificate
-keystore=$tls/webhook.p12
+. bench/common.sh
 payload=bench/$endpoint-review.json
-. bench/jvm-options.sh   # the JVM as the image runs it
+port=$(free_port) mport=$(free_port)
 MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts -Dquarkus.profile=local \
-  -Dquarkus.tls.key-store.p12.path="$keystore" -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
+  -Dquarkus.http.ssl-port=$port -Dquarkus.management.port=$mport \
+  -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" -jar target/quarkus-app/quarkus-run.jar > target/profile-server.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break; sleep 0.2; done
-url=https://localhost:8443/$endpoint
+wait_ready $pid "https://localhost:$mport/q/health/ready" target/profile-server.log "the webhook"
+url=https://localhost:$port/$endpoint
 hey -z 30s -c 8 -host localhost -m POST -T application/json -D "$payload" "$url" >/dev/null
 
 handler() {
-  curl -sk https://localhost:9000/q/metrics | awk -v ep="$endpoint" '
+  curl -sk https://localhost:$mport/q/metrics | awk -v ep="$endpoint" '
     /^isvc_webhook_review_duration_seconds_sum/ && $0 ~ "endpoint=\"" ep "\"" {s=$NF}
     /^isvc_webhook_review_duration_seconds_count/ && $0 ~ "endpoint=\"" ep "\"" {c=$NF}
     END {print s, c}'

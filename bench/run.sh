@@ -37,49 +37,29 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-need=()
-command -v hey >/dev/null 2>&1 || need+=(hey)
-command -v go >/dev/null 2>&1 || need+=(golang-go)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]} from Debian ..." >&2
-  (apt-get update -qq && apt-get install -y -qq "${need[@]}") >/dev/null
-fi
-
-if $build; then
-  echo "building the webhook ..." >&2
-  ./mvnw -q -B package -DskipTests
-fi
+. bench/common.sh
 . bench/yardstick.sh
-
-. bench/certificate.sh   # one certificate for both servers
 . bench/pace.sh          # the paced client (bench/pace)
 
 log=target/bench-server.log
 # Default: the JVM as the image runs it (bench/jvm-options.sh) in the Deployment's memory limit (320Mi), where the
 # heap ceiling is 128 MiB. JAVA_OPTS replaces those options ("" for the JVM's defaults for the whole machine).
-. bench/jvm-options.sh
 JAVA_OPTS=${JAVA_OPTS--XX:MaxRAM=320m $image_jvm_opts}
 arenas=${MALLOC_ARENA_MAX-$image_malloc_arenas}
+port=$(free_port) mport=$(free_port) gport=$(free_port)
 MALLOC_ARENA_MAX=$arenas java $JAVA_OPTS -Dquarkus.profile=local -Dwebhook.bench.noop-endpoint=true \
+  -Dquarkus.http.ssl-port=$port -Dquarkus.management.port=$mport \
   -Dquarkus.tls.key-store.p12.path="$tls/webhook.p12" -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
 pid=$!
-target/go-webhook/gowebhook -addr 127.0.0.1:18444 -cert "$tls/tls.crt" -key "$tls/tls.key" > target/bench-go.log 2>&1 &
+target/go-webhook/gowebhook -addr 127.0.0.1:$gport -cert "$tls/tls.crt" -key "$tls/tls.key" > target/bench-go.log 2>&1 &
 gopid=$!
 trap 'kill $pid $gopid 2>/dev/null; wait $pid $gopid 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do
-  curl -skf https://localhost:9000/q/health/ready >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -skf https://localhost:9000/q/health/ready >/dev/null || { echo "the webhook did not start; see $log" >&2; exit 1; }
-for _ in $(seq 1 50); do
-  curl -sk -o /dev/null https://localhost:18444/noop -d '{}' && break
-  sleep 0.1
-done
-curl -sk -o /dev/null https://localhost:18444/noop -d '{}' || { echo "the Go yardstick did not start; see target/bench-go.log" >&2; exit 1; }
+wait_ready $pid "https://localhost:$mport/q/health/ready" "$log" "the webhook"
+wait_ready $gopid "https://localhost:$gport/noop" target/bench-go.log "the Go yardstick" -d '{}'
 echo "ours: $(grep -a -o 'TLS on the admission port: .*' "$log" | head -1)"
 
-ours=https://localhost:8443
-go=https://localhost:18444
+ours=https://localhost:$port
+go=https://localhost:$gport
 # hey sends "host:port" as the TLS server name unless told the host; the JDK rightly refuses that name
 # (a port is not a hostname). The API server sends a plain name.
 HEY="-host localhost"
@@ -173,7 +153,7 @@ if [ -n "$soak" ]; then
   [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jcmd" ] && jcmd="$JAVA_HOME/bin/jcmd"
   heap_after_full_gc() {
     "$jcmd" "$pid" GC.run >/dev/null
-    curl -sk https://localhost:9000/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f", s/1048576}'
+    curl -sk https://localhost:$mport/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f", s/1048576}'
   }
   echo "soak: $minutes minutes of /mutate at 8 clients; heap in use right after a forced full GC, once a minute"
   echo "  start: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss $pid)"

@@ -31,26 +31,19 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/scale.sh [--no-build] [--latency-only|--memory-only] [--duration 10s]" >&2; exit 2 ;;
   esac
 done
-command -v hey >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq hey) >/dev/null
+. bench/common.sh
 . bench/pace.sh
-if $build; then
-  echo "building ..." >&2
-  ./mvnw -q -B package -DskipTests
-  ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
-fi
+# the stand-in API server is a test class: compiled with the build, or when --no-build finds it missing
+$build || [ ! -f target/test-classpath.txt ] && ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
-. bench/certificate.sh # the benchmarks' one certificate
 keystore=$tls/webhook.p12
 jcmd=jcmd
 [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jcmd" ] && jcmd="$JAVA_HOME/bin/jcmd"
 # The JVM as the image runs it (bench/jvm-options.sh), and -XX:MaxRAM=320m for the Deployment's memory limit.
 # SCALE_JAVA_OPTS="" runs with the JVM's own defaults instead.
-. bench/jvm-options.sh
 jvm_opts=${SCALE_JAVA_OPTS-$image_jvm_opts}
 arenas=${MALLOC_ARENA_MAX-$image_malloc_arenas}
 [ -n "${SCALE_JAVA_OPTS+set}" ] && arenas=${MALLOC_ARENA_MAX:-}
-# Ports chosen free at run time (another webhook or benchmark may hold 8443, 9000 or any fixed port).
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 api_port=$(free_port)
 port=$(free_port)
 mport=$(free_port)

@@ -36,14 +36,10 @@ done
 for n in duration warmup; do
   [[ ${!n} =~ ^[1-9][0-9]{0,5}(ms|s|m)$ ]] || { echo "--$n: a duration such as 20s, not '${!n}'" >&2; exit 2; }
 done
-$build && ./mvnw -q -B package -DskipTests
-command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
-. bench/certificate.sh
+. bench/common.sh
 . bench/pace.sh
-. bench/jvm-options.sh
 . bench/yardstick.sh
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port) mport=$(free_port) gport=$(free_port) # chosen now: another benchmark may be running
+port=$(free_port) mport=$(free_port) gport=$(free_port)
 out=target/bench-tail
 rm -rf "$out" && mkdir -p "$out"
 MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts ${JAVA_OPTS:-} \
@@ -54,16 +50,8 @@ pid=$!
 target/go-webhook/gowebhook -addr 127.0.0.1:$gport -cert "$tls/tls.crt" -key "$tls/tls.key" > "$out/go.log" 2>&1 &
 gpid=$!
 trap 'kill $pid $gpid 2>/dev/null; wait $pid $gpid 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do
-  kill -0 $pid 2>/dev/null || break
-  curl -skf "https://localhost:$mport/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2
-done
-curl -skf "https://localhost:$mport/q/health/ready" >/dev/null || { echo "the webhook did not start; see $out/server.log" >&2; exit 1; }
-for _ in $(seq 1 50); do
-  kill -0 $gpid 2>/dev/null || break
-  curl -sk -o /dev/null "https://localhost:$gport/" 2>/dev/null && break; sleep 0.2
-done
-curl -sk -o /dev/null "https://localhost:$gport/" || { echo "the Go yardstick did not start; see $out/go.log" >&2; exit 1; }
+wait_ready $pid "https://localhost:$mport/q/health/ready" "$out/server.log" "the webhook"
+wait_ready $gpid "https://localhost:$gport/noop" "$out/go.log" "the Go yardstick" -d '{}'
 case "$endpoint" in mutate) body=bench/mutate-review.json ;; *) body=bench/validate-review.json ;; esac
 echo "warming up ($warmup per endpoint and server, 8 clients) ..." >&2
 for ep in noop "$endpoint"; do
@@ -121,7 +109,7 @@ for r, rows in enumerate(rounds_rows, 1):
                 return "pause"
             return "shared" if shared(x[1]) else "alone"
         n = len(mine)
-        p50, p99 = mine[n // 2][2], mine[int(0.99 * (n - 1))][2]
+        p50, p99 = mine[int(0.5 * (n - 1))][2], mine[int(0.99 * (n - 1))][2]  # as pace reports them
         p99s.append(p99)
         kinds = [classify(x) for x in mine]
         tail = [k for x, k in zip(mine, kinds) if x[2] >= p99]

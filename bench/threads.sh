@@ -24,12 +24,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/threads.sh [--no-build] [--go] [--duration 10s] [--rate 50] [--rounds 1]" >&2; exit 2 ;;
   esac
 done
-$build && ./mvnw -q -B package -DskipTests
-command -v hey >/dev/null 2>&1 || { echo "installing hey from Debian ..." >&2; (apt-get update -qq && apt-get install -y -qq hey) >/dev/null; }
-. bench/certificate.sh
+. bench/common.sh
 . bench/pace.sh
-. bench/jvm-options.sh
-port=18843 mport=19843 # this script's own ports, apart from the other benchmarks'
+port=$(free_port) mport=$(free_port)
 log=target/bench-threads.log
 MALLOC_ARENA_MAX=$image_malloc_arenas java -XX:MaxRAM=320m $image_jvm_opts ${JAVA_OPTS:-} -Dquarkus.profile=local \
   -Dwebhook.bench.noop-endpoint=true -Dquarkus.http.ssl-port=$port -Dquarkus.management.port=$mport \
@@ -38,13 +35,13 @@ pid=$!
 gpid=""
 if $go; then
   . bench/yardstick.sh
-  gport=18845
+  gport=$(free_port)
   target/go-webhook/gowebhook -addr 127.0.0.1:$gport -cert "$tls/tls.crt" -key "$tls/tls.key" > target/bench-threads-go.log 2>&1 &
   gpid=$!
 fi
 trap 'kill $pid $gpid 2>/dev/null; wait $pid $gpid 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -skf "https://localhost:$mport/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -skf "https://localhost:$mport/q/health/ready" >/dev/null || { echo "the webhook did not start; see $log" >&2; exit 1; }
+wait_ready $pid "https://localhost:$mport/q/health/ready" "$log" "the webhook"
+$go && wait_ready $gpid "https://localhost:$gport/noop" target/bench-threads-go.log "the Go yardstick" -d '{}'
 payload() { case "$1" in validate) echo bench/validate-review.json ;; *) echo bench/mutate-review.json ;; esac; }
 echo "warming up (10 s per endpoint, 8 clients) ..." >&2
 servers="https://localhost:$port"

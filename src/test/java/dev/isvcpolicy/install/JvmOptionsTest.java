@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JVM options of the image (Dockerfile.jvm sets the base image's run-java.sh variables) are the ones
- * the benchmarks run with (bench/jvm-options.sh, sourced by bench/scale.sh, bench/run.sh, bench/ab.sh and
- * bench/profile.sh): a change to one without the other fails here (docs/decisions.md, "JVM flags (issue 16)").
+ * the benchmarks run with (bench/jvm-options.sh, sourced through bench/common.sh by every benchmark that starts
+ * the webhook): a change to one without the other fails here (docs/decisions.md, "JVM flags (issue 16)").
  */
 class JvmOptionsTest {
 
@@ -66,8 +66,11 @@ class JvmOptionsTest {
         Matcher arenas = Pattern.compile("(?m)^image_malloc_arenas=(\\d+)$").matcher(bench);
         assertTrue(arenas.find(), "bench/jvm-options.sh sets the malloc arenas");
         assertEquals(env.get("MALLOC_ARENA_MAX"), arenas.group(1));
-        for (String script : List.of("bench/scale.sh", "bench/run.sh", "bench/ab.sh", "bench/profile.sh")) {
-            assertTrue(Files.readString(Path.of(script)).contains(". bench/jvm-options.sh"), script + " runs the image's options");
+        assertTrue(Files.readString(Path.of("bench/common.sh")).contains(". bench/jvm-options.sh"), "bench/common.sh reads the image's options");
+        for (String script : List.of("bench/scale.sh", "bench/run.sh", "bench/ab.sh", "bench/profile.sh", "bench/threads.sh",
+                "bench/handler-time.sh", "bench/floor.sh", "bench/tail.sh")) {
+            String text = Files.readString(Path.of(script));
+            assertTrue(text.contains(". bench/common.sh") && text.contains("$image_jvm_opts"), script + " runs the image's options");
         }
     }
 
