@@ -4,7 +4,7 @@
 #                                  ports (another benchmark, a build's tests or bin/run-local may be listening)
 #   wait_ready PID URL LOG WHAT [CURL-ARGS...]
 #                                  wait up to 30 s for URL to answer 2xx (curl -f, with CURL-ARGS, e.g. -d '{}' to
-#                                  POST); exits 1 naming LOG when the process ends first or URL never answers so
+#                                  POST); exits the script with 1, naming LOG, when PID ends first or 30 s pass
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
