@@ -2,19 +2,24 @@
 # Makes a CA and a serving certificate for the webhook's Service with openssl, stores them as the TLS
 # Secret the Deployment mounts, and puts the CA into caBundle of every webhook in both webhook
 # configurations. Rerunning it rotates both, without a failed review on the way:
-#   1. caBundle becomes "new CA + the CA in use until now", so the API server trusts either certificate;
+#   1. caBundle becomes the new CA plus the CAs the pods may still serve under: the newest CA of the
+#      current caBundle and the one that signed the certificate now in the Secret (they differ when an
+#      earlier run stopped after step 1), so the API server trusts either certificate;
 #   2. the Secret gets the new certificate and key; kubelet updates the mounted files on its next sync of
 #      the pod (60 to 90 s with its default syncFrequency of 1m), and the webhook reads them again (every
 #      webhook.tls.check-period, 10 s) and serves the new pair to new connections, without a restart: in
 #      all, within about two minutes.
-# The next rotation drops the oldest CA.
+# A rerun within RELOAD_WAIT seconds (default 300) of the Secret's last update keeps every CA of the
+# current caBundle, since the pods may not serve that update yet; otherwise older CAs are dropped.
+# The Secret is written with kubectl create/replace, never client-side apply, so the private key is
+# not copied into a last-applied-configuration annotation (replace also clears one an older run left).
 #
 #   certs/make-certs.sh                 # kubectl pointed at the cluster, after kubectl apply -k k8s/ (or helm install)
 #   certs/make-certs.sh --files-only    # only writes the files (OUT_DIR, default certs/out/)
 #
 # Environment: SERVICE, NAMESPACE (default isvc-autoscaling-webhook for both; with Helm, NAMESPACE is the
 # release's namespace), DAYS (serving certificate, default 365), CA_DAYS (default 3650), OUT_DIR,
-# KUBECTL (default kubectl).
+# KUBECTL (default kubectl), RELOAD_WAIT (seconds, default 300).
 # Private keys are written with mode 600 and never printed.
 set -euo pipefail
 service=${SERVICE:-isvc-autoscaling-webhook}
@@ -22,6 +27,7 @@ namespace=${NAMESPACE:-isvc-autoscaling-webhook}
 days=${DAYS:-365}
 ca_days=${CA_DAYS:-3650}
 kubectl=${KUBECTL:-kubectl}
+reload_wait=${RELOAD_WAIT:-300}
 out=${OUT_DIR:-"$(cd "$(dirname "$0")" && pwd)/out"}
 files_only=false
 case "${1:-}" in
@@ -69,15 +75,34 @@ chmod 644 "$out/ca.crt" "$out/tls.crt"
 echo "wrote $out/{ca.crt,ca.key,tls.crt,tls.key} for ${host} (valid ${days} days)"
 $files_only && exit 0
 
-# 1. caBundle = new CA + the newest CA the API server trusts now (none on a first install).
+# 1. caBundle = new CA + the CAs the pods may still serve under (none on a first install).
+secret="${service}-tls"
 bundle="$out/ca.crt"
 current=$("$kubectl" get validatingwebhookconfiguration "$service" -o jsonpath='{.webhooks[0].clientConfig.caBundle}' 2>/dev/null || true)
 if [ -n "$current" ]; then
-  printf '%s' "$current" | openssl base64 -d -A | awk '/-----BEGIN CERTIFICATE-----/{n++} n==1' > "$work/previous-ca.crt"
-  if [ -s "$work/previous-ca.crt" ]; then
-    cat "$out/ca.crt" "$work/previous-ca.crt" > "$work/bundle.crt"
-    bundle="$work/bundle.crt"
+  mkdir "$work/current"
+  # One file per certificate of the current caBundle, newest (first) first.
+  printf '%s' "$current" | openssl base64 -d -A \
+    | awk -v d="$work/current" '/-----BEGIN CERTIFICATE-----/{n++} n{print > (d "/" sprintf("%03d", n) ".crt")}'
+  "$kubectl" -n "$namespace" get secret "$secret" -o jsonpath='{.data.tls\.crt}' 2>/dev/null \
+    | openssl base64 -d -A > "$work/served.crt" 2>/dev/null || true
+  updated=$("$kubectl" -n "$namespace" get secret "$secret" \
+    -o jsonpath='{.metadata.annotations.isvc-autoscaling-webhook/rotated-at}' 2>/dev/null || true)
+  keep_all=false
+  case $updated in ''|*[!0-9]*) updated=0 ;; esac
+  if [ "$(( $(date +%s) - updated ))" -lt "$reload_wait" ]; then
+    keep_all=true
+    echo "the Secret was updated $(( $(date +%s) - updated )) s ago: keeping every CA of the current caBundle"
   fi
+  cp "$out/ca.crt" "$work/bundle.crt"
+  for ca_file in "$work"/current/*.crt; do
+    [ -e "$ca_file" ] || continue
+    if $keep_all || [ "$ca_file" = "$work/current/001.crt" ] \
+      || { [ -s "$work/served.crt" ] && openssl verify -CAfile "$ca_file" "$work/served.crt" >/dev/null 2>&1; }; then
+      cat "$ca_file" >> "$work/bundle.crt"
+    fi
+  done
+  bundle="$work/bundle.crt"
 fi
 ca=$(openssl base64 -A < "$bundle")  # openssl, not GNU base64 flags: the same on macOS
 for kind in mutatingwebhookconfiguration validatingwebhookconfiguration; do
@@ -87,10 +112,29 @@ for kind in mutatingwebhookconfiguration validatingwebhookconfiguration; do
     ops="${ops}${ops:+,}{\"op\":\"add\",\"path\":\"/webhooks/$i/clientConfig/caBundle\",\"value\":\"$ca\"}"
   done
   "$kubectl" patch "$kind" "$service" --type=json -p "[$ops]" >/dev/null
-  echo "caBundle set on $count webhook(s) of $kind/$service"
+  echo "caBundle set on $count webhook(s) of $kind/$service ($(grep -c 'BEGIN CERTIFICATE' "$bundle") CA(s))"
 done
 
-# 2. The Secret, created or replaced in place (the Deployment mounts it by name).
-"$kubectl" -n "$namespace" create secret tls "${service}-tls" --cert="$out/tls.crt" --key="$out/tls.key" \
-  --dry-run=client -o yaml | "$kubectl" apply -f - >/dev/null
-echo "TLS Secret ${namespace}/${service}-tls updated; the webhook picks it up within about two minutes, no restart"
+# 2. The Secret, created or replaced in place (the Deployment mounts it by name), with the time of this
+# update for the next run's RELOAD_WAIT. Not client-side apply: it would copy the key into an annotation.
+manifest() {
+  cat <<SECRET
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/tls
+metadata:
+  name: ${secret}
+  namespace: ${namespace}
+  annotations:
+    isvc-autoscaling-webhook/rotated-at: "$(date +%s)"
+data:
+  tls.crt: $(openssl base64 -A < "$out/tls.crt")
+  tls.key: $(openssl base64 -A < "$out/tls.key")
+SECRET
+}
+if "$kubectl" -n "$namespace" get secret "$secret" -o name >/dev/null 2>&1; then
+  manifest | "$kubectl" replace -f - >/dev/null
+else
+  manifest | "$kubectl" create -f - >/dev/null
+fi
+echo "TLS Secret ${namespace}/${secret} updated; the webhook picks it up within about two minutes, no restart"

@@ -102,38 +102,70 @@ class CertsScriptTest {
     }
 
     /**
-     * Against a cluster (a stand-in kubectl that records what it is asked): caBundle of every webhook in
-     * both configurations carries the new CA and, on a rotation, the one in use before it; the Secret
-     * carries the new certificate; no private key is printed.
+     * A stand-in kubectl that keeps the cluster's state in files: the validating configuration's caBundle
+     * (written by the script's patch), the TLS Secret's manifest (created or replaced), and every call in a log.
      */
-    @Test
-    void fillsEveryCaBundleAndTheSecretKeepingThePreviousCaDuringRotation(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("out");
-        Path log = dir.resolve("kubectl.log");
-        Path applied = dir.resolve("applied.yaml");
-        Path previous = dir.resolve("previous");
-        makeCerts(previous, Map.of(), "--files-only");
-        String previousBundle = Base64.getEncoder().encodeToString(Files.readAllBytes(previous.resolve("ca.crt")));
+    static Path standInKubectl(Path dir) throws Exception {
         Path fake = dir.resolve("kubectl");
         Files.writeString(fake, """
                 #!/usr/bin/env bash
-                echo "$*" >> '%s'
+                state='%s'
+                echo "$*" >> "$state/kubectl.log"
                 case "$*" in
-                  "get validatingwebhookconfiguration isvc-autoscaling-webhook -o jsonpath={.webhooks[0].clientConfig.caBundle}") printf '%%s' '%s' ;;
+                  "get validatingwebhookconfiguration isvc-autoscaling-webhook -o jsonpath={.webhooks[0].clientConfig.caBundle}")
+                    [ -f "$state/bundle" ] && cat "$state/bundle" ;;
                   "get validatingwebhookconfiguration "*) printf 'validate.a\\nvalidate.b\\n' ;;
                   "get mutatingwebhookconfiguration "*) printf 'mutate.a\\n' ;;
-                  "-n isvc-autoscaling-webhook create secret tls "*) echo "kind: Secret # from $*" ;;
-                  "apply -f -") cat > '%s' ;;
-                  patch*) ;;
+                  "patch validatingwebhookconfiguration "*)
+                    printf '%%s' "$*" | sed 's/.*"value":"\\([^"]*\\)".*/\\1/' > "$state/bundle" ;;
+                  "patch mutatingwebhookconfiguration "*) ;;
+                  "-n isvc-autoscaling-webhook get secret isvc-autoscaling-webhook-tls -o name") [ -f "$state/secret.yaml" ] ;;
+                  "-n isvc-autoscaling-webhook get secret isvc-autoscaling-webhook-tls -o jsonpath={.data.tls\\.crt}")
+                    [ -f "$state/secret.yaml" ] && sed -n 's/^  tls.crt: //p' "$state/secret.yaml" ;;
+                  "-n isvc-autoscaling-webhook get secret isvc-autoscaling-webhook-tls -o jsonpath={.metadata.annotations.isvc-autoscaling-webhook/rotated-at}")
+                    [ -f "$state/secret.yaml" ] && sed -n 's/^    isvc-autoscaling-webhook\\/rotated-at: "\\(.*\\)"/\\1/p' "$state/secret.yaml" ;;
+                  "create -f -"|"replace -f -") cat > "$state/secret.yaml" ;;
                   *) echo "unexpected: $*" >&2; exit 1 ;;
                 esac
-                """.formatted(log, previousBundle, applied));
+                """.formatted(dir));
         fake.toFile().setExecutable(true);
+        return fake;
+    }
 
-        Tools.Result r = makeCerts(out, Map.of("KUBECTL", fake.toString()));
+    /** The CA bundle the stand-in cluster's validating configuration holds now, newest first. */
+    static List<X509Certificate> bundle(Path state) throws Exception {
+        return certs(Base64.getDecoder().decode(Files.readString(state.resolve("bundle")).trim()));
+    }
+
+    static Tools.Result rotate(Path state, Path out, String reloadWait) throws Exception {
+        Tools.Result r = makeCerts(out, Map.of("KUBECTL", standInKubectl(state).toString(), "RELOAD_WAIT", reloadWait));
         assertFalse(r.out().contains("PRIVATE KEY") || r.err().contains("PRIVATE KEY"), "no key in the output");
+        return r;
+    }
 
-        List<String> calls = Files.readAllLines(log);
+    /**
+     * Against a cluster: caBundle of every webhook in both configurations; the Secret written after it, by create
+     * or replace (never client-side apply, which would copy the key into a last-applied annotation), with the new
+     * pair; on a rotation the bundle keeps the CA in use before it, and a later one drops the oldest.
+     */
+    @Test
+    void fillsEveryCaBundleAndTheSecretKeepingThePreviousCaDuringRotation(@TempDir Path state) throws Exception {
+        Path out = state.resolve("out");
+        rotate(state, out, "0");
+        X509Certificate ca1 = certs(out.resolve("ca.crt")).get(0);
+        assertEquals(List.of(ca1), bundle(state), "a first install trusts its CA alone");
+        String secret = Files.readString(state.resolve("secret.yaml"));
+        assertTrue(secret.contains("type: kubernetes.io/tls") && secret.contains("isvc-autoscaling-webhook/rotated-at: \""), secret);
+        assertTrue(secret.contains("  tls.crt: " + Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("tls.crt")))));
+        assertTrue(secret.contains("  tls.key: " + Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("tls.key")))));
+        assertFalse(secret.contains("last-applied"), secret);
+
+        Files.delete(state.resolve("kubectl.log"));
+        rotate(state, out, "0");
+        X509Certificate ca2 = certs(out.resolve("ca.crt")).get(0);
+        assertEquals(List.of(ca2, ca1), bundle(state), "new CA + the one the pods serve under until they reload");
+
+        List<String> calls = Files.readAllLines(state.resolve("kubectl.log"));
         List<String> patches = calls.stream().filter(c -> c.startsWith("patch ")).toList();
         assertEquals(2, patches.size(), calls.toString());
         Map<String, Integer> expectedOps = Map.of("mutatingwebhookconfiguration", 1, "validatingwebhookconfiguration", 2);
@@ -144,17 +176,59 @@ class CertsScriptTest {
             int n = 0;
             while (m.find()) {
                 assertEquals(String.valueOf(n), m.group(1));
-                List<X509Certificate> bundle = certs(Base64.getDecoder().decode(m.group(2)));
-                assertEquals(2, bundle.size(), "new CA + previous CA");
-                assertEquals(certs(out.resolve("ca.crt")).get(0), bundle.get(0));
-                assertEquals(certs(previous.resolve("ca.crt")).get(0), bundle.get(1));
+                assertEquals(List.of(ca2, ca1), certs(Base64.getDecoder().decode(m.group(2))));
                 n++;
             }
             assertEquals(expectedOps.get(kind), n, kind + ": every webhook");
         }
         int lastPatch = calls.lastIndexOf(patches.get(1));
-        int secret = calls.indexOf("apply -f -");
-        assertTrue(secret > lastPatch, "caBundle first, then the Secret: the API server already trusts the new CA");
-        assertTrue(Files.readString(applied).contains("--cert=" + out.resolve("tls.crt")), Files.readString(applied));
+        int secretWrite = calls.indexOf("replace -f -");
+        assertTrue(secretWrite > lastPatch, "caBundle first, then the Secret (replaced: it exists): " + calls);
+        assertFalse(calls.stream().anyMatch(c -> c.startsWith("apply")), "no client-side apply: " + calls);
+
+        rotate(state, out, "0");
+        X509Certificate ca3 = certs(out.resolve("ca.crt")).get(0);
+        assertEquals(List.of(ca3, ca2), bundle(state), "the next rotation drops the oldest CA");
+    }
+
+    /**
+     * A rerun before the pods can have reloaded the Secret keeps every CA of the bundle: the pods may still serve
+     * the certificate before the last one, whose CA a plain rotation would drop.
+     */
+    @Test
+    void aQuickRerunKeepsEveryCaThePodsMayServe(@TempDir Path state) throws Exception {
+        Path out = state.resolve("out");
+        rotate(state, out, "0");
+        X509Certificate ca1 = certs(out.resolve("ca.crt")).get(0);
+        rotate(state, out, "0");
+        X509Certificate ca2 = certs(out.resolve("ca.crt")).get(0);
+        Tools.Result quick = rotate(state, out, "300");
+        X509Certificate ca3 = certs(out.resolve("ca.crt")).get(0);
+        assertEquals(List.of(ca3, ca2, ca1), bundle(state), "the pods may still serve under " + ca1.getSubjectX500Principal());
+        assertTrue(quick.out().contains("keeping every CA of the current caBundle"), quick.out());
+    }
+
+    /**
+     * An earlier run that set caBundle and stopped before the Secret: the pods still serve under a CA that is not
+     * the bundle's newest. The rotation keeps the CA that signed the Secret's certificate as well as the newest.
+     */
+    @Test
+    void keepsTheCaOfTheSecretsCertificateAfterARunThatStoppedHalfway(@TempDir Path state) throws Exception {
+        Path out = state.resolve("out");
+        rotate(state, out, "0");
+        X509Certificate ca1 = certs(out.resolve("ca.crt")).get(0);
+        rotate(state, out, "0");
+        X509Certificate ca2 = certs(out.resolve("ca.crt")).get(0);
+        Path orphan = state.resolve("orphan");
+        makeCerts(orphan, Map.of(), "--files-only");
+        X509Certificate stopped = certs(orphan.resolve("ca.crt")).get(0);
+        // caBundle = [the stopped run's CA, ca2, ca1]; the Secret still holds ca2's certificate.
+        byte[] pem = (Files.readString(orphan.resolve("ca.crt")) + new String(Base64.getDecoder().decode(
+                Files.readString(state.resolve("bundle")).trim()))).getBytes();
+        Files.writeString(state.resolve("bundle"), Base64.getEncoder().encodeToString(pem));
+
+        rotate(state, out, "0");
+        X509Certificate ca4 = certs(out.resolve("ca.crt")).get(0);
+        assertEquals(List.of(ca4, stopped, ca2), bundle(state), "not " + ca1.getSubjectX500Principal() + ", which nothing serves");
     }
 }
