@@ -371,6 +371,45 @@ class ChartTest {
         assertEquals(List.of("scale-to-zero"), texts(e.path("rules")));
     }
 
+    /** An exception given as the YAML string the ConfigMap itself holds (docs/rollout.md's form) is written as it is. */
+    @Test
+    void anExceptionGivenAsTheConfigMapsStringIsWrittenAsItIs() throws IOException {
+        Manifests.Rendered r = Chart.template(Map.of(), """
+                exceptions:
+                  batch: |
+                    namespace: team-b
+                    name: "*-batch"
+                    rules: [scale-to-zero]
+                    reason: nightly jobs scale to zero
+                """);
+        ObjectNode cm = r.find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy-exceptions").orElseThrow();
+        String text = cm.path("data").path("batch").asText();
+        JsonNode e = Manifests.YAML.readTree(text);
+        assertTrue(e.isObject(), "a mapping, not a string inside a string: " + text);
+        assertEquals("team-b", e.path("namespace").asText());
+        assertEquals("*-batch", e.path("name").asText());
+        assertEquals(List.of("scale-to-zero"), texts(e.path("rules")));
+    }
+
+    /** Helm reads a whole number from a values file as a float64; its digits, not 1e+07, reach the ConfigMap. */
+    @Test
+    void largeWholeNumbersInThePolicyAreWrittenAsDigits() {
+        Manifests.Rendered r = Chart.template(Map.of(), """
+                policy:
+                  settings:
+                    webhook.replicas.max-ceiling: 1500000
+                    webhook.defaults.min-replicas: 2
+                    webhook.rules.scale-to-zero: warn
+                """);
+        JsonNode data = r.find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy").orElseThrow().path("data");
+        assertEquals("1500000", data.path("webhook.replicas.max-ceiling").asText());
+        assertEquals("2", data.path("webhook.defaults.min-replicas").asText());
+        assertEquals("warn", data.path("webhook.rules.scale-to-zero").asText());
+        JsonNode fromSet = Chart.template(Map.of("policy.settings.webhook\\.replicas\\.max-ceiling", "10000000"))
+                .find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy").orElseThrow().path("data");
+        assertEquals("10000000", fromSet.path("webhook.replicas.max-ceiling").asText(), "--set gives an int64: the same digits");
+    }
+
     /** A budget as large as the Deployment would block every node drain for good: refused, with what to do. */
     @Test
     void aDisruptionBudgetThatBlocksDrainsIsRefused() {
