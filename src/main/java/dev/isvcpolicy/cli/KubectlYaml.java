@@ -73,7 +73,7 @@ final class KubectlYaml {
     }
 
     private final int lineOffset;
-    private final LineIndex.Builder lines = new LineIndex.Builder();
+    private LineIndex.Builder lines = new LineIndex.Builder();
     private final Map<Node, Boolean> inProgress = new IdentityHashMap<>();
 
     private KubectlYaml(int lineOffset) {
@@ -128,13 +128,23 @@ final class KubectlYaml {
     private ObjectNode mapping(MappingNode m, List<String> path) throws IOException {
         ObjectNode o = F.objectNode();
         List<ObjectNode> merged = new ArrayList<>();
+        List<LineIndex.Builder> mergedLines = new ArrayList<>();
         for (NodeTuple t : m.getValue()) {
             Node k = t.getKeyNode();
             if (k instanceof ScalarNode ks && ks.isPlain() && "<<".equals(ks.getValue())) {
                 Node v = t.getValueNode();
                 List<Node> sources = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
                 for (Node src : sources) {
-                    JsonNode j = value(src, path);
+                    // A merge source's lines are kept apart: only the keys no explicit key overrides take them.
+                    LineIndex.Builder outer = lines;
+                    lines = new LineIndex.Builder();
+                    JsonNode j;
+                    try {
+                        j = value(src, path);
+                        mergedLines.add(lines);
+                    } finally {
+                        lines = outer;
+                    }
                     if (!j.isObject()) {
                         throw new IOException("line " + line(src) + ": a merge (<<) needs a mapping");
                     }
@@ -152,10 +162,12 @@ final class KubectlYaml {
             lines.put(child(path, key), line(k));
             o.set(key, value(t.getValueNode(), child(path, key)));
         }
-        for (ObjectNode src : merged) {
-            src.fields().forEachRemaining(e -> {
+        for (int i = 0; i < merged.size(); i++) {
+            LineIndex.Builder from = mergedLines.get(i);
+            merged.get(i).fields().forEachRemaining(e -> {
                 if (!o.has(e.getKey())) {
                     o.set(e.getKey(), e.getValue());
+                    lines.putAllUnder(from, child(path, e.getKey()));
                 }
             });
         }

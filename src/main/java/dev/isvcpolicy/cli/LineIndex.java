@@ -39,6 +39,17 @@ public final class LineIndex {
             lines.putIfAbsent(key(segments), line);
         }
 
+        /** Copies {@code from}'s lines of the field at {@code segments} and of everything under it. */
+        void putAllUnder(Builder from, List<String> segments) {
+            String field = key(segments);
+            String under = field + SEP;
+            from.lines.forEach((k, line) -> {
+                if (k.equals(field) || k.startsWith(under)) {
+                    lines.putIfAbsent(k, line);
+                }
+            });
+        }
+
         LineIndex build(int objectLine) {
             return new LineIndex(lines, "", objectLine);
         }

@@ -170,6 +170,53 @@ class OfflineInputsTest {
         assertTrue(text.out().contains("line 15: spec.predictor.minReplicas"), text.out());
     }
 
+    /**
+     * A YAML merge ({@code <<: *anchor}) whose key the mapping sets again: the finding points at the value in force,
+     * the overriding key's line, not the anchor's; a key only the anchor supplies keeps the anchor's line.
+     */
+    @Test
+    void aKeyThatOverridesAMergedOneHasItsOwnLine() throws IOException {
+        Path single = write("merge-one.yaml", """
+                apiVersion: v1
+                kind: List
+                items:
+                  - apiVersion: serving.kserve.io/v1beta1
+                    kind: InferenceService
+                    metadata:
+                      name: a
+                      annotations: {serving.kserve.io/deploymentMode: Standard}
+                    spec:
+                      predictor: &common
+                        minReplicas: 1
+                        scaleMetric: qps
+                        maxReplicas: 3
+                  - apiVersion: serving.kserve.io/v1beta1
+                    kind: InferenceService
+                    metadata:
+                      name: b
+                      annotations: {serving.kserve.io/deploymentMode: Standard}
+                    spec:
+                      predictor:
+                        <<: *common
+                        minReplicas: 0
+                """);
+        JsonNode r = Cli.run("-o", "json", single.toString()).expect(1).json();
+        JsonNode zero = null;
+        List<Integer> aliasLines = new ArrayList<>();
+        for (JsonNode f : r.path("findings")) {
+            if (f.path("rule").asText().equals("scale-to-zero")) {
+                zero = f;
+            }
+            if (f.path("rule").asText().equals("scale-metric-alias")) {
+                aliasLines.add(f.path("line").asInt());
+            }
+        }
+        assertTrue(zero != null, r.toString());
+        assertEquals("b", zero.path("name").asText());
+        assertEquals(22, zero.path("line").asInt(), "b's own minReplicas: 0, not the anchor's minReplicas: 1 on line 11");
+        assertEquals(List.of(12, 12), aliasLines, "scaleMetric only the anchor writes: the anchor's line, for a and for b");
+    }
+
     @Test
     void yamlScalarsAreReadAsKubectlReadsThem() throws IOException {
         Documents.Source source = new Documents.Source("t.yaml", null, """
