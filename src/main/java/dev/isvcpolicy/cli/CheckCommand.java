@@ -177,14 +177,14 @@ public final class CheckCommand {
         }
         Report r = new Report(sources.size(), results, skipped, errors, written);
         int code = r.denied() > 0 ? DENIED : errors.isEmpty() && !r.nothingChecked() ? ALLOWED : BAD_INPUT;
-        if (r.nothingChecked()) {
-            err.println("isvc-check: " + r.nothingCheckedMessage());
-        }
         if (options.format() == CheckOptions.Format.JSON) {
             report.println(r.json(code));
         } else {
             errors.forEach(e -> err.println("error: " + e.describe()));
             report.print(r.text(options.quiet(), code));
+        }
+        if (r.nothingChecked()) {
+            err.println("isvc-check: " + r.nothingCheckedMessage());
         }
         report.flush();
         return code;

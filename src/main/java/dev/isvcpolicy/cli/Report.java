@@ -90,8 +90,12 @@ final class Report {
         return results.isEmpty();
     }
 
-    /** Why a run found nothing to check, for stderr. */
+    /** Why a run found nothing to check, for stderr: its input errors when it had any, else what it found instead. */
     String nothingCheckedMessage() {
+        if (!errors.isEmpty()) {
+            return "nothing could be checked: " + plural(errors.size(), "input error", "input errors") + " (fix "
+                    + (errors.size() == 1 ? "it" : "them") + " and run again)";
+        }
         StringBuilder b = new StringBuilder("no InferenceService or ScaledObject found in ").append(plural(files, "file", "files"));
         if (!skipped.isEmpty()) {
             b.append(" (").append(skipped.size()).append(" of other kinds skipped ").append(skippedKinds()).append(')');

@@ -119,6 +119,12 @@ class OfflineInputsTest {
         assertEquals(2, run2.json().path("summary").path("exitCode").asInt());
 
         Cli.run("-").expect(CheckCommand.BAD_INPUT, "empty stdin");
+
+        Path broken = write("broken.yaml", "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: b\n spec: {}\n");
+        Cli.Run run3 = Cli.run(broken.toString()).expect(CheckCommand.BAD_INPUT, "a syntax error");
+        assertFalse(run3.err().contains("no InferenceService"), "the file holds one it could not read: " + run3.err());
+        assertTrue(run3.err().indexOf("error: ") < run3.err().indexOf("isvc-check: nothing could be checked: 1 input error"),
+                "the error first, then what it means for the run: " + run3.err());
     }
 
     @Test
