@@ -24,7 +24,7 @@ public final class KedaRequiresStandardRule implements Mutation {
 
     @Override
     public String doc() {
-        return "autoscalerClass keda with no deploymentMode annotation on a Knative-default cluster: write deploymentMode Standard";
+        return "a component whose autoscalerClass (its own, else the InferenceService's) is keda, no deploymentMode annotation, a Knative-default cluster: write deploymentMode Standard";
     }
 
     @Override
@@ -39,7 +39,10 @@ public final class KedaRequiresStandardRule implements Mutation {
                 || review.object().path("metadata").path("annotations").has(Annotations.DEPLOYMENT_MODE)) {
             return;
         }
-        boolean kedaRequested = review.annotation(Annotations.AUTOSCALER_CLASS).filter(a -> "keda".equals(a.value())).isPresent();
+        // The class KServe applies to each component: its own annotation, else the InferenceService's. A keda on the
+        // InferenceService that every component overrides asks for KEDA nowhere, and pinning Standard would then put
+        // those components under KServe's HPA instead of the Knative autoscaler they run with.
+        boolean kedaRequested = false;
         for (Component c : review.mutableComponents()) {
             kedaRequested |= isKeda(review, c);
         }
@@ -50,6 +53,6 @@ public final class KedaRequiresStandardRule implements Mutation {
     }
 
     private static boolean isKeda(Review review, Component c) {
-        return review.componentAnnotation(c, Annotations.AUTOSCALER_CLASS).filter(a -> "keda".equals(a.value())).isPresent();
+        return review.effective(c, Annotations.AUTOSCALER_CLASS).filter(a -> "keda".equals(a.value())).isPresent();
     }
 }
