@@ -88,8 +88,10 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
 
     /**
      * A Knative metric annotation decides the metric, unless it is the component's own and only mirrored the
-     * {@code scaleMetric} this UPDATE removed: {@code knative-annotations} then removes it, and the default is due now
-     * rather than on the next write (RULES.md §1: {@code /mutate} on its own output adds nothing).
+     * {@code scaleMetric} this UPDATE removed: {@code knative-annotations} then removes it, and what is left decides: the
+     * InferenceService's own metric annotation when there is one (KServe gives it to every component without one, as
+     * a CREATE of the same manifest would have it), else the default, due now rather than on the next write (RULES.md
+     * §1: {@code /mutate} on its own output adds nothing).
      */
     private static boolean knativeMetricInForce(Component c, Review review) {
         Optional<Review.Annotation> metric = review.effective(c, Annotations.KNATIVE_METRIC);
@@ -97,7 +99,8 @@ public final class DefaultScaleMetricRule implements ComponentMutation {
             return false;
         }
         Optional<Review.Annotation> own = review.componentAnnotation(c, Annotations.KNATIVE_METRIC);
-        return own.isEmpty() || !KnativeAnnotationsRule.mirroredInOldObject(review, c, Annotations.KNATIVE_METRIC, own.get().value());
+        return own.isEmpty() || !KnativeAnnotationsRule.mirroredInOldObject(review, c, Annotations.KNATIVE_METRIC, own.get().value())
+                || !c.isGraph() && review.annotation(Annotations.KNATIVE_METRIC).isPresent(); // a graph's own is the object's
     }
 
     @Override
