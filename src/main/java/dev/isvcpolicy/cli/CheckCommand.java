@@ -79,6 +79,12 @@ public final class CheckCommand {
             err.println("isvc-check: " + e.getMessage());
             return BAD_INPUT;
         }
+        if (options.policy().isPresent()) {
+            settings = withPolicy(settings, options, stdin, err);
+            if (settings == null) {
+                return BAD_INPUT;
+            }
+        }
         settings.warningLines().forEach(w -> err.println("isvc-check: warning: " + w));
         PolicyEngine engine = new PolicyEngine(settings);
         CrdSchema crds;
@@ -224,15 +230,40 @@ public final class CheckCommand {
     private static final java.util.regex.Pattern CONFIG_MAP_KEY = java.util.regex.Pattern.compile("[-._a-zA-Z0-9]{1,253}");
 
     /**
-     * The exceptions of {@code --exceptions FILE}: the file's one ConfigMap (the manifest an admin applies, e.g.
-     * {@code examples/policy/isvc-autoscaling-policy-exceptions.yaml}, or what {@code kubectl get -o yaml} prints; a pipe
-     * or {@code -} for stdin too), read as the webhook reads the live one: an invalid entry is said on {@code err} and not
-     * applied, a warning and an expired entry are said; at most {@link #MAX_SAID} of each. Null (said on {@code err})
-     * when the file cannot be read or holds no single ConfigMap the API server would take (data values text, keys
-     * {@code [-._a-zA-Z0-9]}, at most 253 characters).
+     * {@code settings} with the live policy ConfigMap of {@code --policy FILE} over them, as the webhook takes it over its
+     * start-up values ({@link dev.isvcpolicy.config.PolicyHolder}); the {@code --set} keys that are policy keys over that
+     * again (the command line wins). Null (said on {@code err}) when the file holds no single ConfigMap or the webhook
+     * would refuse it: a version with an unknown key or a bad value is refused whole there.
      */
-    static Exceptions readExceptions(java.nio.file.Path file, InputStream stdin, PrintStream err) {
-        String what = "--exceptions " + Texts.visible(Texts.cut(file.toString(), Texts.MAX_QUOTED));
+    static PolicySettings withPolicy(PolicySettings settings, CheckOptions options, InputStream stdin, PrintStream err) {
+        java.nio.file.Path file = options.policy().orElseThrow();
+        String what = "--policy " + Texts.visible(Texts.cut(file.toString(), Texts.MAX_QUOTED));
+        Map<String, String> data = configMapData(file, stdin, err, what, "the policy ConfigMap", "quote the value: key: \"true\"");
+        if (data == null) {
+            return null;
+        }
+        Map<String, String> sets = new java.util.TreeMap<>();
+        options.sets().forEach((k, v) -> PolicySettings.knownKey(k).ifPresent(key -> sets.put(key, v)));
+        try {
+            return settings.with(data).with(sets);
+        } catch (PolicySettings.InvalidSettings e) {
+            err.println("isvc-check: " + what + ": the webhook would refuse this ConfigMap and keep its last good policy:");
+            e.problems().stream().limit(MAX_SAID).forEach(p -> err.println("  " + Texts.visible(Texts.cut(p, MAX_WHY))));
+            if (e.problems().size() > MAX_SAID) {
+                err.println("  ... and " + (e.problems().size() - MAX_SAID) + " more");
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The {@code data} of the one v1 ConfigMap in {@code file} (the manifest an admin applies, or what {@code kubectl get
+     * -o yaml} prints; {@code -} for stdin), by key; null (said on {@code err}, {@code what} first) when the file cannot be
+     * read or holds no single ConfigMap the API server would take (data values text, keys {@code [-._a-zA-Z0-9]}, at most
+     * 253 characters). {@code notText} is the fix for a value that is not text.
+     */
+    static Map<String, String> configMapData(java.nio.file.Path file, InputStream stdin, PrintStream err, String what, String which,
+            String notText) {
         List<Documents.InputError> errors = new ArrayList<>();
         List<JsonNode> configMaps = new ArrayList<>();
         for (Documents.Source s : Documents.readOnly(file.toString(), stdin, errors).stream().toList()) {
@@ -249,7 +280,7 @@ public final class CheckCommand {
             return null;
         }
         if (configMaps.size() != 1) {
-            err.println("isvc-check: " + what + ": give a file with one v1 ConfigMap (the exceptions ConfigMap), not "
+            err.println("isvc-check: " + what + ": give a file with one v1 ConfigMap (" + which + "), not "
                     + configMaps.size());
             return null;
         }
@@ -268,10 +299,25 @@ public final class CheckCommand {
                 return null;
             }
             if (!e.getValue().isTextual()) {
-                err.println("isvc-check: " + what + ": data." + key + " is not text (write the exception as a block: key: |)");
+                err.println("isvc-check: " + what + ": data." + key + " is not text (" + notText + ")");
                 return null;
             }
             entries.put(e.getKey(), e.getValue().asText());
+        }
+        return entries;
+    }
+
+    /**
+     * The exceptions of {@code --exceptions FILE}: the file's one ConfigMap ({@link #configMapData}, e.g.
+     * {@code examples/policy/isvc-autoscaling-policy-exceptions.yaml}), read as the webhook reads the live one: an invalid
+     * entry is said on {@code err} and not applied, a warning and an expired entry are said; at most {@link #MAX_SAID} of
+     * each. Null (said on {@code err}) when there is no such ConfigMap.
+     */
+    static Exceptions readExceptions(java.nio.file.Path file, InputStream stdin, PrintStream err) {
+        String what = "--exceptions " + Texts.visible(Texts.cut(file.toString(), Texts.MAX_QUOTED));
+        Map<String, String> entries = configMapData(file, stdin, err, what, "the exceptions ConfigMap", "write the exception as a block: key: |");
+        if (entries == null) {
+            return null;
         }
         if (entries.isEmpty()) {
             err.println("isvc-check: warning: " + what + ": the ConfigMap holds no exceptions (no data)");

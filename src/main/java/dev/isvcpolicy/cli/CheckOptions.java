@@ -24,11 +24,12 @@ import java.util.Optional;
  * @param namespace   the namespace of objects that name none, as {@code kubectl apply -n}
  * @param crds        CustomResourceDefinition files whose schemas the objects are checked against first
  * @param exceptions  the exceptions ConfigMap, as applied to the cluster (RULES.md §5)
+ * @param policy      the live policy ConfigMap, as applied to the cluster (RULES.md §5): its keys win over the start-up ones
  * @param completion  {@code bash}: print the shell completion script instead of checking anything
  */
 public record CheckOptions(List<String> inputs, Optional<DeploymentMode> defaultMode, Optional<Path> config,
         Map<String, String> sets, Optional<Path> old, String namespace, Format format, boolean fix, boolean quiet, boolean help,
-        List<Path> crds, boolean version, Optional<String> completion, Optional<Path> exceptions) {
+        List<Path> crds, boolean version, Optional<String> completion, Optional<Path> exceptions, Optional<Path> policy) {
 
     /** How the report is written. */
     public enum Format {
@@ -58,6 +59,8 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
                                     (--set > -D > environment > --config)
               --exceptions FILE|-   the exceptions ConfigMap as applied to the cluster: what it excepts there is
                                     excepted here (an invalid entry is said on stderr and not applied, as there)
+              --policy FILE|-       the live policy ConfigMap as applied to the cluster: its keys win over --config,
+                                    -D and the environment, as there; one the webhook would refuse is exit 2
               -o, --output FORMAT   text (default) or json
               --fix                 write the mutated objects back into their files (stdin: to stdout, report to stderr)
               -q, --quiet           text: only objects with mutations, findings or errors, and the summary
@@ -84,6 +87,7 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
         Map<String, String> sets = new LinkedHashMap<>();
         Optional<Path> old = Optional.empty();
         Optional<Path> exceptions = Optional.empty();
+        Optional<Path> policy = Optional.empty();
         String namespace = "default";
         Format format = Format.TEXT;
         boolean fix = false;
@@ -133,6 +137,12 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
                     }
                     exceptions = Optional.of(Path.of(value(rest, name)));
                 }
+                case "--policy" -> {
+                    if (policy.isPresent()) {
+                        throw new UsageException("--policy can be given once (the one policy ConfigMap of the cluster)");
+                    }
+                    policy = Optional.of(Path.of(value(rest, name)));
+                }
                 case "-n", "--namespace" -> {
                     namespace = value(rest, name);
                     if (namespace.isBlank()) {
@@ -165,11 +175,12 @@ public record CheckOptions(List<String> inputs, Optional<DeploymentMode> default
         if (!help && !version && completion.isEmpty() && inputs.isEmpty()) {
             throw new UsageException("no input: give files, directories or - for stdin");
         }
-        if (inputs.stream().filter("-"::equals).count() + (exceptions.filter(Path.of("-")::equals).isPresent() ? 1 : 0) > 1) {
+        if (inputs.stream().filter("-"::equals).count() + (exceptions.filter(Path.of("-")::equals).isPresent() ? 1 : 0)
+                + (policy.filter(Path.of("-")::equals).isPresent() ? 1 : 0) > 1) {
             throw new UsageException("- (stdin) can be given once");
         }
         return new CheckOptions(List.copyOf(inputs), defaultMode, config, sets, old, namespace, format, fix, quiet, help,
-                List.copyOf(crds), version, completion, exceptions);
+                List.copyOf(crds), version, completion, exceptions, policy);
     }
 
     private static boolean flag(boolean inline, String name) throws UsageException {

@@ -32,6 +32,7 @@ final class Completion {
         spec.addOption(file("--config"));
         spec.addOption(withValue(List.of("--set"), "KEY=VALUE", List.of()));
         spec.addOption(file("--exceptions"));
+        spec.addOption(file("--policy"));
         spec.addOption(withValue(List.of("-o", "--output"), "FORMAT", List.of("text", "json")));
         spec.addOption(flag("--fix"));
         spec.addOption(flag("-q", "--quiet"));

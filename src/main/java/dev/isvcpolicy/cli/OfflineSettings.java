@@ -53,6 +53,11 @@ public final class OfflineSettings {
             } catch (IOException e) {
                 throw new BadSettings("--config " + configFile.get() + ": cannot read it (" + e.getMessage() + ")");
             }
+            if (p.containsKey("apiVersion") || p.containsKey("kind")) {
+                // A properties reader takes "apiVersion: v1" as a key: a manifest, most likely the policy ConfigMap.
+                throw new BadSettings("--config " + configFile.get() + ": reads a properties file of webhook.* keys (key=value), and this "
+                        + "looks like a Kubernetes manifest: give the policy ConfigMap with --policy FILE");
+            }
             p.stringPropertyNames().stream().filter(k -> k.startsWith(PREFIX)).forEach(k -> fromFile.put(k, p.getProperty(k)));
         }
         Map<String, String> webhookEnv = new HashMap<>();

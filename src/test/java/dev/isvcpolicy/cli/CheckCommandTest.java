@@ -160,6 +160,39 @@ class CheckCommandTest {
         Cli.run("--set", "webhook.tls.engine=JDK", "--set", "webhook.http.request-timeout=5s", clean.toString()).expect(0);
     }
 
+    /**
+     * RULES.md §5 offline: the cluster's live policy ConfigMap decides here what it decides there (its keys over the start-up
+     * ones, --set over it), and one the webhook would refuse whole is exit 2 with its problems, before it is applied.
+     */
+    @Test
+    void thePolicyConfigMapDecidesAsOnTheCluster() throws Exception {
+        Path denied = copy("16-hpa-scale-to-zero-denied.yaml");
+        Cli.run(denied.toString()).expect(1, "denied under the start-up policy");
+        String head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: isvc-autoscaling-policy}\ndata:\n";
+        Path warn = write("policy.yaml", head + "  webhook.rules.scale-to-zero: warn\n  webhook.rules.scale-metric: warn\n");
+        Cli.Run r = Cli.run(Map.of("WEBHOOK_RULES_SCALE_TO_ZERO", "deny"), "", "--policy", warn.toString(), denied.toString())
+                .expect(0, "the ConfigMap wins over the environment, as over start-up values in the cluster");
+        assertTrue(r.out().contains("warn   line"), r.out());
+        Cli.run("--policy", warn.toString(), "--set", "webhook.rules.scale-to-zero=deny", denied.toString())
+                .expect(1, "--set wins over the ConfigMap");
+        Cli.Run shipped = Cli.run("--policy", "examples/policy/isvc-autoscaling-policy.yaml", denied.toString())
+                .expect(0, "the shipped example: audit-only turns every deny into a warning");
+        assertEquals("", shipped.err(), "the shipped example is valid");
+
+        Path typo = write("typo.yaml", head + "  webhook.rules.scale-to-zro: warn\n  webhook.defaults.min-replicas: \"-1\"\n");
+        Cli.Run refused = Cli.run("--policy", typo.toString(), denied.toString()).expect(2);
+        assertTrue(refused.err().contains("the webhook would refuse this ConfigMap and keep its last good policy"), refused.err());
+        assertTrue(refused.err().contains("webhook.rules.scale-to-zro"), refused.err());
+        assertTrue(refused.err().contains("webhook.defaults.min-replicas=-1: use 0 or more"), refused.err());
+        Path plumbing = write("plumbing.yaml", head + "  webhook.tls.engine: jdk\n");
+        Cli.run("--policy", plumbing.toString(), denied.toString()).expect(2, "a start-up key is no policy key");
+        Path unquoted = write("unquoted.yaml", head + "  webhook.audit-only: true\n");
+        assertTrue(Cli.run("--policy", unquoted.toString(), denied.toString()).expect(2).err().contains("quote the value"));
+
+        Cli.Run asConfig = Cli.run("--config", warn.toString(), denied.toString()).expect(2);
+        assertTrue(asConfig.err().contains("give the policy ConfigMap with --policy FILE"), asConfig.err());
+    }
+
     /** RULES.md §5 offline: the cluster's exceptions ConfigMap excepts here what it excepts there, and refuses what it refuses. */
     @Test
     void theExceptionsConfigMapExceptsAsOnTheCluster() throws Exception {
