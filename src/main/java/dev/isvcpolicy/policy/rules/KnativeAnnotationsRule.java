@@ -311,14 +311,16 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
                 // Whether the metric fits depends on the component's class: an InferenceService's annotation is judged per
                 // component it reaches, with the component as the subject (RULES.md §7), so that an UPDATE that moves another
                 // component under the KPA is a new deny, not the pre-existing one of the first.
-                FieldPath subject = a.onComponent() ? null : c.path();
-                String reaches = a.onComponent() ? "" : " and reaches " + c.label() + ", ";
+                // A graph's annotations are its own (its one component is the object).
+                boolean own = a.onComponent() || c.isGraph();
+                FieldPath subject = own ? null : c.path();
                 if (c.autoscaler() == Autoscaler.KPA && !"concurrency".equals(v) && !"rps".equals(v)) {
-                    f.add(Action.DENY, Finding.Type.NOT_SUPPORTED, List.of(p), subject, -1, v, "\"" + v + "\" is not a KPA metric" + reaches
-                            + (a.onComponent() ? ": " : "scaled by the KPA: ") + "use concurrency or rps (or the hpa.autoscaling.knative.dev class for cpu/memory)");
+                    f.add(Action.DENY, Finding.Type.NOT_SUPPORTED, List.of(p), subject, -1, v, "\"" + v + "\" is not a KPA metric"
+                            + (own ? ": " : " and reaches " + c.label() + ", scaled by the KPA: ")
+                            + "use concurrency or rps (or the hpa.autoscaling.knative.dev class for cpu/memory)");
                 } else if (v.isBlank()) {
-                    f.add(Action.DENY, Finding.Type.REQUIRED, List.of(p), subject, -1, null, "must not be empty" + (a.onComponent() ? ": " : ", and it reaches "
-                            + c.label() + ": ") + "name the metric the HPA scales on, e.g. cpu");
+                    f.add(Action.DENY, Finding.Type.REQUIRED, List.of(p), subject, -1, null, "must not be empty"
+                            + (own ? ": " : ", and it reaches " + c.label() + ": ") + "name the metric the HPA scales on, e.g. cpu");
                 }
             }
             case "target" -> decimalAtLeast(v, LEAST_TARGET, p, f, "a positive number of at least 0.01, e.g. \"10\"");

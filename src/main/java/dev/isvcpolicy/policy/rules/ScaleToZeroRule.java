@@ -1,16 +1,13 @@
 package dev.isvcpolicy.policy.rules;
 
 import dev.isvcpolicy.policy.Action;
-import dev.isvcpolicy.policy.Annotations;
 import dev.isvcpolicy.policy.Autoscaler;
 import dev.isvcpolicy.policy.Component;
-import dev.isvcpolicy.policy.FieldPath;
 import dev.isvcpolicy.policy.ComponentValidation;
 import dev.isvcpolicy.policy.Finding;
 import dev.isvcpolicy.policy.Findings;
 import dev.isvcpolicy.policy.Json;
 import dev.isvcpolicy.policy.Review;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,13 +59,13 @@ public final class ScaleToZeroRule implements ComponentValidation {
         } else if (a == Autoscaler.KEDA) {
             List<Scaling.Metric> metrics = Scaling.metrics(c);
             if (!metrics.isEmpty() && metrics.stream().allMatch(Scaling.Metric::isResource)) {
-                // The class and the metrics are fields of this finding too (RULES.md §7): an UPDATE that switches an hpa
-                // component at minReplicas 0 (KServe quietly runs 1 replica) to keda on cpu (KEDA refuses KServe's
-                // ScaledObject) changes them, and is a new deny, not the HPA's pre-existing one.
-                List<FieldPath> paths = new ArrayList<>(List.of(c.field("minReplicas"), Scaling.metricsPath(c)));
-                review.effective(c, Annotations.AUTOSCALER_CLASS).ifPresent(cls -> paths.add(cls.path()));
-                f.add(Action.DENY, Finding.Type.INVALID, paths, null, "KEDA cannot scale to zero on cpu/memory alone (there is no usage to "
-                        + "measure at zero): set minReplicas to 1 or more, or add an External or PodMetric metric to " + Scaling.metricsPath(c));
+                // Its subject is the component's autoScaling (RULES.md §7): it pairs only with an earlier KEDA deny, so an
+                // UPDATE that switches an hpa component at minReplicas 0 (KServe quietly runs 1 replica) to keda on cpu
+                // (KEDA refuses KServe's ScaledObject) is a new deny, while an UPDATE of a keda component that already had it
+                // (a label, a fixed target) keeps it pre-existing.
+                f.add(Action.DENY, Finding.Type.INVALID, List.of(c.field("minReplicas")), c.field("autoScaling"), -1, null,
+                        "KEDA cannot scale to zero on cpu/memory alone (there is no usage to measure at zero): set minReplicas to 1 or "
+                                + "more, or add an External or PodMetric metric to " + Scaling.metricsPath(c));
             }
         }
     }
