@@ -28,6 +28,7 @@ days=${DAYS:-365}
 ca_days=${CA_DAYS:-3650}
 kubectl=${KUBECTL:-kubectl}
 reload_wait=${RELOAD_WAIT:-300}
+case $reload_wait in ''|*[!0-9]*) echo "RELOAD_WAIT=$reload_wait: give whole seconds, e.g. 300" >&2; exit 2 ;; esac
 out=${OUT_DIR:-"$(cd "$(dirname "$0")" && pwd)/out"}
 files_only=false
 case "${1:-}" in
@@ -89,10 +90,13 @@ if [ -n "$current" ]; then
   updated=$("$kubectl" -n "$namespace" get secret "$secret" \
     -o jsonpath='{.metadata.annotations.isvc-autoscaling-webhook/rotated-at}' 2>/dev/null || true)
   keep_all=false
-  case $updated in ''|*[!0-9]*) updated=0 ;; esac
-  if [ "$(( $(date +%s) - updated ))" -lt "$reload_wait" ]; then
+  # Seconds since the epoch as this script writes them; anything else (edited by hand, a leading zero bash would read
+  # as octal, more digits than a date has) counts as long ago.
+  case $updated in ''|*[!0-9]*|0*|???????????*) updated=0 ;; esac
+  age=$(( $(date +%s) - updated ))
+  if [ "$age" -lt "$((10#$reload_wait))" ]; then
     keep_all=true
-    echo "the Secret was updated $(( $(date +%s) - updated )) s ago: keeping every CA of the current caBundle"
+    echo "the Secret was updated ${age} s ago: keeping every CA of the current caBundle"
   fi
   cp "$out/ca.crt" "$work/bundle.crt"
   for ca_file in "$work"/current/*.crt; do
@@ -123,8 +127,8 @@ apiVersion: v1
 kind: Secret
 type: kubernetes.io/tls
 metadata:
-  name: ${secret}
-  namespace: ${namespace}
+  name: "${secret}"
+  namespace: "${namespace}"
   annotations:
     isvc-autoscaling-webhook/rotated-at: "$(date +%s)"
 data:

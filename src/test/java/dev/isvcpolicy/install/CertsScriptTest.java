@@ -106,10 +106,14 @@ class CertsScriptTest {
      * (written by the script's patch), the TLS Secret's manifest (created or replaced), and every call in a log.
      */
     static Path standInKubectl(Path dir) throws Exception {
+        return standInKubectl(dir, "isvc-autoscaling-webhook");
+    }
+
+    static Path standInKubectl(Path dir, String namespace) throws Exception {
         Path fake = dir.resolve("kubectl");
         Files.writeString(fake, """
                 #!/usr/bin/env bash
-                state='%s'
+                state='%1$s'
                 echo "$*" >> "$state/kubectl.log"
                 case "$*" in
                   "get validatingwebhookconfiguration isvc-autoscaling-webhook -o jsonpath={.webhooks[0].clientConfig.caBundle}")
@@ -119,15 +123,15 @@ class CertsScriptTest {
                   "patch validatingwebhookconfiguration "*)
                     printf '%%s' "$*" | sed 's/.*"value":"\\([^"]*\\)".*/\\1/' > "$state/bundle" ;;
                   "patch mutatingwebhookconfiguration "*) ;;
-                  "-n isvc-autoscaling-webhook get secret isvc-autoscaling-webhook-tls -o name") [ -f "$state/secret.yaml" ] ;;
-                  "-n isvc-autoscaling-webhook get secret isvc-autoscaling-webhook-tls -o jsonpath={.data.tls\\.crt}")
+                  "-n %2$s get secret isvc-autoscaling-webhook-tls -o name") [ -f "$state/secret.yaml" ] ;;
+                  "-n %2$s get secret isvc-autoscaling-webhook-tls -o jsonpath={.data.tls\\.crt}")
                     [ -f "$state/secret.yaml" ] && sed -n 's/^  tls.crt: //p' "$state/secret.yaml" ;;
-                  "-n isvc-autoscaling-webhook get secret isvc-autoscaling-webhook-tls -o jsonpath={.metadata.annotations.isvc-autoscaling-webhook/rotated-at}")
+                  "-n %2$s get secret isvc-autoscaling-webhook-tls -o jsonpath={.metadata.annotations.isvc-autoscaling-webhook/rotated-at}")
                     [ -f "$state/secret.yaml" ] && sed -n 's/^    isvc-autoscaling-webhook\\/rotated-at: "\\(.*\\)"/\\1/p' "$state/secret.yaml" ;;
                   "create -f -"|"replace -f -") cat > "$state/secret.yaml" ;;
                   *) echo "unexpected: $*" >&2; exit 1 ;;
                 esac
-                """.formatted(dir));
+                """.formatted(dir, namespace));
         fake.toFile().setExecutable(true);
         return fake;
     }
@@ -230,5 +234,42 @@ class CertsScriptTest {
         rotate(state, out, "0");
         X509Certificate ca4 = certs(out.resolve("ca.crt")).get(0);
         assertEquals(List.of(ca4, stopped, ca2), bundle(state), "not " + ca1.getSubjectX500Principal() + ", which nothing serves");
+    }
+
+    /**
+     * A rotated-at annotation edited by hand (a leading zero, which bash would read as octal, or not a number) counts as
+     * long ago: the rotation goes on as a plain one, keeping the newest CA and the Secret's, and says nothing of a quick
+     * rerun. A RELOAD_WAIT that is no number of seconds is refused before anything is made.
+     */
+    @Test
+    void aHandEditedRotationTimeCountsAsLongAgo(@TempDir Path state) throws Exception {
+        Path out = state.resolve("out");
+        rotate(state, out, "0");
+        X509Certificate ca1 = certs(out.resolve("ca.crt")).get(0);
+        for (String edited : List.of("0999", "soon", "99999999999999999999")) {
+            Path secret = state.resolve("secret.yaml");
+            Files.writeString(secret, Files.readString(secret).replaceAll("rotated-at: \"[^\"]*\"", "rotated-at: \"" + edited + "\""));
+            Tools.Result r = rotate(state, out, "300");
+            assertFalse(r.out().contains("keeping every CA"), edited + ": " + r.out());
+            assertFalse(r.err().contains("value too great") || r.err().contains("expression"), edited + ": " + r.err());
+            assertEquals(2, bundle(state).size(), edited + ": the new CA and the one in use");
+        }
+        assertFalse(bundle(state).contains(ca1));
+        Tools.Result bad = Tools.run(List.of("bash", SCRIPT), Map.of("OUT_DIR", out.toString(), "RELOAD_WAIT", "5m",
+                "KUBECTL", standInKubectl(state).toString()), null);
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("RELOAD_WAIT=5m: give whole seconds"), bad.err());
+    }
+
+    /** A namespace YAML would read as a number or a boolean (2024, no, on) is written as a string: kubectl would refuse it. */
+    @Test
+    void theSecretsNamesAreQuoted(@TempDir Path state) throws Exception {
+        Path out = state.resolve("out");
+        Tools.Result r = makeCerts(out, Map.of("KUBECTL", standInKubectl(state, "2024").toString(), "NAMESPACE", "2024"));
+        assertTrue(r.out().contains("TLS Secret 2024/isvc-autoscaling-webhook-tls updated"), r.out());
+        com.fasterxml.jackson.databind.JsonNode secret = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(state.resolve("secret.yaml").toFile());
+        assertTrue(secret.path("metadata").path("namespace").isTextual(), secret.toString());
+        assertEquals("2024", secret.path("metadata").path("namespace").asText());
     }
 }

@@ -408,6 +408,19 @@ class ChartTest {
         JsonNode fromSet = Chart.template(Map.of("policy.settings.webhook\\.replicas\\.max-ceiling", "10000000"))
                 .find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy").orElseThrow().path("data");
         assertEquals("10000000", fromSet.path("webhook.replicas.max-ceiling").asText(), "--set gives an int64: the same digits");
+        IllegalStateException tooLarge = assertThrows(IllegalStateException.class, () -> Chart.template(Map.of(),
+                "policy: {settings: {webhook.replicas.max-ceiling: 9223372036854775807}}\n"));
+        assertTrue(tooLarge.getMessage().contains("too large for Helm to keep exactly: quote it"), tooLarge.getMessage());
+    }
+
+    /** A string whose every line is indented alike is the same mapping once written into the block. */
+    @Test
+    void anExceptionStringIndentedThroughoutKeepsItsShape() throws IOException {
+        Manifests.Rendered r = Chart.template(Map.of(), "exceptions:\n  batch: \"  namespace: team-b\\n  name: x\\n  rules: [scale-to-zero]\\n  reason: r\\n\"\n");
+        JsonNode e = Manifests.YAML.readTree(r.find("ConfigMap", Chart.NAMESPACE, "isvc-autoscaling-policy-exceptions").orElseThrow()
+                .path("data").path("batch").asText());
+        assertEquals("team-b", e.path("namespace").asText(), e.toString());
+        assertEquals(List.of("scale-to-zero"), texts(e.path("rules")));
     }
 
     /** A budget as large as the Deployment would block every node drain for good: refused, with what to do. */
