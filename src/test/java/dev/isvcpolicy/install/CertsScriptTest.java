@@ -195,6 +195,14 @@ class CertsScriptTest {
         assertEquals(List.of(ca3, ca2), bundle(state), "the next rotation drops the oldest CA");
     }
 
+    /** An install and one plain rotation on the stand-in cluster: the first CA, then the second. */
+    static List<X509Certificate> installedAndRotatedOnce(Path state, Path out) throws Exception {
+        rotate(state, out, "0");
+        X509Certificate ca1 = certs(out.resolve("ca.crt")).get(0);
+        rotate(state, out, "0");
+        return List.of(ca1, certs(out.resolve("ca.crt")).get(0));
+    }
+
     /**
      * A rerun before the pods can have reloaded the Secret keeps every CA of the bundle: the pods may still serve
      * the certificate before the last one, whose CA a plain rotation would drop.
@@ -202,10 +210,9 @@ class CertsScriptTest {
     @Test
     void aQuickRerunKeepsEveryCaThePodsMayServe(@TempDir Path state) throws Exception {
         Path out = state.resolve("out");
-        rotate(state, out, "0");
-        X509Certificate ca1 = certs(out.resolve("ca.crt")).get(0);
-        rotate(state, out, "0");
-        X509Certificate ca2 = certs(out.resolve("ca.crt")).get(0);
+        List<X509Certificate> cas = installedAndRotatedOnce(state, out);
+        X509Certificate ca1 = cas.get(0);
+        X509Certificate ca2 = cas.get(1);
         Tools.Result quick = rotate(state, out, "300");
         X509Certificate ca3 = certs(out.resolve("ca.crt")).get(0);
         assertEquals(List.of(ca3, ca2, ca1), bundle(state), "the pods may still serve under " + ca1.getSubjectX500Principal());
@@ -219,10 +226,9 @@ class CertsScriptTest {
     @Test
     void keepsTheCaOfTheSecretsCertificateAfterARunThatStoppedHalfway(@TempDir Path state) throws Exception {
         Path out = state.resolve("out");
-        rotate(state, out, "0");
-        X509Certificate ca1 = certs(out.resolve("ca.crt")).get(0);
-        rotate(state, out, "0");
-        X509Certificate ca2 = certs(out.resolve("ca.crt")).get(0);
+        List<X509Certificate> cas = installedAndRotatedOnce(state, out);
+        X509Certificate ca1 = cas.get(0);
+        X509Certificate ca2 = cas.get(1);
         Path orphan = state.resolve("orphan");
         makeCerts(orphan, Map.of(), "--files-only");
         X509Certificate stopped = certs(orphan.resolve("ca.crt")).get(0);
