@@ -155,6 +155,7 @@ public final class CheckCommand {
         Decider decider = new Decider(engine, exceptions, java.time.Clock.systemUTC());
         List<ObjectResult> results = new ArrayList<>();
         List<Documents.Document> skipped = new ArrayList<>();
+        Map<String, List<String>> places = new java.util.LinkedHashMap<>();
         for (Documents.Document d : documents) {
             Optional<Kind> kind = kindOf(d.node());
             if (kind.isEmpty()) {
@@ -163,6 +164,10 @@ public final class CheckCommand {
             }
             String ns = namespace(d.node(), options.namespace());
             String k = key(ns, d.node());
+            if (k != null) {
+                places.computeIfAbsent(kind.get().kind() + " " + ns + "/" + name(d.node()), x -> new ArrayList<>())
+                        .add(d.source().name() + ":" + d.line());
+            }
             JsonNode stored = k == null ? null : old.get(k);
             Decision decision = decider.decide(new Decider.Input(Stage.BOTH, kind.get().group(), kind.get().kind(),
                     stored == null ? "CREATE" : "UPDATE", ns, name(d.node()), ((ObjectNode) d.node()).deepCopy(), stored), cluster);
@@ -170,6 +175,14 @@ public final class CheckCommand {
         }
 
         results = crds.judge(results);
+        // kubectl apply of them all keeps only the last: each was judged here as if it were the one created.
+        Map<String, String> again = new java.util.LinkedHashMap<>();
+        places.forEach((object, at) -> {
+            if (at.size() > 1) {
+                again.put(object, "is defined " + at.size() + " times, and applied together each replaces the one before: " + String.join(", ", at));
+            }
+        });
+        say(err, again, "isvc-check: warning: %s %s", "objects defined more than once");
 
         List<String> written = new ArrayList<>();
         boolean fixToStdout = options.fix() && options.readsStdin();

@@ -176,6 +176,21 @@ class OfflineInputsTest {
         assertTrue(text.out().contains("line 15: spec.predictor.minReplicas"), text.out());
     }
 
+    /** The same object in two documents: each is judged, and stderr says that applied together the later replaces the earlier. */
+    @Test
+    void theSameObjectTwiceIsSaid() throws IOException {
+        String isvc = "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: twin}\nspec: {predictor: {minReplicas: 1, scaleMetric: concurrency}}\n";
+        Path first = write("a.yaml", isvc);
+        Path second = write("b.yaml", "# the same, again\n" + isvc);
+        Cli.Run run = Cli.run(first.toString(), second.toString()).expect(0, "a warning, not a problem");
+        assertTrue(run.err().contains("isvc-check: warning: InferenceService default/twin is defined 2 times, and applied together each "
+                + "replaces the one before: " + first + ":1, " + second + ":2"), run.err());
+        Cli.Run other = Cli.run("-n", "team-a", first.toString()).expect(0);
+        assertFalse(other.err().contains("defined"), "once is once: " + other.err());
+        Path elsewhere = write("c.yaml", isvc.replace("metadata: {name: twin}", "metadata: {name: twin, namespace: team-b}"));
+        assertFalse(Cli.run(first.toString(), elsewhere.toString()).expect(0).err().contains("defined"), "another namespace, another object");
+    }
+
     /**
      * A YAML merge ({@code <<: *anchor}) whose key the mapping sets again: the finding points at the value in force,
      * the overriding key's line, not the anchor's; a key only the anchor supplies keeps the anchor's line.
