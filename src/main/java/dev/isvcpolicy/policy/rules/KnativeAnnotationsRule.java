@@ -273,11 +273,14 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
         }
     }
 
-    /** The Knative annotations in force for a component: the InferenceService's, overridden by the component's. */
+    /**
+     * The Knative annotations in force for a component: the InferenceService's, overridden by the component's. A graph's
+     * are its own (its one component is the object), as {@link Review#componentAnnotation} has them.
+     */
     static Map<String, Review.Annotation> knativeAnnotations(Review review, Component c) {
         Map<String, Review.Annotation> out = new LinkedHashMap<>();
         if (review.object().path("metadata").get("annotations") instanceof ObjectNode isvc) {
-            collect(isvc, Review.METADATA_ANNOTATIONS, false, out);
+            collect(isvc, Review.METADATA_ANNOTATIONS, c.isGraph(), out);
         }
         if (c.spec().get("annotations") instanceof ObjectNode own) {
             collect(own, c.field("annotations"), true, out);
@@ -311,8 +314,7 @@ public final class KnativeAnnotationsRule implements Mutation, Validation {
                 // Whether the metric fits depends on the component's class: an InferenceService's annotation is judged per
                 // component it reaches, with the component as the subject (RULES.md §7), so that an UPDATE that moves another
                 // component under the KPA is a new deny, not the pre-existing one of the first.
-                // A graph's annotations are its own (its one component is the object).
-                boolean own = a.onComponent() || c.isGraph();
+                boolean own = a.onComponent();
                 FieldPath subject = own ? null : c.path();
                 if (c.autoscaler() == Autoscaler.KPA && !"concurrency".equals(v) && !"rps".equals(v)) {
                     f.add(Action.DENY, Finding.Type.NOT_SUPPORTED, List.of(p), subject, -1, v, "\"" + v + "\" is not a KPA metric"
